@@ -1,0 +1,199 @@
+/*
+ * sleipnir/network.h -- describing a network: populations, inputs, projections.
+ *
+ * A slp_network is a description, not a running simulation: it records what
+ * the user asked for (sizes, models, parameters, connection rules and the
+ * distributions weights and delays are drawn from).  Nothing random happens
+ * here; slp_sim_create() (sleipnir/sim.h) draws the connectivity and the
+ * initial state from the seed, the same way on any number of threads.
+ *
+ * Units at this API: time in milliseconds, voltage in millivolts, rates in
+ * hertz.  (The model file accepts any unit; see docs/model-file.md.)
+ *
+ * Populations and inputs share one namespace of "groups", numbered from 0 in
+ * the order they are added.  Neurons are numbered globally over the
+ * populations in the order they were added; input sources are not neurons.
+ *
+ * Thread safety: a network may be read by several threads at once, but
+ * calls that modify it need external synchronisation.
+ */
+#ifndef SLEIPNIR_NETWORK_H
+#define SLEIPNIR_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct slp_network slp_network;
+
+/* Which distribution a value is drawn from. */
+typedef enum slp_dist_kind {
+  SLP_DIST_CONST = 0, /* always a */
+  SLP_DIST_UNIFORM,   /* uniform on [a, b) */
+  SLP_DIST_NORMAL     /* normal, mean a, sd b, redrawn until in [lo, hi] */
+} slp_dist_kind;
+
+/* A constant or a distribution. */
+typedef struct slp_dist {
+  slp_dist_kind kind; /* which of the kinds above */
+  double a;           /* CONST: value; UNIFORM: low; NORMAL: mean */
+  double b;           /* UNIFORM: high; NORMAL: standard deviation */
+  double lo;          /* NORMAL only: lower clip bound (-INFINITY: none) */
+  double hi;          /* NORMAL only: upper clip bound (+INFINITY: none) */
+} slp_dist;
+
+/* A constant distribution with value v (helper for C callers). */
+SLP_EXTERN slp_dist slp_dist_const(double v);
+
+/* Physical dimension of a parameter or state variable. */
+typedef enum slp_dim {
+  SLP_DIM_NONE = 0, /* dimensionless */
+  SLP_DIM_TIME,     /* milliseconds at the API */
+  SLP_DIM_VOLTAGE,  /* millivolts at the API */
+  SLP_DIM_RATE      /* hertz at the API */
+} slp_dim;
+
+/* What a neuron model says about one of its parameters or state variables. */
+typedef struct slp_var_info {
+  const char *name; /* canonical (Norse) name, static storage */
+  slp_dim dim;      /* physical dimension */
+  double deflt;     /* default value in API units (parameters only) */
+} slp_var_info;
+
+/*
+ * Look up a parameter of neuron model `model` ("lif", "lif_box") by its name
+ * or one of its aliases (PyNN names such as "tau_m", "v_thresh").  Returns
+ * SLP_ENOENT for an unknown model (diag names it) or an unknown parameter.
+ */
+SLP_EXTERN int slp_model_param_info(const char *model, const char *name,
+                                    slp_var_info *out);
+
+/* As slp_model_param_info(), for the state variables usable in `init`. */
+SLP_EXTERN int slp_model_state_info(const char *model, const char *name,
+                                    slp_var_info *out);
+
+/* 1 if `model` names a neuron model this library knows, else 0. */
+SLP_EXTERN int slp_model_exists(const char *model);
+
+/*
+ * Create an empty network.  *out is NULL on failure (SLP_ENOMEM).
+ * Destroy it with slp_network_destroy(), which accepts NULL.
+ */
+SLP_EXTERN int slp_network_create(slp_network **out);
+SLP_EXTERN void slp_network_destroy(slp_network *net);
+
+/*
+ * Add a population of `size` neurons of model `model` with the model's
+ * default parameters and initial state.  `name` is copied; it must be unique
+ * among groups.  *id (optional) receives the group id.
+ * Errors: SLP_EINVAL (size 0, empty name), SLP_EEXIST, SLP_ENOENT (model),
+ * SLP_ELIMIT (more than 2^32-1 neurons in total), SLP_ENOMEM.
+ */
+SLP_EXTERN int slp_network_add_population(slp_network *net, const char *name,
+                                          uint32_t size, const char *model,
+                                          uint32_t *id);
+
+/*
+ * Set parameter `param` (name or alias) of population `pop` to `value`, in
+ * API units.  Values are checked when the simulation is created (so that
+ * parameters may be given in any order); SLP_ENOENT for an unknown name.
+ */
+SLP_EXTERN int slp_network_set_param(slp_network *net, uint32_t pop,
+                                     const char *param, double value);
+
+/* Set the initial value of state variable `var` ("v", "i_exc", ...). */
+SLP_EXTERN int slp_network_set_init(slp_network *net, uint32_t pop,
+                                    const char *var, const slp_dist *value);
+
+/*
+ * Add `size` Poisson spike sources.  Source k fires at rate rates[k] Hz when
+ * `rates` has `size` entries, or at a rate drawn from `rate` (one draw per
+ * source) when `rates` is NULL.  Inter-spike intervals are exact exponential
+ * draws (no time grid).
+ */
+SLP_EXTERN int slp_network_add_poisson(slp_network *net, const char *name,
+                                       uint32_t size, const slp_dist *rate,
+                                       const double *rates, uint32_t *id);
+
+/* One scheduled spike of a spike_array source. */
+typedef struct slp_spike_event {
+  double time_ms;  /* when the source fires (rounded to the tick) */
+  uint32_t source; /* source index within the input, < size */
+  double weight;   /* multiplies the synaptic weight; 1 for a plain spike */
+} slp_spike_event;
+
+/*
+ * Add `size` sources that fire at given times.  `events` (n of them, any
+ * order) is copied.  Times must be >= 0; SLP_ERANGE otherwise.
+ */
+SLP_EXTERN int slp_network_add_spike_array(slp_network *net, const char *name,
+                                           uint32_t size,
+                                           const slp_spike_event *events,
+                                           size_t n, uint32_t *id);
+
+/* Find a group (population or input) by name: SLP_ENOENT if there is none. */
+SLP_EXTERN int slp_network_find(const slp_network *net, const char *name,
+                                uint32_t *id);
+
+/* How projections choose their synapses. */
+typedef enum slp_connect_rule {
+  SLP_CONNECT_ALL_TO_ALL = 0,   /* every pre to every post */
+  SLP_CONNECT_ONE_TO_ONE,       /* pre k to post k; sizes must match */
+  SLP_CONNECT_FIXED_PROBABILITY,/* each pair independently with p */
+  SLP_CONNECT_FIXED_INDEGREE,   /* each post gets exactly k pres */
+  SLP_CONNECT_FIXED_OUTDEGREE,  /* each pre gets exactly k posts */
+  SLP_CONNECT_LIST              /* explicit (pre, post) pairs */
+} slp_connect_rule;
+
+/*
+ * One projection.  `to` lists populations taken as the concatenation of
+ * their neurons in that order; `from` is a population or an input.  Indices in
+ * `pairs` are local: pre within `from`, post within the concatenated `to`.
+ * Weights are in mV (the jump of the receptor's current or of v) and keep
+ * their sign; delays in ms and must be > 0.
+ */
+typedef struct slp_projection_spec {
+  const char *name;        /* optional (NULL or ""), unique when given */
+  uint32_t from;           /* source group id */
+  const uint32_t *to;      /* target population ids */
+  size_t n_to;             /* number of entries in to, >= 1 */
+  slp_connect_rule rule;   /* connection rule */
+  double p;                /* FIXED_PROBABILITY: probability in [0, 1] */
+  uint64_t k;              /* FIXED_INDEGREE/OUTDEGREE: degree */
+  int autapses;            /* allow i -> i when pre and post overlap */
+  int multapses;           /* fixed-degree rules: allow repeated pairs */
+  const uint32_t *pairs;   /* LIST: 2*n_pairs entries, pre then post */
+  size_t n_pairs;          /* LIST: number of pairs */
+  slp_dist weight;         /* synaptic weight, mV */
+  slp_dist delay;          /* synaptic delay, ms, > 0 */
+  const char *receptor;    /* receptor name; NULL means "exc" */
+} slp_projection_spec;
+
+/* Defaults for a spec: all_to_all, autapses and multapses on, weight 0,
+ * delay 1 ms, receptor "exc". */
+SLP_EXTERN void slp_projection_spec_init(slp_projection_spec *spec);
+
+/*
+ * Add a projection.  The spec and the arrays it points to are copied.
+ * Validation that needs no randomness happens here (SLP_EINVAL with a
+ * message in diag when diag is not NULL): unknown groups, a target that is
+ * an input, p outside [0, 1], k larger than possible without multapses,
+ * list indices out of range, delays that can be <= 0, unknown receptor.
+ */
+SLP_EXTERN int slp_network_connect(slp_network *net,
+                                   const slp_projection_spec *spec,
+                                   slp_diag *diag);
+
+/* Totals of what the network describes. */
+SLP_EXTERN uint64_t slp_network_neuron_count(const slp_network *net);
+SLP_EXTERN uint64_t slp_network_source_count(const slp_network *net);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SLEIPNIR_NETWORK_H */

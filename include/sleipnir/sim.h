@@ -1,0 +1,110 @@
+/*
+ * sleipnir/sim.h -- building and running a simulation.
+ *
+ * slp_sim_create() turns a network description into the data the event path
+ * runs on (delay-segmented CSR synapses, neuron state, queues), drawing
+ * connectivity, weights, delays and initial state from counter-based random
+ * streams keyed by (seed, purpose, entity): the same seed gives the same
+ * network and the same spikes however the neurons are partitioned.
+ *
+ * Time is an int64 count of ticks of 1 ns (slp_tick).
+ */
+#ifndef SLEIPNIR_SIM_H
+#define SLEIPNIR_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/error.h"
+#include "sleipnir/network.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int64_t slp_tick;
+#define SLP_TICKS_PER_MS INT64_C(1000000)
+
+/* How arrival times are quantised and neurons propagated (DESIGN.md, Time). */
+typedef enum slp_mode {
+  SLP_MODE_EXACT = 0, /* exact ticks, closed form, exact crossings */
+  SLP_MODE_GRID       /* arrivals and spikes on a grid of step dt */
+} slp_mode;
+
+/* Settings of one run; fill with slp_sim_config_init() first. */
+typedef struct slp_sim_config {
+  double time_ms;          /* simulated time */
+  uint64_t seed;           /* master seed */
+  slp_mode mode;           /* integration mode */
+  double dt_ms;            /* grid step (grid mode); default 0.1 ms */
+  unsigned threads;        /* worker threads; 0 = all cores */
+  const char *spikes_path; /* spike file (.csv or .bin), NULL: none */
+} slp_sim_config;
+
+/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no file. */
+SLP_EXTERN void slp_sim_config_init(slp_sim_config *cfg);
+
+/* Parse a mode name ("exact", "grid"): SLP_EINVAL if unknown. */
+SLP_EXTERN int slp_mode_parse(const char *name, slp_mode *out);
+SLP_EXTERN const char *slp_mode_name(slp_mode mode);
+
+typedef struct slp_sim slp_sim;
+
+/*
+ * Build a simulation of `net` (borrowed only during the call).  Fails with
+ * SLP_EINVAL/SLP_ERANGE (diag says which parameter or projection, and why),
+ * SLP_ENOMEM, or SLP_EIO when the spike file cannot be created.  *out is NULL
+ * on failure.  Nothing is written to spikes_path until slp_sim_run(); the file
+ * appears under its name only when slp_sim_finish() succeeds.
+ */
+SLP_EXTERN int slp_sim_create(slp_sim **out, const slp_network *net,
+                              const slp_sim_config *cfg, slp_diag *diag);
+
+/* Destroy a simulation (NULL is fine); an unfinished spike file is removed. */
+SLP_EXTERN void slp_sim_destroy(slp_sim *sim);
+
+/*
+ * Called between windows with the simulated time reached; return non-zero to
+ * stop the run (slp_sim_run() then returns SLP_ECANCELED).
+ */
+typedef int (*slp_progress_fn)(void *arg, slp_tick now, slp_tick end);
+
+/*
+ * Advance the simulation to `until` ticks (at most the configured time).
+ * Spikes are streamed to the spike file as windows complete.  `progress`
+ * may be NULL; it is called about 20 times a second of wall time.
+ */
+SLP_EXTERN int slp_sim_run(slp_sim *sim, slp_tick until,
+                           slp_progress_fn progress, void *arg);
+
+/* Flush and close outputs, renaming them to their final names. */
+SLP_EXTERN int slp_sim_finish(slp_sim *sim);
+
+/* Figures of a simulation so far. */
+typedef struct slp_sim_stats {
+  uint64_t neurons;         /* neurons simulated */
+  uint64_t sources;         /* input sources */
+  uint64_t synapses;        /* synapses stored */
+  uint64_t synapse_bytes;   /* bytes the synapse store takes */
+  uint64_t state_bytes;     /* bytes of neuron state */
+  uint64_t spikes;          /* neuron spikes emitted */
+  uint64_t input_spikes;    /* spikes emitted by input sources */
+  uint64_t synaptic_events; /* synaptic events delivered */
+  slp_tick now;             /* simulated time reached */
+  double build_wall_s;      /* wall seconds spent in slp_sim_create */
+  double run_wall_s;        /* wall seconds spent in slp_sim_run */
+} slp_sim_stats;
+
+SLP_EXTERN void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out);
+
+/*
+ * Receive every neuron spike as the run goes, in (tick, neuron) order, in
+ * addition to the spike file.  `fn` must not call back into the simulation.
+ */
+typedef void (*slp_spike_fn)(void *arg, slp_tick t, uint32_t neuron);
+SLP_EXTERN void slp_sim_on_spike(slp_sim *sim, slp_spike_fn fn, void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SLEIPNIR_SIM_H */

@@ -1,0 +1,91 @@
+/*
+ * core/rng.c -- counter-based random streams on Random123's Philox4x32-10.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+
+#include <Random123/philox.h>
+
+#include "core/rng.h"
+
+void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
+                   uint64_t entity, uint32_t sub) {
+  r->key[0] = (uint32_t)seed;
+  r->key[1] = (uint32_t)(seed >> 32);
+  r->ctr[0] = 0;
+  r->ctr[1] = sub;
+  r->ctr[2] = (uint32_t)entity;
+  r->ctr[3] = (uint32_t)((entity >> 32) & 0xffffffu) |
+              ((uint32_t)purpose << 24);
+  r->left = 0;
+}
+
+static void refill(slp__rng *r) {
+  philox4x32_ctr_t c = {{r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3]}};
+  philox4x32_key_t k = {{r->key[0], r->key[1]}};
+  philox4x32_ctr_t out = philox4x32(c, k);
+  for (int j = 0; j < 4; j++)
+    r->buf[j] = out.v[j];
+  r->left = 4;
+  /* 2^32 blocks per stream; the block counter never wraps in practice
+   * (2^34 words), and if it did the stream would repeat, not collide. */
+  r->ctr[0]++;
+}
+
+uint32_t slp__rng_u32(slp__rng *r) {
+  if (r->left == 0)
+    refill(r);
+  return r->buf[--r->left];
+}
+
+uint64_t slp__rng_u64(slp__rng *r) {
+  uint64_t hi = slp__rng_u32(r);
+  return (hi << 32) | slp__rng_u32(r);
+}
+
+double slp__rng_uniform(slp__rng *r) {
+  return (double)(slp__rng_u64(r) >> 11) * 0x1.0p-53;
+}
+
+double slp__rng_uniform_pos(slp__rng *r) {
+  return ((double)(slp__rng_u64(r) >> 11) + 1.0) * 0x1.0p-53;
+}
+
+uint64_t slp__rng_below(slp__rng *r, uint64_t n) {
+  /* Rejection on the top of the range keeps every value equally likely. */
+  uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  uint64_t x;
+  do
+    x = slp__rng_u64(r);
+  while (x >= limit);
+  return x % n;
+}
+
+double slp__rng_normal(slp__rng *r) {
+  double u1 = slp__rng_uniform_pos(r);
+  double u2 = slp__rng_uniform(r);
+  return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925 * u2);
+}
+
+double slp__rng_exponential(slp__rng *r) {
+  return -log(slp__rng_uniform_pos(r));
+}
+
+double slp__dist_draw(const slp_dist *d, slp__rng *r) {
+  switch (d->kind) {
+  case SLP_DIST_CONST:
+    return d->a;
+  case SLP_DIST_UNIFORM:
+    return d->a + (d->b - d->a) * slp__rng_uniform(r);
+  case SLP_DIST_NORMAL:
+    for (int tries = 0; tries < 10000; tries++) {
+      double x = d->a + d->b * slp__rng_normal(r);
+      if (x >= d->lo && x <= d->hi)
+        return x;
+    }
+    return NAN;
+  }
+  return NAN;
+}

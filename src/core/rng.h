@@ -1,0 +1,62 @@
+/*
+ * core/rng.h -- counter-based random streams (Random123 Philox4x32-10).
+ *
+ * A stream is a pure function of (seed, purpose, entity, sub): nothing is
+ * carried between entities, so the numbers a neuron, a source or a synapse
+ * column gets do not depend on the order entities are visited in, nor on how
+ * they are split between threads or ranks.  Never share a stream between two
+ * entities; create one per entity where it is needed.
+ */
+#ifndef SLP_CORE_RNG_H
+#define SLP_CORE_RNG_H
+
+#include <stdint.h>
+
+#include "sleipnir/network.h"
+
+/* What the numbers are for: part of the key, so that streams never overlap. */
+typedef enum slp__rng_purpose {
+  SLP__RNG_CONNECT = 1, /* which synapses exist */
+  SLP__RNG_WEIGHT = 2,  /* synaptic weights */
+  SLP__RNG_DELAY = 3,   /* synaptic delays */
+  SLP__RNG_INIT = 4,    /* initial state of neurons */
+  SLP__RNG_SPIKES = 5,  /* spike times of stochastic sources */
+  SLP__RNG_RATE = 6     /* per-source rates drawn from distributions */
+} slp__rng_purpose;
+
+/* One stream.  Plain value; copying it forks the stream. */
+typedef struct slp__rng {
+  uint32_t key[2];   /* the seed */
+  uint32_t ctr[4];   /* block counter, sub, entity low, entity high | purpose */
+  uint32_t buf[4];   /* the current block's output */
+  unsigned left;     /* unread words in buf */
+} slp__rng;
+
+/*
+ * Start the stream for (seed, purpose, entity, sub).  entity < 2^56;
+ * sub distinguishes several streams of one entity (e.g. a projection index).
+ */
+void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
+                   uint64_t entity, uint32_t sub);
+
+uint32_t slp__rng_u32(slp__rng *r);
+uint64_t slp__rng_u64(slp__rng *r);
+/* Uniform on [0, 1) with 53 random bits. */
+double slp__rng_uniform(slp__rng *r);
+/* Uniform on (0, 1]: safe to take the log of. */
+double slp__rng_uniform_pos(slp__rng *r);
+/* Uniform integer on [0, n), n > 0, without modulo bias. */
+uint64_t slp__rng_below(slp__rng *r, uint64_t n);
+/* Standard normal (Box-Muller; two uniforms per draw, no cached state). */
+double slp__rng_normal(slp__rng *r);
+/* Exponential with mean 1. */
+double slp__rng_exponential(slp__rng *r);
+
+/*
+ * Draw from d.  A clipped normal is redrawn until it falls in [lo, hi];
+ * after 10000 rejections the result is NAN (callers report it: the clip
+ * window holds too little of the distribution).
+ */
+double slp__dist_draw(const slp_dist *d, slp__rng *r);
+
+#endif /* SLP_CORE_RNG_H */

@@ -1,0 +1,161 @@
+/*
+ * events/ring.c -- the bucket ring with a far-future heap (see ring.h).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sleipnir/error.h"
+#include "core/alloc.h"
+#include "events/ring.h"
+
+int slp__evbuf_push(slp__evbuf *b, const slp__event *e) {
+  if (b->n == b->cap) {
+    int rc = slp__grow((void **)&b->ev, &b->cap, b->n + 1, sizeof *b->ev);
+    if (rc != 0)
+      return rc;
+  }
+  b->ev[b->n++] = *e;
+  return 0;
+}
+
+void slp__evbuf_free(slp__evbuf *b) {
+  slp__free(b->ev);
+  memset(b, 0, sizeof *b);
+}
+
+static int event_less(const slp__event *a, const slp__event *b) {
+  if (a->t != b->t)
+    return a->t < b->t;
+  if (a->src != b->src)
+    return a->src < b->src;
+  return a->seg < b->seg;
+}
+
+static int event_cmp(const void *pa, const void *pb) {
+  const slp__event *a = pa, *b = pb;
+  return event_less(a, b) ? -1 : event_less(b, a) ? 1 : 0;
+}
+
+void slp__evbuf_sort(slp__evbuf *b) {
+  /* Buckets are mostly short and often nearly sorted (spikes of one window
+   * are pushed in order): insertion sort wins there, qsort elsewhere.  Keys
+   * (t, src, seg) are unique per bucket, so stability does not matter. */
+  if (b->n < 32) {
+    for (size_t i = 1; i < b->n; i++) {
+      slp__event e = b->ev[i];
+      size_t j = i;
+      while (j > 0 && event_less(&e, &b->ev[j - 1])) {
+        b->ev[j] = b->ev[j - 1];
+        j--;
+      }
+      b->ev[j] = e;
+    }
+    return;
+  }
+  qsort(b->ev, b->n, sizeof *b->ev, event_cmp);
+}
+
+int slp__ring_init(slp__ring *r, slp_tick width, slp_tick horizon,
+                   slp_tick start) {
+  memset(r, 0, sizeof *r);
+  if (width <= 0 || horizon < 0)
+    return SLP_EINVAL;
+  /* An event at most `horizon` after the window start falls at most
+   * horizon / width buckets ahead; one more keeps the current bucket apart. */
+  slp_tick ahead = horizon / width + 2;
+  if (ahead > (slp_tick)1 << 24)
+    ahead = (slp_tick)1 << 24; /* further events simply use the heap */
+  r->n_buckets = (size_t)ahead;
+  r->buckets = slp__calloc(r->n_buckets, sizeof *r->buckets);
+  if (r->buckets == NULL)
+    return SLP_ENOMEM;
+  r->width = width;
+  r->base = start;
+  return 0;
+}
+
+void slp__ring_free(slp__ring *r) {
+  if (r->buckets != NULL)
+    for (size_t k = 0; k < r->n_buckets; k++)
+      slp__evbuf_free(&r->buckets[k]);
+  slp__free(r->buckets);
+  slp__evbuf_free(&r->far);
+  memset(r, 0, sizeof *r);
+}
+
+/* Heap order: earliest (t, src, seg) at the root. */
+static void heap_up(slp__evbuf *h, size_t i) {
+  slp__event e = h->ev[i];
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    if (!event_less(&e, &h->ev[p]))
+      break;
+    h->ev[i] = h->ev[p];
+    i = p;
+  }
+  h->ev[i] = e;
+}
+
+static void heap_pop(slp__evbuf *h, slp__event *out) {
+  *out = h->ev[0];
+  slp__event last = h->ev[--h->n];
+  size_t i = 0;
+  for (;;) {
+    size_t c = 2 * i + 1;
+    if (c >= h->n)
+      break;
+    if (c + 1 < h->n && event_less(&h->ev[c + 1], &h->ev[c]))
+      c++;
+    if (!event_less(&h->ev[c], &last))
+      break;
+    h->ev[i] = h->ev[c];
+    i = c;
+  }
+  if (h->n > 0)
+    h->ev[i] = last;
+}
+
+int slp__ring_push(slp__ring *r, const slp__event *e) {
+  if (e->t < r->base)
+    return SLP_EINVAL;
+  slp_tick ahead = (e->t - r->base) / r->width;
+  int rc;
+  if ((uint64_t)ahead < r->n_buckets - 1) {
+    size_t k = (r->cur + (size_t)ahead) % r->n_buckets;
+    rc = slp__evbuf_push(&r->buckets[k], e);
+  } else {
+    rc = slp__evbuf_push(&r->far, e);
+    if (rc == 0)
+      heap_up(&r->far, r->far.n - 1);
+  }
+  if (rc == 0)
+    r->pushed++;
+  return rc;
+}
+
+int slp__ring_take(slp__ring *r, slp__evbuf **out) {
+  slp__evbuf *b = &r->buckets[r->cur];
+  slp_tick end = r->base + r->width;
+  while (r->far.n > 0 && r->far.ev[0].t < end) {
+    /* Make room first, so that a failed allocation loses nothing. */
+    int rc = slp__grow((void **)&b->ev, &b->cap, b->n + 1, sizeof *b->ev);
+    if (rc != 0)
+      return rc;
+    heap_pop(&r->far, &b->ev[b->n++]);
+  }
+  r->taken += b->n;
+  *out = b;
+  return 0;
+}
+
+void slp__ring_advance(slp__ring *r) {
+  r->buckets[r->cur].n = 0;
+  r->cur = (r->cur + 1) % r->n_buckets;
+  r->base += r->width;
+}
+
+uint64_t slp__ring_pending(const slp__ring *r) {
+  return r->pushed - r->taken;
+}

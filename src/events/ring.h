@@ -1,0 +1,80 @@
+/*
+ * events/ring.h -- the bucket ring: pending events by arrival window.
+ *
+ * A calendar queue with a fixed year: buckets of one window width each, as
+ * many as cover the largest delay plus one window, so that every synaptic
+ * event lands in the ring and the ring never resizes.  Events further ahead
+ * (wake-ups of neurons predicted to fire late, scheduled stimuli) wait in a
+ * small binary heap and join their window when it comes due.
+ *
+ * One entry stands for a whole (spike, delay segment) pair, fanned out
+ * through the CSR segment on delivery -- never one entry per synapse.
+ */
+#ifndef SLP_EVENTS_RING_H
+#define SLP_EVENTS_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/sim.h"
+
+/* One pending event. */
+typedef struct slp__event {
+  slp_tick t;    /* arrival (or wake-up) tick */
+  uint32_t src;  /* source node (spikes) or neuron index (wake-ups) */
+  uint32_t seg;  /* CSR segment (spikes) or population (wake-ups) */
+  float scale;   /* multiplies the segment's weights (1 for plain spikes) */
+  uint32_t pad;  /* keeps the entry 24 bytes and fully initialised */
+} slp__event;
+
+/* A growable array of events (one bucket). */
+typedef struct slp__evbuf {
+  slp__event *ev; /* entries */
+  size_t n;       /* used */
+  size_t cap;     /* allocated */
+} slp__evbuf;
+
+int slp__evbuf_push(slp__evbuf *b, const slp__event *e);
+void slp__evbuf_free(slp__evbuf *b);
+/* Sort by (t, src, seg): the canonical delivery order. */
+void slp__evbuf_sort(slp__evbuf *b);
+
+typedef struct slp__ring {
+  slp_tick width;       /* bucket width in ticks: one window */
+  size_t n_buckets;     /* buckets in the year */
+  slp__evbuf *buckets;  /* the year */
+  slp_tick base;        /* start tick of the current window */
+  size_t cur;           /* bucket index of the current window */
+  slp__evbuf far;       /* min-heap by t of events beyond the year */
+  uint64_t pushed;      /* events ever pushed */
+  uint64_t taken;       /* events handed out by slp__ring_take */
+} slp__ring;
+
+/*
+ * Make a ring whose windows are `width` ticks starting at tick `start`, with
+ * enough buckets that an event up to `horizon` ticks after the current
+ * window's start goes into the year (not the heap).
+ */
+int slp__ring_init(slp__ring *r, slp_tick width, slp_tick horizon,
+                   slp_tick start);
+void slp__ring_free(slp__ring *r);
+
+/* Queue e; e->t must be >= the current window's start (SLP_EINVAL). */
+int slp__ring_push(slp__ring *r, const slp__event *e);
+
+/*
+ * Set *out to the events of the current window [base, base + width),
+ * including those that waited in the heap, unsorted.  The caller may sort and
+ * read them; they stay valid until slp__ring_advance.  Call once per window.
+ * SLP_ENOMEM (nothing lost) if the bucket cannot grow.
+ */
+int slp__ring_take(slp__ring *r, slp__evbuf **out);
+
+/* Drop the current window's events (keeping capacity) and move to the next
+ * window. */
+void slp__ring_advance(slp__ring *r);
+
+/* Events queued and not yet taken. */
+uint64_t slp__ring_pending(const slp__ring *r);
+
+#endif /* SLP_EVENTS_RING_H */

@@ -1,0 +1,39 @@
+/*
+ * inputs/inputs.c -- dispatch to the kinds of input group.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "inputs/inputs.h"
+
+int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
+                      uint64_t seed, slp_tick grid, slp_tick t0) {
+  memset(in, 0, sizeof *in);
+  in->kind = g->kind;
+  in->node0 = node0;
+  in->n = g->size;
+  in->grid = grid;
+  int rc = g->kind == SLP__GROUP_POISSON ? slp__poisson_create(in, g, seed, t0)
+                                         : slp__spike_array_create(in, g, t0);
+  if (rc != 0)
+    slp__input_destroy(in);
+  return rc;
+}
+
+void slp__input_destroy(slp__input *in) {
+  slp__free(in->rate);
+  slp__free(in->next_ms);
+  slp__free(in->rng);
+  slp__free(in->ev_t);
+  slp__free(in->ev_src);
+  slp__free(in->ev_scale);
+  memset(in, 0, sizeof *in);
+}
+
+int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                    slp__spikebuf *out) {
+  return in->kind == SLP__GROUP_POISSON ? slp__poisson_emit(in, t0, t1, out)
+                                        : slp__spike_array_emit(in, t0, t1, out);
+}

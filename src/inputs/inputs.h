@@ -1,0 +1,62 @@
+/*
+ * inputs/inputs.h -- spike sources at run time.
+ *
+ * An input group emits the spikes of its sources window by window, in
+ * source order and, per source, in time order.  Its spikes travel through
+ * projections exactly like a population's.  Random sources draw from one
+ * counter-based stream per source (keyed by seed and the source's node id),
+ * so their spikes do not depend on how the network is partitioned.
+ */
+#ifndef SLP_INPUTS_INPUTS_H
+#define SLP_INPUTS_INPUTS_H
+
+#include <stdint.h>
+
+#include "sleipnir/sim.h"
+#include "core/rng.h"
+#include "network/network.h"
+#include "neurons/pop.h"
+
+typedef struct slp__input {
+  slp__group_kind kind;  /* POISSON or SPIKE_ARRAY */
+  uint32_t node0;        /* global node id of source 0 */
+  uint32_t n;            /* sources */
+  slp_tick grid;         /* emission grid (grid mode) or 1 */
+  /* poisson */
+  double *rate;          /* per source, spikes per ms */
+  double *next_ms;       /* per source: time of its next spike, ms */
+  slp__rng *rng;         /* per source: its stream */
+  /* spike_array */
+  slp_tick *ev_t;        /* event ticks, ascending */
+  uint32_t *ev_src;      /* event sources */
+  float *ev_scale;       /* event weight multipliers */
+  size_t n_ev;           /* number of events */
+  size_t cursor;         /* first event not yet emitted */
+  uint64_t emitted;      /* spikes emitted so far */
+} slp__input;
+
+/* Prepare input group g (sources numbered from node0) for a run starting at
+ * tick t0.  SLP_ENOMEM or SLP_ERANGE (a drawn rate is invalid). */
+int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
+                      uint64_t seed, slp_tick grid, slp_tick t0);
+void slp__input_destroy(slp__input *in);
+
+/* Append the spikes in [t0, t1) to out.  SLP_ENOMEM on failure. */
+int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                    slp__spikebuf *out);
+
+/* The Poisson and spike_array halves (poisson.c, spike_array.c). */
+int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
+                        slp_tick t0);
+int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                      slp__spikebuf *out);
+int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
+int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                          slp__spikebuf *out);
+
+/* Round a tick up onto the grid. */
+static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {
+  return grid == 1 ? t : ((t + grid - 1) / grid) * grid;
+}
+
+#endif /* SLP_INPUTS_INPUTS_H */

@@ -1,0 +1,35 @@
+/*
+ * network/config.c -- simulation settings: defaults and mode names.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "sleipnir/sim.h"
+
+void slp_sim_config_init(slp_sim_config *cfg) {
+  memset(cfg, 0, sizeof *cfg);
+  cfg->time_ms = 1000.0;
+  cfg->seed = 1;
+  cfg->mode = SLP_MODE_EXACT;
+  cfg->dt_ms = 0.1;
+  cfg->threads = 0;
+  cfg->spikes_path = NULL;
+}
+
+static const char *const mode_names[] = {"exact", "grid"};
+
+int slp_mode_parse(const char *name, slp_mode *out) {
+  for (size_t k = 0; k < sizeof mode_names / sizeof mode_names[0]; k++)
+    if (name != NULL && strcmp(name, mode_names[k]) == 0) {
+      *out = (slp_mode)k;
+      return 0;
+    }
+  return SLP_EINVAL;
+}
+
+const char *slp_mode_name(slp_mode mode) {
+  if ((size_t)mode < sizeof mode_names / sizeof mode_names[0])
+    return mode_names[mode];
+  return "unknown";
+}

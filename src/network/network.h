@@ -1,0 +1,70 @@
+/*
+ * network/network.h -- the network description behind slp_network.
+ *
+ * Plain data recorded by the sleipnir/network.h API: what the user asked
+ * for, not yet drawn.  slp_sim_create() reads it.
+ */
+#ifndef SLP_NETWORK_NETWORK_H
+#define SLP_NETWORK_NETWORK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/network.h"
+#include "neurons/model.h"
+
+typedef enum slp__group_kind {
+  SLP__GROUP_POPULATION = 0, /* neurons of a model */
+  SLP__GROUP_POISSON,        /* Poisson spike sources */
+  SLP__GROUP_SPIKE_ARRAY     /* sources firing at given times */
+} slp__group_kind;
+
+/* A population or an input. */
+typedef struct slp__group {
+  char *name;                       /* unique name */
+  slp__group_kind kind;             /* what it is */
+  uint32_t size;                    /* neurons or sources */
+  uint64_t first;                   /* first global neuron id (populations)
+                                       or first source index (inputs) */
+  const slp__model *model;          /* populations: the neuron model */
+  double params[SLP__MAX_PARAMS];   /* populations: parameters, API units */
+  slp_dist init[SLP__MAX_STATE];    /* populations: initial state */
+  int init_set[SLP__MAX_STATE];     /* populations: init given explicitly */
+  slp_dist rate;                    /* poisson: rate distribution, Hz */
+  double *rates;                    /* poisson: per-source rates or NULL */
+  slp_spike_event *events;          /* spike_array: events, sorted */
+  size_t n_events;                  /* spike_array: number of events */
+} slp__group;
+
+/* A projection as specified (arrays owned). */
+typedef struct slp__projection {
+  char *name;              /* name or NULL */
+  uint32_t from;           /* source group */
+  uint32_t *to;            /* target populations */
+  size_t n_to;             /* number of target populations */
+  uint64_t n_post;         /* total size of the concatenated targets */
+  slp_connect_rule rule;   /* connection rule */
+  double p;                /* FIXED_PROBABILITY */
+  uint64_t k;              /* FIXED_*DEGREE */
+  int autapses;            /* allow self-connections */
+  int multapses;           /* allow repeated pairs (fixed-degree rules) */
+  uint32_t *pairs;         /* LIST: 2 * n_pairs */
+  size_t n_pairs;          /* LIST */
+  slp_dist weight;         /* mV */
+  slp_dist delay;          /* ms */
+  unsigned receptor;       /* receptor index (same for every target model) */
+  char *receptor_name;     /* as given */
+} slp__projection;
+
+struct slp_network {
+  slp__group *groups;      /* populations and inputs, in order added */
+  size_t n_groups;         /* number of groups */
+  size_t cap_groups;       /* capacity of groups */
+  slp__projection *projs;  /* projections, in order added */
+  size_t n_projs;          /* number of projections */
+  size_t cap_projs;        /* capacity of projs */
+  uint64_t n_neurons;      /* neurons over all populations */
+  uint64_t n_sources;      /* sources over all inputs */
+};
+
+#endif /* SLP_NETWORK_NETWORK_H */

@@ -1,0 +1,144 @@
+/*
+ * network/sim.c -- the simulation's lifecycle and statistics
+ * (sleipnir/sim.h).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "network/sim.h"
+
+double slp__now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void slp_sim_destroy(slp_sim *sim) {
+  if (sim == NULL)
+    return;
+  slp__spike_writer_abort(sim->writer);
+  for (size_t k = 0; k < sim->n_pops; k++) {
+    slp__pop *p = &sim->pops[k];
+    if (p->model != NULL && p->state != NULL)
+      p->model->destroy(p);
+    slp__free(p->settle);
+  }
+  slp__free(sim->pops);
+  for (size_t k = 0; k < sim->n_inputs; k++)
+    slp__input_destroy(&sim->inputs[k]);
+  slp__free(sim->inputs);
+  slp__csr_free(&sim->csr);
+  slp__ring_free(&sim->ring);
+  slp__ring_free(&sim->wake);
+  slp__spikebuf_free(&sim->spikes);
+  slp__free(sim->spikes_path);
+  slp__free(sim);
+}
+
+int slp_sim_create(slp_sim **out, const slp_network *net,
+                   const slp_sim_config *cfg, slp_diag *diag) {
+  *out = NULL;
+  if (net == NULL || cfg == NULL)
+    return SLP_EINVAL;
+  double t_start = slp__now_s();
+  slp_sim *sim = slp__calloc(1, sizeof *sim);
+  if (sim == NULL)
+    return SLP_ENOMEM;
+  sim->cfg = *cfg;
+  sim->cfg.spikes_path = NULL;
+  if (cfg->spikes_path != NULL) {
+    sim->spikes_path = slp__strdup(cfg->spikes_path);
+    if (sim->spikes_path == NULL) {
+      slp_sim_destroy(sim);
+      return SLP_ENOMEM;
+    }
+    sim->cfg.spikes_path = sim->spikes_path;
+  }
+  int rc = slp__sim_build(sim, net, diag);
+  if (rc == 0 && sim->spikes_path != NULL)
+    rc = slp__spike_writer_open(&sim->writer, sim->spikes_path, diag);
+  if (rc != 0) {
+    slp_sim_destroy(sim);
+    return rc;
+  }
+  sim->build_wall_s = slp__now_s() - t_start;
+  *out = sim;
+  return 0;
+}
+
+int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
+                void *arg) {
+  if (sim->failed)
+    return SLP_ESTATE;
+  if (until > sim->end)
+    until = sim->end;
+  double t_start = slp__now_s(), last_report = t_start;
+  int rc = 0;
+  while (sim->now < until) {
+    rc = slp__sim_step(sim);
+    if (rc != 0) {
+      sim->failed = 1;
+      break;
+    }
+    if (progress != NULL) {
+      double now = slp__now_s();
+      /* Ask the caller at most ~20 times a second: the callback may be slow
+       * (a terminal write) and windows can be microseconds apart. */
+      if (now - last_report >= 0.05 || sim->now >= until) {
+        last_report = now;
+        if (progress(arg, sim->now < until ? sim->now : until, until) != 0) {
+          rc = SLP_ECANCELED;
+          break;
+        }
+      }
+    }
+  }
+  sim->run_wall_s += slp__now_s() - t_start;
+  return rc;
+}
+
+int slp_sim_finish(slp_sim *sim) {
+  if (sim->writer == NULL)
+    return 0;
+  slp__spike_writer *w = sim->writer;
+  sim->writer = NULL;
+  return slp__spike_writer_close(w);
+}
+
+void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
+  memset(out, 0, sizeof *out);
+  out->neurons = sim->n_neurons;
+  out->sources = sim->n_sources;
+  out->synapses = sim->csr.n_syn;
+  out->synapse_bytes = slp__csr_bytes(&sim->csr);
+  for (size_t k = 0; k < sim->n_pops; k++)
+    out->state_bytes += sim->pops[k].state_bytes;
+  out->spikes = sim->spike_count;
+  out->input_spikes = sim->input_spikes;
+  out->synaptic_events = sim->events;
+  out->now = sim->now < sim->end ? sim->now : sim->end;
+  out->build_wall_s = sim->build_wall_s;
+  out->run_wall_s = sim->run_wall_s;
+}
+
+void slp_sim_on_spike(slp_sim *sim, slp_spike_fn fn, void *arg) {
+  sim->on_spike = fn;
+  sim->on_spike_arg = arg;
+}
+
+double slp__sim_get(const slp_sim *sim, uint32_t gid, const char *var) {
+  for (size_t k = 0; k < sim->n_pops; k++) {
+    const slp__pop *p = &sim->pops[k];
+    if (gid < p->node0 || gid - p->node0 >= p->n)
+      continue;
+    int v = slp__model_state_index(p->model, var);
+    if (v < 0)
+      return NAN;
+    return p->model->get(p, gid - p->node0, v, sim->now);
+  }
+  return NAN;
+}

@@ -1,0 +1,65 @@
+/*
+ * network/sim.h -- the simulation behind slp_sim.
+ *
+ * build.c turns a network description into this (CSR, populations, inputs,
+ * queues); run.c advances it window by window; sim.c holds the lifecycle and
+ * the statistics.
+ */
+#ifndef SLP_NETWORK_SIM_H
+#define SLP_NETWORK_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/sim.h"
+#include "events/ring.h"
+#include "inputs/inputs.h"
+#include "io/spike_writer.h"
+#include "neurons/pop.h"
+#include "synapses/csr.h"
+
+struct slp_sim {
+  slp_sim_config cfg;       /* settings (spikes_path points to spikes_path) */
+  char *spikes_path;        /* owned copy of the spike file name */
+  slp_tick end;             /* configured end of the simulation */
+  slp_tick window;          /* window length W <= d_min */
+  slp_tick grid;            /* grid step (grid mode) or 1 */
+  uint32_t n_neurons;       /* neurons (node ids 0 .. n_neurons-1) */
+  uint32_t n_sources;       /* input sources (node ids after the neurons) */
+  slp__pop *pops;           /* populations, in description order */
+  size_t n_pops;            /* number of populations */
+  slp__input *inputs;       /* input groups */
+  size_t n_inputs;          /* number of input groups */
+  slp__csr csr;             /* all synapses (one target partition) */
+  slp__ring ring;           /* pending (spike, segment) deliveries */
+  slp__ring wake;           /* pending neuron wake-ups */
+  slp__spikebuf spikes;     /* this window's spikes */
+  slp__spike_writer *writer;/* spike file, or NULL */
+  slp_spike_fn on_spike;    /* spike callback, or NULL */
+  void *on_spike_arg;       /* its argument */
+  slp_tick now;             /* start of the next window */
+  uint32_t serial;          /* windows processed */
+  int primed;               /* populations primed for the first window */
+  int failed;               /* a run failed: the state is unusable */
+  uint64_t spike_count;     /* neuron spikes before `end` */
+  uint64_t input_spikes;    /* source spikes emitted */
+  uint64_t events;          /* synaptic events delivered */
+  double build_wall_s;      /* seconds in slp_sim_create */
+  double run_wall_s;        /* seconds in slp_sim_run */
+};
+
+/* Build sim from net; diag explains SLP_ERANGE/SLP_EINVAL.  Fills everything
+ * but the writer. */
+int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag);
+
+/* Process one window. */
+int slp__sim_step(slp_sim *sim);
+
+/* State variable `var` (by name) of neuron `gid` now; NAN if unknown.  For
+ * tests and recording. */
+double slp__sim_get(const slp_sim *sim, uint32_t gid, const char *var);
+
+/* Seconds on a monotonic clock. */
+double slp__now_s(void);
+
+#endif /* SLP_NETWORK_SIM_H */

@@ -1,0 +1,308 @@
+/*
+ * neurons/lif_box.c -- LIF with delta synapses: an input jumps v directly.
+ *
+ *   tau_mem du/dt = -u          u = v - v_leak
+ *   input of weight w:  u += w  (discarded while refractory, as NEST's
+ *                                iaf_psc_delta and the Brian2 Brunel example)
+ *   spike when v > v_th; then v = v_reset, clamped for t_ref.
+ *
+ * Crossings happen either at an input (the jump carries v over threshold) or,
+ * when v_leak > v_th, by the tonic drive alone, at the closed-form time
+ *   s* = tau_mem ln(u0 / u_th)        (u0 < u_th < 0),
+ * so t_check is always the exact next crossing, never only a bound.
+ *
+ * Inputs arriving at the same tick are all applied before the threshold is
+ * looked at: whether a neuron fires at tick t depends on the sum of its
+ * inputs at t, not on their order (the grid-mode contract, and what NEST
+ * does within a step).  The spike is emitted at that tick.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "neurons/model.h"
+#include "neurons/pop.h"
+
+enum { P_TAU_MEM, P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, P_COUNT };
+
+static const slp__var_desc box_params[P_COUNT] = {
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1},
+};
+
+enum { S_V, S_COUNT };
+
+static const slp__var_desc box_state[S_COUNT] = {
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+};
+
+/* Both receptors jump v; they exist so that projections written for the
+ * current-based LIF (receptor: inh) run unchanged. */
+static const char *const box_receptors[] = {"exc", "inh"};
+
+#define MS_PER_TICK 1e-6
+
+typedef struct box_consts {
+  double inv_tau_m;  /* 1 / tau_mem, 1/ms */
+  double tau_m;      /* ms */
+  double u_th;       /* v_th - v_leak */
+  double u_reset;    /* v_reset - v_leak */
+  double v_leak;     /* mV */
+  slp_tick t_ref;    /* refractory period, ticks */
+  slp_tick grid;     /* grid step (grid mode) or 1 */
+  size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab */
+  double *tab;       /* that table */
+} box_consts;
+
+typedef struct box_neuron {
+  double u;           /* v - v_leak at t_last */
+  slp_tick t_last;    /* the tick the state refers to */
+  slp_tick t_ref_end; /* refractory until this tick (<= t_last: not) */
+  slp_tick t_check;   /* the next crossing tick, or NEVER */
+  slp_tick t_wake;    /* earliest wake-up queued, or NEVER */
+  uint32_t stamp;     /* window serial when queued to settle */
+  uint32_t pad;       /* 48 bytes in all */
+} box_neuron;
+
+static int box_check(const double *p, char *why, size_t cap) {
+  for (size_t k = 0; k < P_COUNT; k++)
+    if (!isfinite(p[k])) {
+      snprintf(why, cap, "%s must be finite", box_params[k].name);
+      return SLP_ERANGE;
+    }
+  if (!(p[P_TAU_MEM] > 0)) {
+    snprintf(why, cap, "tau_mem must be > 0, not %g ms", p[P_TAU_MEM]);
+    return SLP_ERANGE;
+  }
+  if (!(p[P_T_REF] >= 0)) {
+    snprintf(why, cap, "t_ref must be >= 0, not %g ms", p[P_T_REF]);
+    return SLP_ERANGE;
+  }
+  if (!(p[P_V_RESET] < p[P_V_TH])) {
+    snprintf(why, cap, "v_reset (%g mV) must be below v_th (%g mV)",
+             p[P_V_RESET], p[P_V_TH]);
+    return SLP_ERANGE;
+  }
+  return 0;
+}
+
+static double decay(const box_consts *c, slp_tick d) {
+  if (c->tab != NULL && d % c->grid == 0 && (uint64_t)(d / c->grid) < c->n_tab)
+    return c->tab[d / c->grid];
+  return exp(-(double)d * MS_PER_TICK * c->inv_tau_m);
+}
+
+static void advance(const box_consts *c, box_neuron *n, slp_tick t) {
+  if (t <= n->t_last)
+    return;
+  if (n->t_last < n->t_ref_end) {
+    if (t <= n->t_ref_end) {
+      n->u = c->u_reset;
+      n->t_last = t;
+      return;
+    }
+    n->u = c->u_reset;
+    n->t_last = n->t_ref_end;
+  }
+  n->u *= decay(c, t - n->t_last);
+  n->t_last = t;
+}
+
+/* The next crossing from the current state, assuming no input. */
+static void update_check(const box_consts *c, box_neuron *n) {
+  slp_tick ts = n->t_last;
+  double u = n->u;
+  if (n->t_last < n->t_ref_end) {
+    ts = n->t_ref_end;
+    u = c->u_reset;
+  } else if (u > c->u_th) {
+    n->t_check = ts; /* a jump carried it over: fires at this tick */
+    return;
+  }
+  if (!(c->u_th < 0)) {
+    n->t_check = SLP__NEVER; /* relaxes towards v_leak <= v_th */
+    return;
+  }
+  /* Tonic: u(s) = u e^{-s/tau} rises to 0 > u_th; first tick with u > u_th. */
+  double s = c->tau_m * log(u / c->u_th);
+  double d = ceil(s / MS_PER_TICK);
+  if (!(d < 4e18))
+    n->t_check = SLP__NEVER;
+  else {
+    slp_tick t = ts + (slp_tick)d;
+    /* The tick closest to the root may round either way: make sure u is
+     * really above threshold at the chosen tick. */
+    if (u * exp(-(double)(t - ts) * MS_PER_TICK * c->inv_tau_m) <= c->u_th)
+      t++;
+    n->t_check = t;
+  }
+}
+
+static slp_tick on_grid(const box_consts *c, slp_tick t) {
+  slp_tick g = c->grid;
+  return g == 1 ? t : ((t + g - 1) / g) * g;
+}
+
+static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
+  const box_consts *c = pop->consts;
+  advance(c, n, t);
+  slp__pop_emit(pop, win, (uint32_t)(n - (box_neuron *)pop->state), t);
+  n->u = c->u_reset;
+  n->t_ref_end = t + c->t_ref;
+  update_check(c, n);
+}
+
+static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
+  const box_consts *c = pop->consts;
+  uint32_t idx = (uint32_t)(n - (box_neuron *)pop->state);
+  if (n->t_check <= win->t1 - c->grid) {
+    if (n->stamp != win->serial) {
+      n->stamp = win->serial;
+      slp__pop_need_settle(pop, win, idx);
+    }
+    return;
+  }
+  slp_tick when =
+      n->t_check == SLP__NEVER ? SLP__NEVER : on_grid(c, n->t_check);
+  if (when < n->t_wake) {
+    n->t_wake = when;
+    slp__pop_wake_at(pop, win, idx, when);
+  }
+}
+
+static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
+                        unsigned r, const uint32_t *tgt, const float *w,
+                        size_t count, float scale) {
+  (void)r; /* every receptor jumps v */
+  const box_consts *c = pop->consts;
+  box_neuron *state = pop->state;
+  for (size_t k = 0; k < count; k++) {
+    box_neuron *n = &state[tgt[k]];
+    /* A pending crossing fires before this input unless it is a jump
+     * crossing at this very tick, which waits for the tick's other inputs. */
+    while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
+      fire(pop, win, n, on_grid(c, n->t_check));
+    advance(c, n, t);
+    if (t >= n->t_ref_end)
+      n->u += (double)(w[k] * scale);
+    update_check(c, n);
+    schedule(pop, win, n);
+  }
+}
+
+static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
+                       size_t count) {
+  const box_consts *c = pop->consts;
+  box_neuron *state = pop->state;
+  slp_tick last = win->t1 - c->grid;
+  for (size_t k = 0; k < count; k++) {
+    box_neuron *n = &state[idx[k]];
+    while (n->t_check <= last)
+      fire(pop, win, n, on_grid(c, n->t_check));
+    n->stamp = win->serial;
+    schedule(pop, win, n);
+  }
+}
+
+static void box_wake(slp__pop *pop, slp__window *win, uint32_t i,
+                     slp_tick t) {
+  box_neuron *n = &((box_neuron *)pop->state)[i];
+  if (n->t_wake != t)
+    return;
+  n->t_wake = SLP__NEVER;
+  if (n->stamp != win->serial) {
+    n->stamp = win->serial;
+    slp__pop_need_settle(pop, win, i);
+  }
+}
+
+static int box_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  box_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  c->tau_m = p[P_TAU_MEM];
+  c->inv_tau_m = 1.0 / p[P_TAU_MEM];
+  c->v_leak = p[P_V_LEAK];
+  c->u_th = p[P_V_TH] - p[P_V_LEAK];
+  c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
+  c->t_ref = (slp_tick)llround(p[P_T_REF] / MS_PER_TICK);
+  c->grid = init->grid;
+  if (init->grid > 1) {
+    c->n_tab = 4096;
+    c->tab = slp__malloc(c->n_tab * sizeof *c->tab);
+    if (c->tab == NULL) {
+      slp__free(c);
+      return SLP_ENOMEM;
+    }
+    for (size_t n = 0; n < c->n_tab; n++)
+      c->tab[n] =
+          exp(-(double)n * (double)init->grid * MS_PER_TICK * c->inv_tau_m);
+  }
+  box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
+  if (st == NULL) {
+    slp__free(c->tab);
+    slp__free(c);
+    return SLP_ENOMEM;
+  }
+  for (uint32_t k = 0; k < pop->n; k++) {
+    box_neuron *n = &st[k];
+    memset(n, 0, sizeof *n);
+    n->u = init->values[S_V][k] - c->v_leak;
+    n->t_last = init->t0;
+    n->t_ref_end = init->t0;
+    n->t_wake = SLP__NEVER;
+    n->stamp = UINT32_MAX;
+    update_check(c, n);
+  }
+  pop->consts = c;
+  pop->state = st;
+  pop->state_bytes = (size_t)pop->n * sizeof *st;
+  return 0;
+}
+
+static void box_prime(slp__pop *pop, slp__window *win) {
+  box_neuron *st = pop->state;
+  for (uint32_t k = 0; k < pop->n; k++)
+    schedule(pop, win, &st[k]);
+}
+
+static double box_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
+  const box_consts *c = pop->consts;
+  box_neuron n = ((const box_neuron *)pop->state)[i];
+  advance(c, &n, t);
+  return var == S_V ? n.u + c->v_leak : (double)NAN;
+}
+
+static void box_destroy(slp__pop *pop) {
+  box_consts *c = pop->consts;
+  if (c != NULL)
+    slp__free(c->tab);
+  slp__free(c);
+  slp__free(pop->state);
+  pop->consts = pop->state = NULL;
+}
+
+const slp__model slp__model_lif_box = {
+    .name = "lif_box",
+    .params = box_params,
+    .n_params = P_COUNT,
+    .state = box_state,
+    .n_state = S_COUNT,
+    .receptors = box_receptors,
+    .n_receptors = 2,
+    .check = box_check,
+    .create = box_create,
+    .destroy = box_destroy,
+    .prime = box_prime,
+    .deliver = box_deliver,
+    .settle = box_settle,
+    .wake = box_wake,
+    .get = box_get,
+};

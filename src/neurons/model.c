@@ -1,0 +1,91 @@
+/*
+ * neurons/model.c -- the registry of neuron models and name lookup.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "sleipnir/network.h"
+#include "neurons/model.h"
+
+static const slp__model *const models[] = {&slp__model_lif,
+                                           &slp__model_lif_box};
+
+const slp__model *slp__model_find(const char *name) {
+  if (name == NULL)
+    return NULL;
+  for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
+    if (strcmp(models[k]->name, name) == 0)
+      return models[k];
+  return NULL;
+}
+
+static int var_index(const slp__var_desc *v, size_t n, const char *name) {
+  for (size_t k = 0; k < n; k++) {
+    if (strcmp(v[k].name, name) == 0)
+      return (int)k;
+    for (size_t a = 0; a < SLP__MAX_ALIASES && v[k].aliases[a]; a++)
+      if (strcmp(v[k].aliases[a], name) == 0)
+        return (int)k;
+  }
+  return -1;
+}
+
+int slp__model_param_index(const slp__model *m, const char *name) {
+  return var_index(m->params, m->n_params, name);
+}
+
+int slp__model_state_index(const slp__model *m, const char *name) {
+  return var_index(m->state, m->n_state, name);
+}
+
+int slp__model_receptor_index(const slp__model *m, const char *name) {
+  for (size_t k = 0; k < m->n_receptors; k++)
+    if (strcmp(m->receptors[k], name) == 0)
+      return (int)k;
+  return -1;
+}
+
+int slp_model_exists(const char *model) {
+  return slp__model_find(model) != NULL;
+}
+
+static int info(const slp__var_desc *d, slp_var_info *out) {
+  if (out != NULL) {
+    out->name = d->name;
+    out->dim = d->dim;
+    out->deflt = d->deflt;
+  }
+  return 0;
+}
+
+int slp_model_param_info(const char *model, const char *name,
+                         slp_var_info *out) {
+  const slp__model *m = slp__model_find(model);
+  if (m == NULL || name == NULL)
+    return SLP_ENOENT;
+  int k = slp__model_param_index(m, name);
+  if (k >= 0)
+    return info(&m->params[k], out);
+  /* Group names ("tau_syn") stand for several parameters of one dimension. */
+  size_t idx[SLP__MAX_PARAMS];
+  if (m->param_group != NULL &&
+      m->param_group(name, idx, SLP__MAX_PARAMS) > 0) {
+    info(&m->params[idx[0]], out);
+    if (out != NULL)
+      out->name = name;
+    return 0;
+  }
+  return SLP_ENOENT;
+}
+
+int slp_model_state_info(const char *model, const char *name,
+                         slp_var_info *out) {
+  const slp__model *m = slp__model_find(model);
+  if (m == NULL || name == NULL)
+    return SLP_ENOENT;
+  int k = slp__model_state_index(m, name);
+  if (k < 0)
+    return SLP_ENOENT;
+  return info(&m->state[k], out);
+}

@@ -1,0 +1,91 @@
+/*
+ * neurons/model.h -- the neuron model interface.
+ *
+ * A model is a table: its parameters and state variables (names, aliases,
+ * dimensions, defaults) for the model file and the API, and the operations
+ * the scheduler calls.  Dispatch through this table happens once per batch
+ * of synapses (a CSR delay segment, whose targets all belong to one
+ * population) and once per population per window -- never per synaptic event.
+ */
+#ifndef SLP_NEURONS_MODEL_H
+#define SLP_NEURONS_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/network.h"
+#include "sleipnir/sim.h"
+
+#define SLP__MAX_PARAMS 16
+#define SLP__MAX_STATE 8
+#define SLP__MAX_RECEPTORS 4
+#define SLP__MAX_ALIASES 3
+
+/* One parameter or state variable of a model. */
+typedef struct slp__var_desc {
+  const char *name;                        /* canonical (Norse) name */
+  const char *aliases[SLP__MAX_ALIASES];   /* PyNN and other names, NULL-ended */
+  slp_dim dim;                             /* physical dimension */
+  double deflt;                            /* default in API units */
+  int default_from;                        /* state: index of the parameter
+                                              whose value is the default, or -1 */
+} slp__var_desc;
+
+typedef struct slp__pop slp__pop;       /* runtime population, see pop.h */
+typedef struct slp__window slp__window; /* one window's context, see pop.h */
+
+/* What a model's create() starts a population from. */
+typedef struct slp__pop_init {
+  slp_tick t0;                           /* start tick of the simulation */
+  slp_tick grid;                         /* grid step (grid mode) or 1 */
+  const double *values[SLP__MAX_STATE];  /* per state variable, n values */
+} slp__pop_init;
+
+/* The operations and tables of one neuron model. */
+typedef struct slp__model {
+  const char *name;               /* model name in files ("lif") */
+  const slp__var_desc *params;    /* parameters, in the order of params[] */
+  size_t n_params;                /* number of parameters */
+  const slp__var_desc *state;     /* initialisable state variables */
+  size_t n_state;                 /* number of state variables */
+  const char *const *receptors;   /* receptor names ("exc", "inh") */
+  size_t n_receptors;             /* number of receptors (>= 1) */
+  /* A name that sets several parameters at once ("tau_syn": every
+   * receptor's time constant), or NULL: returns how many indices it wrote. */
+  size_t (*param_group)(const char *name, size_t *idx, size_t cap);
+  /* Check parameter values (API units); on error write a sentence to why. */
+  int (*check)(const double *params, char *why, size_t cap);
+  /* Allocate the runtime state of pop from pop->params and init. */
+  int (*create)(slp__pop *pop, const slp__pop_init *init);
+  void (*destroy)(slp__pop *pop);
+  /* Before the first window: settle or schedule every neuron. */
+  void (*prime)(slp__pop *pop, slp__window *win);
+  /* Deliver n synaptic events at tick t on receptor r: targets tgt[k] (local
+   * to pop), weights w[k] * scale.  Inputs of one target arrive in time
+   * order, in the canonical order (tick, source, synapse). */
+  void (*deliver)(slp__pop *pop, slp__window *win, slp_tick t, unsigned r,
+                  const uint32_t *tgt, const float *w, size_t n, float scale);
+  /* After a window's deliveries: check the queued neurons for crossings
+   * before the window end, emit spikes, and schedule wake-ups. */
+  void (*settle)(slp__pop *pop, slp__window *win, const uint32_t *idx,
+                 size_t n);
+  /* A wake-up queued for neuron i at tick t came due in this window. */
+  void (*wake)(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
+  /* State variable `var` of neuron i as it will be at tick t (>= its last
+   * update) if no input arrives; for recording and tests. */
+  double (*get)(const slp__pop *pop, uint32_t i, int var, slp_tick t);
+} slp__model;
+
+/* The registry: NULL if no model has this name. */
+const slp__model *slp__model_find(const char *name);
+
+/* Index of a parameter or state variable by name or alias, -1 if none. */
+int slp__model_param_index(const slp__model *m, const char *name);
+int slp__model_state_index(const slp__model *m, const char *name);
+/* Index of a receptor by name, -1 if none. */
+int slp__model_receptor_index(const slp__model *m, const char *name);
+
+extern const slp__model slp__model_lif;
+extern const slp__model slp__model_lif_box;
+
+#endif /* SLP_NEURONS_MODEL_H */

@@ -1,0 +1,211 @@
+/*
+ * synapses/csr.c -- building the delay-segmented CSR (see csr.h).
+ *
+ * Two passes over the connection rules (count, then fill) keep the build's
+ * peak memory near the final size: rows are placed directly, and only each
+ * row is sorted, by (delay, receptor, target), keeping the order synapses
+ * were added in among equals so the result never depends on sort internals.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "sleipnir/error.h"
+#include "core/alloc.h"
+#include "synapses/csr.h"
+
+void slp__csr_free(slp__csr *c) {
+  slp__free(c->row_seg);
+  slp__free(c->seg_start);
+  slp__free(c->seg_delay);
+  slp__free(c->seg_pop);
+  slp__free(c->seg_receptor);
+  slp__free(c->col);
+  slp__free(c->w);
+  memset(c, 0, sizeof *c);
+}
+
+uint64_t slp__csr_bytes(const slp__csr *c) {
+  return (uint64_t)(c->n_rows + 1) * sizeof *c->row_seg +
+         (c->n_seg + 1) * sizeof *c->seg_start +
+         c->n_seg * (sizeof *c->seg_delay + sizeof *c->seg_pop +
+                     sizeof *c->seg_receptor) +
+         c->n_syn * (sizeof *c->col + sizeof *c->w);
+}
+
+int slp__csr_builder_init(slp__csr_builder *b, uint32_t n_rows) {
+  memset(b, 0, sizeof *b);
+  b->n_rows = n_rows;
+  b->fill = slp__calloc((size_t)n_rows + 1, sizeof *b->fill);
+  return b->fill ? 0 : SLP_ENOMEM;
+}
+
+void slp__csr_builder_count(slp__csr_builder *b, uint32_t row) {
+  b->fill[row]++;
+  b->n_syn++;
+}
+
+int slp__csr_builder_alloc(slp__csr_builder *b) {
+  size_t n = (size_t)b->n_syn;
+  b->row_start = slp__malloc(((size_t)b->n_rows + 1) * sizeof *b->row_start);
+  b->target = slp__malloc(n * sizeof *b->target);
+  b->local = slp__malloc(n * sizeof *b->local);
+  b->w = slp__malloc(n * sizeof *b->w);
+  b->delay = slp__malloc(n * sizeof *b->delay);
+  b->rec = slp__malloc(n * sizeof *b->rec);
+  b->pop = slp__malloc(n * sizeof *b->pop);
+  if (!b->row_start || !b->target || !b->local || !b->w || !b->delay ||
+      !b->rec || !b->pop)
+    return SLP_ENOMEM;
+  uint64_t off = 0;
+  for (uint32_t r = 0; r < b->n_rows; r++) {
+    b->row_start[r] = off;
+    off += b->fill[r];
+    b->fill[r] = b->row_start[r];
+  }
+  b->row_start[b->n_rows] = off;
+  return 0;
+}
+
+void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
+                          uint16_t pop, uint32_t local, float w,
+                          slp_tick delay, uint8_t rec) {
+  uint64_t k = b->fill[row]++;
+  b->target[k] = target;
+  b->local[k] = local;
+  b->w[k] = w;
+  b->delay[k] = delay;
+  b->rec[k] = rec;
+  b->pop[k] = pop;
+}
+
+/* One synapse while its row is being sorted. */
+typedef struct sortrec {
+  slp_tick delay;  /* first key */
+  uint8_t rec;     /* second key */
+  uint32_t target; /* third key (global id: groups populations in order) */
+  uint32_t pos;    /* position added: keeps equal keys in insertion order */
+} sortrec;
+
+static int sortrec_cmp(const void *pa, const void *pb) {
+  const sortrec *a = pa, *b = pb;
+  if (a->delay != b->delay)
+    return a->delay < b->delay ? -1 : 1;
+  if (a->rec != b->rec)
+    return a->rec < b->rec ? -1 : 1;
+  if (a->target != b->target)
+    return a->target < b->target ? -1 : 1;
+  return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
+  memset(out, 0, sizeof *out);
+  uint64_t n = b->n_syn;
+  out->n_rows = b->n_rows;
+  out->n_syn = n;
+  out->row_seg = slp__malloc(((size_t)b->n_rows + 1) * sizeof *out->row_seg);
+  out->col = slp__malloc((size_t)n * sizeof *out->col);
+  out->w = slp__malloc((size_t)n * sizeof *out->w);
+  uint64_t max_row = 0;
+  for (uint32_t r = 0; r < b->n_rows; r++) {
+    uint64_t len = b->row_start[r + 1] - b->row_start[r];
+    if (len > max_row)
+      max_row = len;
+  }
+  sortrec *tmp = slp__malloc((size_t)max_row * sizeof *tmp);
+  /* Segments: at most one per synapse; shrunk at the end. */
+  size_t seg_cap = 0, n_seg = 0;
+  uint64_t *seg_start = NULL;
+  slp_tick *seg_delay = NULL;
+  uint16_t *seg_pop = NULL;
+  uint8_t *seg_rec = NULL;
+  int rc = 0;
+  if (!out->row_seg || !out->col || !out->w || !tmp) {
+    rc = SLP_ENOMEM;
+    goto fail;
+  }
+  out->d_min = 0;
+  out->d_max = 0;
+  for (uint32_t r = 0; r < b->n_rows; r++) {
+    uint64_t lo = b->row_start[r], hi = b->row_start[r + 1];
+    size_t len = (size_t)(hi - lo);
+    out->row_seg[r] = n_seg;
+    for (size_t k = 0; k < len; k++) {
+      tmp[k].delay = b->delay[lo + k];
+      tmp[k].rec = b->rec[lo + k];
+      tmp[k].target = b->target[lo + k];
+      tmp[k].pos = (uint32_t)k;
+    }
+    qsort(tmp, len, sizeof *tmp, sortrec_cmp);
+    for (size_t k = 0; k < len; k++) {
+      uint64_t src = lo + tmp[k].pos, dst = lo + k;
+      uint16_t pop = b->pop[src];
+      int new_seg = k == 0 || tmp[k].delay != tmp[k - 1].delay ||
+                    tmp[k].rec != tmp[k - 1].rec ||
+                    pop != b->pop[lo + tmp[k - 1].pos];
+      if (new_seg) {
+        if (n_seg + 2 > seg_cap) {
+          size_t c1 = seg_cap, c2 = seg_cap, c3 = seg_cap, c4 = seg_cap;
+          if (slp__grow((void **)&seg_start, &c1, n_seg + 2,
+                        sizeof *seg_start) != 0 ||
+              slp__grow((void **)&seg_delay, &c2, n_seg + 2,
+                        sizeof *seg_delay) != 0 ||
+              slp__grow((void **)&seg_pop, &c3, n_seg + 2,
+                        sizeof *seg_pop) != 0 ||
+              slp__grow((void **)&seg_rec, &c4, n_seg + 2,
+                        sizeof *seg_rec) != 0) {
+            rc = SLP_ENOMEM;
+            goto fail;
+          }
+          seg_cap = c1;
+        }
+        seg_start[n_seg] = dst;
+        seg_delay[n_seg] = tmp[k].delay;
+        seg_pop[n_seg] = pop;
+        seg_rec[n_seg] = tmp[k].rec;
+        n_seg++;
+        if (out->d_min == 0 || tmp[k].delay < out->d_min)
+          out->d_min = tmp[k].delay;
+        if (tmp[k].delay > out->d_max)
+          out->d_max = tmp[k].delay;
+      }
+      out->col[dst] = b->local[src];
+      out->w[dst] = b->w[src];
+    }
+  }
+  out->row_seg[b->n_rows] = n_seg;
+  if (seg_start == NULL &&
+      slp__grow((void **)&seg_start, &seg_cap, 1, sizeof *seg_start)) {
+    rc = SLP_ENOMEM;
+    goto fail;
+  }
+  seg_start[n_seg] = n;
+  out->n_seg = n_seg;
+  out->seg_start = seg_start;
+  out->seg_delay = seg_delay;
+  out->seg_pop = seg_pop;
+  out->seg_receptor = seg_rec;
+  slp__free(tmp);
+  return 0;
+fail:
+  slp__free(tmp);
+  slp__free(seg_start);
+  slp__free(seg_delay);
+  slp__free(seg_pop);
+  slp__free(seg_rec);
+  slp__csr_free(out);
+  return rc;
+}
+
+void slp__csr_builder_free(slp__csr_builder *b) {
+  slp__free(b->fill);
+  slp__free(b->row_start);
+  slp__free(b->target);
+  slp__free(b->local);
+  slp__free(b->w);
+  slp__free(b->delay);
+  slp__free(b->rec);
+  slp__free(b->pop);
+  memset(b, 0, sizeof *b);
+}
