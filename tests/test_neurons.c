@@ -1,0 +1,470 @@
+/*
+ * tests/test_neurons.c -- the neuron models against closed forms, a fine
+ * reference integration, and exactly known crossing times.
+ *
+ * Single neurons are driven directly through the model interface (the same
+ * calls the scheduler makes), with a window context that collects spikes.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "neurons/model.h"
+#include "neurons/pop.h"
+
+#define TPM 1000000 /* ticks per ms */
+
+/* One neuron of a model, driven by hand. */
+typedef struct rig {
+  slp__pop pop;
+  slp__ring wake;
+  slp__spikebuf spikes;
+  slp__window win;
+  slp_tick window;
+} rig;
+
+static void rig_init(rig *r, const slp__model *m, const char *const *names,
+                     const double *values, size_t n, double v0,
+                     slp_tick grid) {
+  memset(r, 0, sizeof *r);
+  r->pop.model = m;
+  r->pop.n = 1;
+  for (size_t k = 0; k < m->n_params; k++)
+    r->pop.params[k] = m->params[k].deflt;
+  for (size_t k = 0; k < n; k++) {
+    int idx = slp__model_param_index(m, names[k]);
+    ck_assert_int_ge(idx, 0);
+    r->pop.params[idx] = values[k];
+  }
+  char why[256];
+  ck_assert_int_eq(m->check(r->pop.params, why, sizeof why), 0);
+  double zero = 0.0, v = v0;
+  slp__pop_init init = {0, grid, {&v, &zero, &zero, &zero}};
+  ck_assert_int_eq(m->create(&r->pop, &init), 0);
+  r->window = 100 * TPM; /* windows of 100 ms unless a test says otherwise */
+  ck_assert_int_eq(slp__ring_init(&r->wake, r->window, 64 * r->window, 0), 0);
+  r->win.t0 = 0;
+  r->win.t1 = r->window;
+  r->win.serial = 0;
+  r->win.grid = grid;
+  r->win.spikes = &r->spikes;
+  r->win.wake = &r->wake;
+  m->prime(&r->pop, &r->win);
+}
+
+static void rig_free(rig *r) {
+  r->pop.model->destroy(&r->pop);
+  slp__free(r->pop.settle);
+  slp__ring_free(&r->wake);
+  slp__spikebuf_free(&r->spikes);
+}
+
+/* Close the current window (settle, wake-ups) and open the next. */
+static void rig_next_window(rig *r) {
+  slp__pop *p = &r->pop;
+  slp__evbuf *b;
+  ck_assert_int_eq(slp__ring_take(&r->wake, &b), 0);
+  for (size_t k = 0; k < b->n; k++)
+    p->model->wake(p, &r->win, b->ev[k].src, b->ev[k].t);
+  p->model->settle(p, &r->win, p->settle, p->n_settle);
+  p->n_settle = 0;
+  ck_assert_int_eq(r->win.err, 0);
+  slp__ring_advance(&r->wake);
+  r->win.t0 = r->win.t1;
+  r->win.t1 += r->window;
+  r->win.serial++;
+}
+
+/* Deliver one input at tick t (moving windows forward as needed). */
+static void rig_input(rig *r, slp_tick t, unsigned rec, double w) {
+  while (t >= r->win.t1)
+    rig_next_window(r);
+  uint32_t tgt = 0;
+  float wf = (float)w;
+  r->pop.model->deliver(&r->pop, &r->win, t, rec, &tgt, &wf, 1, 1.0f);
+}
+
+/* Close every window that starts before t. */
+static void rig_run_until(rig *r, slp_tick t) {
+  while (r->win.t0 < t)
+    rig_next_window(r);
+}
+
+static double rig_get(rig *r, const char *var, slp_tick t) {
+  int v = slp__model_state_index(r->pop.model, var);
+  return r->pop.model->get(&r->pop, 0, v, t);
+}
+
+/* --- Subthreshold propagation vs RK4 ------------------------------------ */
+
+/* Reference: RK4 in long double on (u, i_e, i_i) with step h ms. */
+typedef struct ref {
+  long double u, ie, ii, tm, te, ti;
+} ref;
+
+static void ref_deriv(const ref *r, long double u, long double ie,
+                      long double ii, long double *du, long double *die,
+                      long double *dii) {
+  *du = (-u + ie + ii) / r->tm;
+  *die = -ie / r->te;
+  *dii = -ii / r->ti;
+}
+
+static void ref_step(ref *r, long double h) {
+  long double k1u, k1e, k1i, k2u, k2e, k2i, k3u, k3e, k3i, k4u, k4e, k4i;
+  ref_deriv(r, r->u, r->ie, r->ii, &k1u, &k1e, &k1i);
+  ref_deriv(r, r->u + h / 2 * k1u, r->ie + h / 2 * k1e, r->ii + h / 2 * k1i,
+            &k2u, &k2e, &k2i);
+  ref_deriv(r, r->u + h / 2 * k2u, r->ie + h / 2 * k2e, r->ii + h / 2 * k2i,
+            &k3u, &k3e, &k3i);
+  ref_deriv(r, r->u + h * k3u, r->ie + h * k3e, r->ii + h * k3i, &k4u, &k4e,
+            &k4i);
+  r->u += h / 6 * (k1u + 2 * k2u + 2 * k3u + k4u);
+  r->ie += h / 6 * (k1e + 2 * k2e + 2 * k3e + k4e);
+  r->ii += h / 6 * (k1i + 2 * k2i + 2 * k3i + k4i);
+}
+
+/* tau_syn_exc / tau_mem ratios, including the equal-tau case and values a
+ * hair away from it, where a naive propagator loses digits. */
+static const double tau_ratio[] = {0.05, 0.2, 0.5, 0.999999, 1.0, 1.000001,
+                                   2.0};
+
+START_TEST(test_lif_closed_form_vs_rk4) {
+  double tm = 10.0, te = tm * tau_ratio[_i], ti = 7.0;
+  const char *names[] = {"tau_mem", "tau_syn_exc", "tau_syn_inh", "v_leak",
+                         "v_th", "v_reset"};
+  double values[] = {tm, te, ti, -70.0, 1e9, -80.0};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 6, -65.0, 1);
+  ref x = {-65.0L + 70.0L, 0, 0, tm, te, ti};
+  /* Inputs at these ms (exc +, inh -), then samples in between. */
+  const double t_in[] = {1.0, 3.25, 3.25, 7.5, 20.0};
+  const double w_in[] = {5.0, 2.0, -3.0, 4.0, -1.5};
+  const unsigned r_in[] = {0, 0, 1, 0, 1};
+  long double t = 0, h = 1e-4L; /* RK4 error ~ (h/tau)^4: far below 1e-10 */
+  double max_err = 0;
+  size_t next = 0;
+  for (int sample = 1; sample <= 300; sample++) {
+    double ts = sample * 0.1;
+    while (next < 5 && t_in[next] <= ts) {
+      while (t + h / 2 < t_in[next]) {
+        ref_step(&x, h);
+        t += h;
+      }
+      if (r_in[next] == 0)
+        x.ie += w_in[next];
+      else
+        x.ii += w_in[next];
+      rig_input(&r, (slp_tick)llround(t_in[next] * TPM), r_in[next],
+                w_in[next]);
+      next++;
+    }
+    while (t + h / 2 < ts) {
+      ref_step(&x, h);
+      t += h;
+    }
+    double v = rig_get(&r, "v", (slp_tick)llround(ts * TPM));
+    double err = fabs(v - (double)(x.u - 70.0L));
+    if (err > max_err)
+      max_err = err;
+  }
+  /* Floating-point propagation is good to ~1e-13 mV here; RK4 with h=1e-4 ms
+   * is better than that.  1e-9 mV leaves room for neither to be wrong. */
+  ck_assert_msg(max_err < 1e-9, "ratio %g: max |v - v_ref| = %g mV",
+                tau_ratio[_i], max_err);
+  rig_free(&r);
+}
+END_TEST
+
+/* A long silent gap must neither overflow nor lose the state. */
+START_TEST(test_lif_long_gap) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "tau_syn_inh", "v_th"};
+  double values[] = {20.0, 0.5, 0.5, 1e9};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 4, 0.0, 1);
+  rig_input(&r, 1 * TPM, 0, 1.0);
+  slp_tick far = (slp_tick)2000 * TPM; /* 2 s: 4000 tau_syn */
+  double v = rig_get(&r, "v", far);
+  ck_assert(isfinite(v));
+  /* Exact: K(s) = c (e^{-s/ts} - e^{-s/tm}), c = ts/(ts - tm). */
+  double s = 1999.0, c = 0.5 / (0.5 - 20.0);
+  double expect = c * (exp(-s / 0.5) - exp(-s / 20.0));
+  ck_assert_double_eq_tol(v, expect, 1e-15 + 1e-12 * fabs(expect));
+  ck_assert(isfinite(rig_get(&r, "i_exc", far)));
+  rig_free(&r);
+}
+END_TEST
+
+/* --- Exact crossings ------------------------------------------------------ */
+
+/* Tonic drive (v_leak > v_th): ISI = t_ref + tau ln((vL - vr)/(vL - th)). */
+START_TEST(test_lif_tonic_isi) {
+  const char *names[] = {"tau_mem", "v_leak", "v_th", "v_reset", "t_ref"};
+  double values[] = {20.0, -49.0, -50.0, -60.0, 5.0};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 5, -60.0, 1);
+  rig_run_until(&r, (slp_tick)2000 * TPM);
+  slp__spikebuf_sort(&r.spikes);
+  double isi = 5.0 + 20.0 * log(11.0 / 1.0);
+  /* 2000 ms / 52.96 ms per interval after the first: 37 spikes. */
+  ck_assert_uint_eq(r.spikes.n, 37);
+  /* First spike: from v_reset at t=0, no refractoriness yet. */
+  double first = 20.0 * log(11.0);
+  ck_assert_int_eq(r.spikes.s[0].t, (slp_tick)ceil(first * TPM));
+  for (size_t k = 1; k < r.spikes.n; k++) {
+    slp_tick d = r.spikes.s[k].t - r.spikes.s[k - 1].t;
+    /* Each spike is the first tick above threshold after the previous
+     * spike's tick: within one tick of the analytic interval. */
+    ck_assert_msg(llabs(d - (slp_tick)llround(isi * TPM)) <= 1,
+                  "isi %lld ticks vs %.3f", (long long)d, isi * TPM);
+  }
+  rig_free(&r);
+}
+END_TEST
+
+/* The first time s with w K(s) > th, by bisection in long double. */
+static long double crossing_of_kernel(long double w, long double tm,
+                                      long double ts, long double th) {
+  long double c = ts / (ts - tm), lo = 0, hi = ts * tm / (tm - ts) * logl(tm / ts);
+  /* hi: the kernel's peak; the crossing is before it. */
+  for (int k = 0; k < 200; k++) {
+    long double mid = (lo + hi) / 2;
+    long double u = w * c * (expl(-mid / ts) - expl(-mid / tm));
+    if (u > th)
+      hi = mid;
+    else
+      lo = mid;
+  }
+  return hi;
+}
+
+/* One input whose current carries v over threshold later. */
+START_TEST(test_lif_delayed_crossing) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "v_leak", "v_th",
+                         "v_reset"};
+  double values[] = {10.0, 5.0, 0.0, 1.0, 0.0};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 5, 0.0, 1);
+  /* The kernel peaks at 0.25 for tau_syn = tau_mem / 2: w = 6 reaches 1.5. */
+  rig_input(&r, 1 * TPM, 0, 6.0);
+  rig_run_until(&r, 50 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 1);
+  long double s = crossing_of_kernel(6.0L, 10.0L, 5.0L, 1.0L);
+  slp_tick expect = 1 * TPM + (slp_tick)ceill(s * TPM);
+  ck_assert_msg(llabs(r.spikes.s[0].t - expect) <= 1, "spike %lld vs %lld",
+                (long long)r.spikes.s[0].t, (long long)expect);
+  rig_free(&r);
+}
+END_TEST
+
+/* Grazing: v peaks at th + delta between two inputs and is below threshold
+ * again when the next input (inhibition) arrives.  Must fire for any
+ * delta > 0 resolvable in time, and must not fire for th - delta. */
+static const double graze_delta[] = {1e-3, 1e-6, 1e-9};
+
+static void graze(double delta, int expect_spike) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "tau_syn_inh", "v_leak",
+                         "v_th", "v_reset"};
+  double tm = 10.0, ts = 5.0, th = 1.0;
+  double values[] = {tm, ts, 5.0, 0.0, th, 0.0};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 6, 0.0, 1);
+  double peak_t = tm * ts * log(tm / ts) / (tm - ts);
+  double kappa = ts / (ts - tm) * (exp(-peak_t / ts) - exp(-peak_t / tm));
+  double w = (th + delta) / kappa;
+  /* Weights are float: pick w exactly representable so the peak is exact. */
+  float wf = (float)w;
+  while ((double)wf * kappa <= th + delta / 2 && expect_spike)
+    wf = nextafterf(wf, INFINITY);
+  while ((double)wf * kappa >= th - delta / 2 && !expect_spike)
+    wf = nextafterf(wf, 0.0f);
+  rig_input(&r, 1 * TPM, 0, (double)wf);
+  /* Inhibition 3 ms after the peak: v is well below threshold by then. */
+  rig_input(&r, 1 * TPM + (slp_tick)((peak_t + 3.0) * TPM), 1, -5.0);
+  rig_run_until(&r, 100 * TPM);
+  ck_assert_msg(r.spikes.n == (expect_spike ? 1u : 0u),
+                "delta %g: %zu spikes", delta, r.spikes.n);
+  if (expect_spike) {
+    /* The spike tick is the first tick with u > th: check it against the
+     * closed form, evaluated independently in long double. */
+    long double c = 5.0L / (5.0L - 10.0L);
+    slp_tick dt = r.spikes.s[0].t - 1 * TPM;
+    long double s1 = (long double)dt / TPM, s0 = (long double)(dt - 1) / TPM;
+    long double u1 = wf * c * (expl(-s1 / 5.0L) - expl(-s1 / 10.0L));
+    long double u0 = wf * c * (expl(-s0 / 5.0L) - expl(-s0 / 10.0L));
+    ck_assert_msg(u1 > th - 1e-13 && u0 <= th + 1e-13,
+                  "delta %g: u(spike) - th = %Lg, u(spike - 1) - th = %Lg",
+                  delta, u1 - th, u0 - th);
+  }
+  rig_free(&r);
+}
+
+START_TEST(test_lif_grazing_fires) { graze(graze_delta[_i], 1); }
+END_TEST
+
+START_TEST(test_lif_near_miss_silent) { graze(graze_delta[_i], 0); }
+END_TEST
+
+/* The same input split in two at one tick, or split across windows of any
+ * length, gives the same spike tick. */
+START_TEST(test_lif_partition_independent) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "v_leak", "v_th"};
+  double values[] = {10.0, 5.0, 0.0, 1.0};
+  slp_tick spike[3];
+  const slp_tick windows[3] = {100 * TPM, TPM / 10, 1234567};
+  for (int k = 0; k < 3; k++) {
+    rig r;
+    rig_init(&r, &slp__model_lif, names, values, 4, 0.0, 1);
+    r.window = windows[k];
+    slp__ring_free(&r.wake);
+    ck_assert_int_eq(slp__ring_init(&r.wake, r.window, 64 * r.window, 0), 0);
+    r.win.t1 = r.window;
+    if (k == 1) {
+      rig_input(&r, 2 * TPM + 17, 0, 3.0);
+      rig_input(&r, 2 * TPM + 17, 0, 3.0);
+    } else {
+      rig_input(&r, 2 * TPM + 17, 0, 6.0);
+    }
+    rig_run_until(&r, 60 * TPM);
+    ck_assert_uint_eq(r.spikes.n, 1);
+    spike[k] = r.spikes.s[0].t;
+    rig_free(&r);
+  }
+  ck_assert_int_eq(spike[0], spike[1]);
+  ck_assert_int_eq(spike[0], spike[2]);
+}
+END_TEST
+
+/* Refractoriness: v clamped, the current keeps integrating, and a current
+ * that outlasts t_ref fires at the analytic time after t_ref ends. */
+START_TEST(test_lif_refractory) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "v_leak", "v_th",
+                         "v_reset", "t_ref"};
+  double tm = 10.0, ts = 20.0;
+  double values[] = {tm, ts, 0.0, 1.0, 0.0, 2.0};
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 6, 0.0, 1);
+  rig_input(&r, 0, 0, 100.0); /* fires almost at once */
+  rig_run_until(&r, 200 * TPM);
+  slp__spikebuf_sort(&r.spikes);
+  ck_assert_uint_ge(r.spikes.n, 2);
+  slp_tick t0 = r.spikes.s[0].t;
+  /* During refractoriness v stays at v_reset. */
+  ck_assert_double_eq(rig_get(&r, "v", t0 + TPM), 0.0);
+  /* After t_ref: u(s) = i(t_ref_end) K(s) from u = 0; next crossing. */
+  long double i_end = 100.0L * expl(-(long double)t0 / TPM / ts) *
+                      expl(-2.0L / ts);
+  long double s = crossing_of_kernel(i_end, tm, ts, 1.0L);
+  slp_tick expect = t0 + 2 * TPM + (slp_tick)ceill(s * TPM);
+  ck_assert_msg(llabs(r.spikes.s[1].t - expect) <= 1, "%lld vs %lld",
+                (long long)r.spikes.s[1].t, (long long)expect);
+  rig_free(&r);
+}
+END_TEST
+
+/* --- Delta synapses -------------------------------------------------------- */
+
+START_TEST(test_box_jump_and_decay) {
+  const char *names[] = {"tau_mem", "v_leak", "v_th", "v_reset"};
+  double values[] = {20.0, 0.0, 20.0, 10.0};
+  rig r;
+  rig_init(&r, &slp__model_lif_box, names, values, 4, 0.0, 1);
+  rig_input(&r, 1 * TPM, 0, 5.0);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 1 * TPM), 5.0, 1e-12);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 21 * TPM), 5.0 * exp(-1.0),
+                          1e-12);
+  rig_free(&r);
+}
+END_TEST
+
+/* Same-tick inputs are summed before the threshold is looked at. */
+START_TEST(test_box_same_tick_sum) {
+  const char *names[] = {"tau_mem", "v_leak", "v_th", "v_reset", "t_ref"};
+  double values[] = {20.0, 0.0, 20.0, 10.0, 2.0};
+  rig r;
+  rig_init(&r, &slp__model_lif_box, names, values, 5, 15.0, 1);
+  rig_input(&r, 3 * TPM, 0, 10.0); /* 25 > 20 alone ...        */
+  rig_input(&r, 3 * TPM, 1, -8.0); /* ... but 17 with this one */
+  rig_run_until(&r, 200 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 0);
+  rig_input(&r, 250 * TPM, 0, 30.0);
+  rig_input(&r, 250 * TPM + 1, 0, 30.0); /* refractory: discarded */
+  rig_run_until(&r, 400 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 1);
+  ck_assert_int_eq(r.spikes.s[0].t, 250 * TPM);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 252 * TPM), 10.0, 1e-12);
+  rig_free(&r);
+}
+END_TEST
+
+START_TEST(test_box_tonic) {
+  const char *names[] = {"tau_mem", "v_leak", "v_th", "v_reset", "t_ref"};
+  double values[] = {10.0, 30.0, 20.0, 0.0, 2.0};
+  rig r;
+  rig_init(&r, &slp__model_lif_box, names, values, 5, 0.0, 1);
+  rig_run_until(&r, 1000 * TPM);
+  slp__spikebuf_sort(&r.spikes);
+  double isi = 2.0 + 10.0 * log(30.0 / 10.0);
+  ck_assert_uint_ge(r.spikes.n, 10);
+  for (size_t k = 1; k < r.spikes.n; k++) {
+    slp_tick d = r.spikes.s[k].t - r.spikes.s[k - 1].t;
+    ck_assert(llabs(d - (slp_tick)llround(isi * TPM)) <= 1);
+  }
+  rig_free(&r);
+}
+END_TEST
+
+/* Grid mode: the crossing is found exactly and emitted on the next grid
+ * point. */
+START_TEST(test_lif_grid_emission) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "v_leak", "v_th"};
+  double values[] = {10.0, 5.0, 0.0, 1.0};
+  slp_tick h = TPM / 10;
+  rig r;
+  rig_init(&r, &slp__model_lif, names, values, 4, 0.0, h);
+  rig_input(&r, 1 * TPM, 0, 6.0);
+  rig_run_until(&r, 50 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 1);
+  long double s = crossing_of_kernel(6.0L, 10.0L, 5.0L, 1.0L);
+  slp_tick exact = 1 * TPM + (slp_tick)ceill(s * TPM);
+  slp_tick expect = ((exact + h - 1) / h) * h;
+  ck_assert_int_eq(r.spikes.s[0].t, expect);
+  rig_free(&r);
+}
+END_TEST
+
+static Suite *suite_neurons(void) {
+  Suite *s = suite_create("neurons");
+  TCase *tc = tcase_create("lif_propagation");
+  tcase_add_loop_test(tc, test_lif_closed_form_vs_rk4, 0,
+                      (int)(sizeof tau_ratio / sizeof tau_ratio[0]));
+  tcase_add_test(tc, test_lif_long_gap);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("lif_crossings");
+  tcase_add_test(tc, test_lif_tonic_isi);
+  tcase_add_test(tc, test_lif_delayed_crossing);
+  tcase_add_loop_test(tc, test_lif_grazing_fires, 0, 3);
+  tcase_add_loop_test(tc, test_lif_near_miss_silent, 0, 3);
+  tcase_add_test(tc, test_lif_partition_independent);
+  tcase_add_test(tc, test_lif_refractory);
+  tcase_add_test(tc, test_lif_grid_emission);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("lif_box");
+  tcase_add_test(tc, test_box_jump_and_decay);
+  tcase_add_test(tc, test_box_same_tick_sum);
+  tcase_add_test(tc, test_box_tonic);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite_neurons());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
