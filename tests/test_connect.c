@@ -305,40 +305,43 @@ END_TEST
 
 /* ---- fixed_indegree / fixed_outdegree --------------------------------- */
 
-/* One fixed-degree case: sizes and flags; chosen to reach every sampling
- * path (bitmap, hash set, their complements, all of the pool, multapses). */
+/*
+ * One fixed-degree case, chosen to reach every sampling path (bitmap, hash
+ * set, their complements, the whole pool, multapses).  The source is "a";
+ * written for fixed_indegree, where the pool is the source.  For
+ * fixed_outdegree the pool is the targets, so an a -> b case runs as b -> a
+ * (recurrent cases run as written).
+ */
 typedef struct degree_case {
   uint32_t n_a, n_b;   /* population sizes */
-  int from;            /* source group */
-  const uint32_t *to;  /* targets */
+  const uint32_t *to;  /* targets of "a" */
   size_t n_to;         /* number of targets */
   uint64_t k;          /* degree */
-  int autapses, multapses;
+  int autapses;        /* allow self pairs */
+  int multapses;       /* allow repeated pairs */
 } degree_case;
 
 static const degree_case DEGREE_CASES[] = {
-    {1000, 300, 0, TO_B, 1, 100, 1, 0},      /* bitmap */
-    {1000, 300, 0, TO_B, 1, 990, 1, 0},      /* bitmap, complement */
-    {100000, 40, 0, TO_B, 1, 20, 1, 0},      /* hash set */
-    {100000, 8, 0, TO_B, 1, 99990, 1, 0},    /* hash set, complement */
-    {100000, 8, 0, TO_B, 1, 390, 1, 0},      /* hash set, collisions */
-    {100000, 8, 0, TO_B, 1, 99610, 1, 0},    /* ... in the complement */
-    {500, 10, 0, TO_A, 1, 100, 0, 0},        /* recurrent, no autapses */
-    {500, 10, 0, TO_A, 1, 499, 0, 0},        /* the whole pool but self */
-    {500, 10, 0, TO_AB, 2, 50, 0, 0},        /* source among targets */
-    {500, 10, 0, TO_BA, 2, 50, 0, 0},        /* ... not first */
-    {50, 30, 0, TO_B, 1, 200, 1, 1},         /* multapses, k > n */
-    {50, 30, 0, TO_A, 1, 200, 0, 1},         /* multapses, no autapses */
-    {1, 5, 0, TO_B, 1, 1, 1, 0},             /* trivial pool */
+    {1000, 300, TO_B, 1, 100, 1, 0},      /* bitmap */
+    {1000, 300, TO_B, 1, 990, 1, 0},      /* bitmap, complement */
+    {100000, 40, TO_B, 1, 20, 1, 0},      /* hash set */
+    {100000, 8, TO_B, 1, 99990, 1, 0},    /* hash set, complement */
+    {100000, 8, TO_B, 1, 390, 1, 0},      /* hash set, collisions */
+    {100000, 8, TO_B, 1, 99610, 1, 0},    /* ... in the complement */
+    {500, 10, TO_A, 1, 100, 0, 0},        /* recurrent, no autapses */
+    {500, 10, TO_A, 1, 499, 0, 0},        /* the whole pool but self */
+    {500, 10, TO_AB, 2, 50, 0, 0},        /* source among targets */
+    {500, 10, TO_BA, 2, 50, 0, 0},        /* ... not first */
+    {50, 30, TO_B, 1, 200, 1, 1},         /* multapses, k > n */
+    {50, 30, TO_A, 1, 200, 0, 1},         /* multapses, no autapses */
+    {1, 5, TO_B, 1, 1, 1, 0},             /* trivial pool */
 };
 
 static void degree_case_run(const degree_case *dc, int indegree) {
   slp_network *net = make_net(dc->n_a, dc->n_b);
-  uint32_t from = (uint32_t)dc->from;
-  /* For outdegree swap which side is large: the pool is the posts. */
   const uint32_t *to = dc->to;
   size_t n_to = dc->n_to;
-  uint32_t src = from;
+  uint32_t src = 0;
   if (!indegree && to == TO_B) {
     src = 1;
     to = TO_A;
@@ -426,7 +429,7 @@ static void subset_uniformity(int indegree, uint64_t k, int multapses) {
   gen_all(net, proj, 99, &c);
   ck_assert_uint_eq(c.n, owners * k);
   /* Outcome of an owner: its sorted partners as a base-6 number. */
-  enum { MAX_OUT = 6 * 6 * 6 * 6 };
+  enum { MAX_OUT = 6 * 6 * 6 * 6 * 6 }; /* k <= 5 */
   static uint64_t count[MAX_OUT];
   memset(count, 0, sizeof count);
   for (size_t o = 0; o < owners; o++) {
@@ -449,7 +452,7 @@ static void subset_uniformity(int indegree, uint64_t k, int multapses) {
   double x = 0;
   int outcomes = 0;
   for (size_t code = 0; code < MAX_OUT; code++) {
-    uint32_t d[4];
+    uint32_t d[5];
     size_t t = code;
     for (size_t q = k; q-- > 0;) {
       d[q] = (uint32_t)(t % pool);
@@ -751,6 +754,10 @@ static slp_network *invariance_net(uint32_t *n_proj) {
   add_proj(net, 0, TO_AB, 2, SLP_CONNECT_FIXED_OUTDEGREE, 0, 40, 0, 0);
   add_proj(net, 0, TO_BA, 2, SLP_CONNECT_FIXED_OUTDEGREE, 0, 680, 0, 0);
   add_proj(net, 0, TO_AB, 2, SLP_CONNECT_FIXED_OUTDEGREE, 0, 40, 1, 1);
+  /* A large source puts fixed_indegree on its hash-set path. */
+  ck_assert_int_eq(slp_network_add_population(net, "c", 100000, "lif", NULL),
+                   0);
+  add_proj(net, 2, TO_AB, 2, SLP_CONNECT_FIXED_INDEGREE, 0, 20, 1, 0);
   slp_projection_spec s;
   slp_projection_spec_init(&s);
   s.to = TO_AB;
@@ -863,7 +870,7 @@ START_TEST(test_alloc_failure) {
    * emitted, nothing leaked (valgrind), and success once none fails. */
   uint32_t n_proj;
   slp_network *net = invariance_net(&n_proj);
-  for (uint32_t proj = 4; proj <= 9; proj++) {
+  for (uint32_t proj = 4; proj <= 10; proj++) { /* the degree rules */
     int ok = 0;
     for (unsigned long f = 1; f < 20 && !ok; f++) {
       uint64_t n = 0;

@@ -39,6 +39,13 @@ static int event_cmp(const void *pa, const void *pb) {
 }
 
 void slp__evbuf_sort(slp__evbuf *b) {
+  /* With one delay per projection, a bucket holds the entries of one earlier
+   * window, pushed in order: then it is sorted already. */
+  size_t k = 1;
+  while (k < b->n && !event_less(&b->ev[k], &b->ev[k - 1]))
+    k++;
+  if (k >= b->n)
+    return;
   /* Buckets are mostly short and often nearly sorted (spikes of one window
    * are pushed in order): insertion sort wins there, qsort elsewhere.  Keys
    * (t, src, seg) are unique per bucket, so stability does not matter. */

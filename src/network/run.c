@@ -11,7 +11,7 @@
  *      without input;
  *   3. each population settles the neurons that may still cross before t1;
  *   4. input sources emit their spikes of the window;
- *   5. the window's spikes, sorted by (tick, node), are recorded and queued
+ *   5. the window's spikes, in (tick, node) order, are recorded and queued
  *      for delivery: nothing emitted here arrives before t1, because every
  *      delay is at least d_min >= t1 - t0.
  */
@@ -50,33 +50,49 @@ static int wake(slp_sim *sim, slp__window *win) {
   return win->err;
 }
 
-/* Record the window's neuron spikes and queue every spike's deliveries. */
-static int dispatch(slp_sim *sim) {
-  slp__spikebuf *sb = &sim->spikes;
-  slp__spikebuf_sort(sb);
+/* Record a neuron spike and queue a spike's deliveries. */
+static int dispatch_one(slp_sim *sim, const slp__spike *s) {
   const slp__csr *c = &sim->csr;
-  for (size_t k = 0; k < sb->n; k++) {
-    const slp__spike *s = &sb->s[k];
-    if (s->node < sim->n_neurons && s->t < sim->end) {
-      sim->spike_count++;
-      if (sim->writer != NULL) {
-        int rc = slp__spike_writer_write(sim->writer, s->t, s->node);
-        if (rc != 0)
-          return rc;
-      }
-      if (sim->on_spike != NULL)
-        sim->on_spike(sim->on_spike_arg, s->t, s->node);
-    }
-    for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
-      slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale,
-                      0};
-      int rc = slp__ring_push(&sim->ring, &e);
+  if (s->node < sim->n_neurons && s->t < sim->end) {
+    sim->spike_count++;
+    if (sim->writer != NULL) {
+      int rc = slp__spike_writer_write(sim->writer, s->t, s->node);
       if (rc != 0)
         return rc;
     }
+    if (sim->on_spike != NULL)
+      sim->on_spike(sim->on_spike_arg, s->t, s->node);
   }
-  sb->n = 0;
+  for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
+    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale, 0};
+    int rc = slp__ring_push(&sim->ring, &e);
+    if (rc != 0)
+      return rc;
+  }
   return 0;
+}
+
+/*
+ * Record the window's neuron spikes and queue every spike's deliveries, in
+ * (tick, node) order: neuron spikes (few, any order: sorted here) merged
+ * with source spikes (many, pushed in node order: radix-sorted by tick).
+ * Neurons have lower node ids than sources, so they go first on ties.
+ */
+static int dispatch(slp_sim *sim, const slp__window *win) {
+  slp__spikebuf *ns = &sim->spikes, *is = &sim->in_spikes;
+  slp__spikebuf_sort(ns);
+  int rc = slp__spikebuf_sort_ticks(is, win->t0, win->t1 - win->t0, sim->grid,
+                                    &sim->scratch);
+  size_t a = 0, b = 0;
+  while (rc == 0 && (a < ns->n || b < is->n)) {
+    if (b >= is->n || (a < ns->n && ns->s[a].t <= is->s[b].t))
+      rc = dispatch_one(sim, &ns->s[a++]);
+    else
+      rc = dispatch_one(sim, &is->s[b++]);
+  }
+  ns->n = 0;
+  is->n = 0;
+  return rc;
 }
 
 int slp__sim_step(slp_sim *sim) {
@@ -100,11 +116,11 @@ int slp__sim_step(slp_sim *sim) {
   }
   for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
     uint64_t before = sim->inputs[k].emitted;
-    rc = slp__input_emit(&sim->inputs[k], win.t0, win.t1, &sim->spikes);
+    rc = slp__input_emit(&sim->inputs[k], win.t0, win.t1, &sim->in_spikes);
     sim->input_spikes += sim->inputs[k].emitted - before;
   }
   if (rc == 0)
-    rc = dispatch(sim);
+    rc = dispatch(sim, &win);
   if (rc != 0)
     return rc;
   slp__ring_advance(&sim->ring);

@@ -35,6 +35,8 @@ void slp_sim_destroy(slp_sim *sim) {
   slp__ring_free(&sim->ring);
   slp__ring_free(&sim->wake);
   slp__spikebuf_free(&sim->spikes);
+  slp__spikebuf_free(&sim->in_spikes);
+  slp__spikebuf_free(&sim->scratch);
   slp__free(sim->spikes_path);
   slp__free(sim);
 }

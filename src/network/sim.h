@@ -33,7 +33,9 @@ struct slp_sim {
   slp__csr csr;             /* all synapses (one target partition) */
   slp__ring ring;           /* pending (spike, segment) deliveries */
   slp__ring wake;           /* pending neuron wake-ups */
-  slp__spikebuf spikes;     /* this window's spikes */
+  slp__spikebuf spikes;     /* this window's neuron spikes */
+  slp__spikebuf in_spikes;  /* this window's input-source spikes */
+  slp__spikebuf scratch;    /* radix sort scratch */
   slp__spike_writer *writer;/* spike file, or NULL */
   slp_spike_fn on_spike;    /* spike callback, or NULL */
   void *on_spike_arg;       /* its argument */

@@ -37,6 +37,14 @@ typedef struct slp__spikebuf {
 int slp__spikebuf_push(slp__spikebuf *b, slp_tick t, uint32_t node,
                        float scale);
 void slp__spikebuf_sort(slp__spikebuf *b);
+/*
+ * Sort spikes whose ticks lie in [t0, t0 + span) by tick, keeping the order
+ * of equal ticks (a stable radix sort on (t - t0) / grid, linear time).
+ * Input sources push in node order, so this yields (tick, node) order.
+ * tmp is scratch space that grows as needed.  SLP_ENOMEM on failure.
+ */
+int slp__spikebuf_sort_ticks(slp__spikebuf *b, slp_tick t0, slp_tick span,
+                             slp_tick grid, slp__spikebuf *tmp);
 void slp__spikebuf_free(slp__spikebuf *b);
 
 struct slp__window {

@@ -25,6 +25,9 @@
  * selecting the chosen or the complement) is decided from the projection's
  * sizes and the owner's pool size only, never from the range.
  *
+ * Calls may run concurrently on the same network: the description is only
+ * read and all state lives in the call.
+ *
  * Costs: O(synapses generated) per call for every rule but fixed_outdegree,
  * which costs O(n_pre * k) per call because every pre's draws must be made to
  * keep its streams aligned.  No allocation per synapse or per owner: the
@@ -488,14 +491,18 @@ static void gen_free(gen *g) {
   slp__free(g->cnt);
 }
 
+/* Can every owner get k partners out of `pool` candidates? */
 static int degree_range(gen *g, const char *rule, uint64_t k, uint64_t pool,
                         int multapses) {
   if (multapses ? (k > 0 && pool == 0) : k > pool)
     return slp_diag_set(g->diag, SLP_ERANGE, NULL, 0, 0, g->label,
                         "%s: %s %llu is impossible: only %llu candidates "
-                        "remain when a neuron may not connect to itself%s",
+                        "remain%s%s",
                         g->label, rule, (unsigned long long)k,
                         (unsigned long long)pool,
+                        g->recurrent ? " when a neuron may not connect to "
+                                       "itself (autapses are off)"
+                                     : "",
                         multapses ? "" : " and multapses are off");
   if (k > UINT32_MAX)
     return slp_diag_set(g->diag, SLP_ERANGE, NULL, 0, 0, g->label,

@@ -1,0 +1,1848 @@
+/*
+ * io/model_file.c -- loading a YAML model file into a network and settings.
+ *
+ * The file (docs/model-file.md) is read whole, parsed into a libyaml
+ * document, and then walked section by section: simulation, populations,
+ * inputs, projections, record.  The network is built only through the public
+ * API of sleipnir/network.h, so a model file can express nothing a C caller
+ * could not, and the API's own validation applies to both.
+ *
+ * Errors: the walk stops at the first problem and reports the file, the
+ * 1-based line and column of the offending node, the key path
+ * ("populations.exc.params.tau_mem") and a sentence saying what is wrong.
+ * Whatever was built is destroyed; the caller gets NULL.
+ *
+ * The document is a graph, not a tree: a YAML alias may point back at one of
+ * its own ancestors.  The walk is therefore never recursive over the
+ * document -- every section has a fixed depth -- so a cyclic or
+ * exponentially aliased document costs no more than it would unaliased at
+ * that depth.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "sleipnir/error.h"
+#include "sleipnir/io.h"
+#include "sleipnir/network.h"
+#include "sleipnir/sim.h"
+#include "core/alloc.h"
+
+/* Key paths longer than this are cut (slp_diag.key holds 128 anyway). */
+#define PATH_CAP 256
+
+/* The largest time the tick counter can hold, in ms (2^63 ns, rounded down). */
+#define MAX_TIME_MS 9.2e12
+
+/* One tick (1 ns) in ms: a delay or step shorter than this would be 0. */
+#define TICK_MS 1e-6
+
+/* What the loader knows about a group it added (the public API does not
+ * report sizes back, and range checks want them with a line number). */
+typedef struct group_info {
+  uint32_t size; /* neurons or sources */
+  int is_pop;    /* 1 for a population, 0 for an input */
+} group_info;
+
+/* The state of one load. */
+typedef struct loader {
+  const char *file;      /* the model file's name, for messages */
+  char *dir;             /* its directory with a trailing '/', or "" */
+  yaml_document_t *doc;  /* the parsed document */
+  slp_diag *diag;        /* where errors go (never NULL) */
+  slp_network *net;      /* the network being built */
+  slp_model *model;      /* the result being built */
+  group_info *groups;    /* by group id, in the order added */
+  size_t n_groups;       /* entries used in groups */
+  size_t cap_groups;     /* capacity of groups */
+} loader;
+
+/* ---------------------------------------------------------------------- */
+/* Diagnostics                                                            */
+/* ---------------------------------------------------------------------- */
+
+static unsigned to_unsigned(size_t v) {
+  return v > UINT32_MAX ? UINT32_MAX : (unsigned)v;
+}
+
+/* Control characters (a newline inside a quoted value, say) would break the
+ * one-line form of a diagnostic: show them as '?'. */
+static void one_line(char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || *s == 0x7f)
+      *s = '?';
+}
+
+/* Fill the diag with a message and a key made printable. */
+static void put_diag(loader *L, int err, const char *file, unsigned line,
+                     unsigned col, const char *key, const char *msg) {
+  char k[sizeof L->diag->key];
+  snprintf(k, sizeof k, "%s", key ? key : "");
+  one_line(k);
+  slp_diag_set(L->diag, err, file, line, col, k, "%s", msg);
+  one_line(L->diag->message);
+}
+
+/*
+ * Report err at node `at` (may be NULL: no position) under key path `key`.
+ * Returns err so that callers can `return fail(...)`.
+ */
+static int fail(loader *L, int err, const yaml_node_t *at, const char *key,
+                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int fail(loader *L, int err, const yaml_node_t *at, const char *key,
+                const char *fmt, ...) {
+  char msg[sizeof L->diag->message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  unsigned line = at ? to_unsigned(at->start_mark.line + 1) : 0;
+  unsigned col = at ? to_unsigned(at->start_mark.column + 1) : 0;
+  put_diag(L, err, L->file, line, col, key, msg);
+  return err;
+}
+
+/* As fail(), for a problem in another file (a CSV) at a line and column. */
+static int fail_at(loader *L, int err, const char *file, unsigned line,
+                   unsigned col, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static int fail_at(loader *L, int err, const char *file, unsigned line,
+                   unsigned col, const char *key, const char *fmt, ...) {
+  char msg[sizeof L->diag->message];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  put_diag(L, err, file, line, col, key, msg);
+  return err;
+}
+
+static int oom(loader *L, const yaml_node_t *at, const char *key) {
+  return fail(L, SLP_ENOMEM, at, key, "Out of memory while loading the model.");
+}
+
+/* ---------------------------------------------------------------------- */
+/* Key paths                                                              */
+/* ---------------------------------------------------------------------- */
+
+/* dst = base + "." + leaf (or just leaf when base is empty), cut to fit. */
+static void path_key(char *dst, const char *base, const char *leaf) {
+  size_t nb = strlen(base), nl = strlen(leaf), at = 0;
+  if (nb > PATH_CAP - 1)
+    nb = PATH_CAP - 1;
+  memmove(dst, base, nb);
+  at = nb;
+  if (nb > 0 && at < PATH_CAP - 1)
+    dst[at++] = '.';
+  if (nl > PATH_CAP - 1 - at)
+    nl = PATH_CAP - 1 - at;
+  memcpy(dst + at, leaf, nl);
+  dst[at + nl] = '\0';
+}
+
+/* dst = base + "[i]", cut to fit. */
+static void path_index(char *dst, const char *base, size_t i) {
+  char idx[32];
+  int n = snprintf(idx, sizeof idx, "[%zu]", i);
+  size_t nb = strlen(base), ni = (size_t)n;
+  if (nb > PATH_CAP - 1)
+    nb = PATH_CAP - 1;
+  memmove(dst, base, nb);
+  if (ni > PATH_CAP - 1 - nb)
+    ni = PATH_CAP - 1 - nb;
+  memcpy(dst + nb, idx, ni);
+  dst[nb + ni] = '\0';
+}
+
+/* ---------------------------------------------------------------------- */
+/* Nodes                                                                  */
+/* ---------------------------------------------------------------------- */
+
+static yaml_node_t *node(loader *L, yaml_node_item_t i) {
+  return yaml_document_get_node(L->doc, i);
+}
+
+static const char *node_kind(const yaml_node_t *n) {
+  switch (n->type) {
+  case YAML_MAPPING_NODE:
+    return "a mapping";
+  case YAML_SEQUENCE_NODE:
+    return "a list";
+  case YAML_SCALAR_NODE:
+    return "a single value";
+  case YAML_NO_NODE:
+    break;
+  }
+  return "empty";
+}
+
+/* A YAML null: an empty plain scalar, "~" or "null". */
+static int is_null(const yaml_node_t *n) {
+  if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+    return 0;
+  const char *s = (const char *)n->data.scalar.value;
+  return strcmp(s, "") == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+         strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+/* A scalar's text, checked to hold no NUL byte (YAML's "\0" escape would
+ * otherwise cut it short silently). */
+static int text_of(loader *L, const yaml_node_t *n, const char *path,
+                   const char *what, const char **out) {
+  /* fail() is spelled out as a statement here, not returned, so that the
+   * compiler sees *out set on every path that returns 0. */
+  if (n->type != YAML_SCALAR_NODE) {
+    fail(L, SLP_EPARSE, n, path, "%s must be a single value, not %s.", what,
+         node_kind(n));
+    return SLP_EPARSE;
+  }
+  if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length) {
+    fail(L, SLP_EPARSE, n, path, "%s contains a NUL character.", what);
+    return SLP_EPARSE;
+  }
+  *out = (const char *)n->data.scalar.value;
+  return 0;
+}
+
+/* How many items a sequence has. */
+static size_t seq_len(const yaml_node_t *n) {
+  return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
+}
+
+/* Key node of a mapping pair, and its text (checked by check_map). */
+static const char *key_text(loader *L, const yaml_node_pair_t *p) {
+  return (const char *)node(L, p->key)->data.scalar.value;
+}
+
+typedef struct key_ref {
+  const char *text; /* the key */
+  size_t pos;       /* its position in the mapping */
+} key_ref;
+
+static int key_ref_cmp(const void *a, const void *b) {
+  const key_ref *x = a, *y = b;
+  int c = strcmp(x->text, y->text);
+  if (c != 0)
+    return c;
+  return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/*
+ * Check that n is a mapping whose keys are plain names, each once.  `what`
+ * names it in messages ("populations.exc").  A duplicate is reported at its
+ * second occurrence, with the line of the first.
+ */
+static int check_map(loader *L, const yaml_node_t *n, const char *path,
+                     const char *what) {
+  if (n->type != YAML_MAPPING_NODE)
+    return fail(L, SLP_EPARSE, n, path, "%s must be a mapping of keys to "
+                "values, not %s.", what, node_kind(n));
+  yaml_node_pair_t *start = n->data.mapping.pairs.start;
+  size_t count = (size_t)(n->data.mapping.pairs.top - start);
+  for (size_t k = 0; k < count; k++) {
+    const yaml_node_t *key = node(L, start[k].key);
+    if (key->type != YAML_SCALAR_NODE)
+      return fail(L, SLP_EPARSE, key, path, "A key in %s is %s; keys must be "
+                  "plain names.", what, node_kind(key));
+    if (strlen((const char *)key->data.scalar.value) != key->data.scalar.length)
+      return fail(L, SLP_EPARSE, key, path, "A key in %s contains a NUL "
+                  "character.", what);
+  }
+  if (count < 2)
+    return 0;
+  /* Sorting finds duplicates in O(n log n): populations can number many. */
+  key_ref *refs = slp__malloc(count * sizeof *refs);
+  if (refs == NULL)
+    return oom(L, n, path);
+  for (size_t k = 0; k < count; k++) {
+    refs[k].text = key_text(L, &start[k]);
+    refs[k].pos = k;
+  }
+  qsort(refs, count, sizeof *refs, key_ref_cmp);
+  size_t first = 0, second = SIZE_MAX;
+  for (size_t k = 1; k < count; k++)
+    if (strcmp(refs[k].text, refs[k - 1].text) == 0 && refs[k].pos < second) {
+      second = refs[k].pos;
+      first = refs[k - 1].pos;
+    }
+  slp__free(refs);
+  if (second == SIZE_MAX)
+    return 0;
+  /* Equal keys sort by position, so `first` is the key's first occurrence. */
+  const char *dup = key_text(L, &start[second]);
+  char kp[PATH_CAP];
+  path_key(kp, path, dup);
+  const yaml_node_t *at = node(L, start[second].key);
+  return fail(L, SLP_EEXIST, at, kp, "The key '%s' appears twice in %s (first "
+              "at line %u); each key may be given once.", dup, what,
+              to_unsigned(node(L, start[first].key)->start_mark.line + 1));
+}
+
+/* "a, b or c" into dst. */
+static void join_names(char *dst, size_t cap, const char *const *names,
+                       size_t n) {
+  size_t at = 0;
+  dst[0] = '\0';
+  for (size_t k = 0; k < n && at < cap; k++) {
+    const char *sep = k == 0 ? "" : k + 1 == n ? " or " : ", ";
+    int w = snprintf(dst + at, cap - at, "%s%s", sep, names[k]);
+    if (w < 0)
+      break;
+    at += (size_t)w;
+  }
+}
+
+/*
+ * Pick the known keys of mapping n (already checked): vals[i] and keys[i]
+ * receive the value and key nodes of allowed[i], or NULL.  Any other key is
+ * SLP_EKEY.  `what` names the mapping in messages.
+ */
+static int fields(loader *L, const yaml_node_t *n, const char *path,
+                  const char *what, const char *const *allowed, size_t n_allowed,
+                  yaml_node_t **vals, yaml_node_t **keys) {
+  for (size_t i = 0; i < n_allowed; i++) {
+    vals[i] = NULL;
+    if (keys != NULL)
+      keys[i] = NULL;
+  }
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++) {
+    const char *k = key_text(L, p);
+    size_t i = 0;
+    while (i < n_allowed && strcmp(allowed[i], k) != 0)
+      i++;
+    if (i == n_allowed) {
+      char kp[PATH_CAP], list[256];
+      path_key(kp, path, k);
+      join_names(list, sizeof list, allowed, n_allowed);
+      return fail(L, SLP_EKEY, node(L, p->key), kp, "Unknown key '%.64s' in "
+                  "%s; the keys here are %s.", k, what, list);
+    }
+    vals[i] = node(L, p->value);
+    if (keys != NULL)
+      keys[i] = node(L, p->key);
+  }
+  return 0;
+}
+
+/* SLP_EKEY unless val is present. */
+static int require(loader *L, const yaml_node_t *val, const yaml_node_t *map,
+                   const char *path, const char *what, const char *key,
+                   const char *hint) {
+  if (val != NULL)
+    return 0;
+  char kp[PATH_CAP];
+  path_key(kp, path, key);
+  return fail(L, SLP_EKEY, map, kp, "%s has no '%s'; it is required%s%s.",
+              what, key, hint[0] ? " " : "", hint);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Values                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static const char *unit_symbol(slp_dim dim) {
+  switch (dim) {
+  case SLP_DIM_TIME:
+    return " ms";
+  case SLP_DIM_VOLTAGE:
+    return " mV";
+  case SLP_DIM_RATE:
+    return " Hz";
+  case SLP_DIM_NONE:
+    break;
+  }
+  return "";
+}
+
+/*
+ * A quantity of dimension dim in API units.  `leaf` is the key's own name,
+ * which replaces slp_quantity_parse()'s subject "the value" in its message
+ * so that it reads "tau_mem is a time; 'mV' is a voltage unit".
+ */
+static int quantity(loader *L, const yaml_node_t *n, slp_dim dim,
+                    const char *path, const char *leaf, double *out) {
+  const char *s = NULL;
+  int rc = text_of(L, n, path, leaf, &s);
+  if (rc != 0)
+    return rc;
+  slp_diag d;
+  memset(&d, 0, sizeof d);
+  rc = slp_quantity_parse(s, dim, out, &d);
+  if (rc == 0)
+    return 0;
+  static const char subject[] = "the value ";
+  if (strncmp(d.message, subject, sizeof subject - 1) == 0)
+    return fail(L, rc, n, path, "%s %s.", leaf, d.message + sizeof subject - 1);
+  return fail(L, rc, n, path, "%s: %s.", leaf, d.message);
+}
+
+/*
+ * A whole number in [min, max] written in decimal.  Negative and fractional
+ * numbers get messages of their own, since those are the likely mistakes.
+ */
+static int whole(loader *L, const yaml_node_t *n, const char *path,
+                 const char *leaf, uint64_t min, uint64_t max, uint64_t *out) {
+  const char *s = NULL;
+  int rc = text_of(L, n, path, leaf, &s);
+  if (rc != 0)
+    return rc;
+  if (s[0] == '\0')
+    return fail(L, SLP_EPARSE, n, path, "%s has no value; it must be a whole "
+                "number.", leaf);
+  uint64_t v = 0;
+  const char *c = s;
+  if (*c == '+')
+    c++;
+  for (; *c >= '0' && *c <= '9'; c++) {
+    unsigned d = (unsigned)(*c - '0');
+    if (v > (UINT64_MAX - d) / 10)
+      return fail(L, SLP_ERANGE, n, path, "%s is too large: it must be at "
+                  "most %llu.", leaf, (unsigned long long)max);
+    v = v * 10 + d;
+  }
+  if (*c != '\0' || c == s || (s[0] == '+' && c == s + 1)) {
+    char *end;
+    double x = strtod(s, &end);
+    if (end != s && *end == '\0' && x < 0)
+      return fail(L, SLP_ERANGE, n, path, "%s must be at least %llu, not "
+                  "'%.40s'.", leaf, (unsigned long long)min, s);
+    return fail(L, SLP_EPARSE, n, path, "%s must be a whole number such as "
+                "%llu, not '%.40s'.", leaf, (unsigned long long)(min > 0 ? min : 1),
+                s);
+  }
+  if (v < min || v > max)
+    return fail(L, SLP_ERANGE, n, path, "%s must be between %llu and %llu, "
+                "not %llu.", leaf, (unsigned long long)min,
+                (unsigned long long)max, (unsigned long long)v);
+  *out = v;
+  return 0;
+}
+
+/* true/false (YAML 1.2 core schema, any of its spellings). */
+static int boolean(loader *L, const yaml_node_t *n, const char *path,
+                   const char *leaf, int *out) {
+  const char *s = NULL;
+  int rc = text_of(L, n, path, leaf, &s);
+  if (rc != 0)
+    return rc;
+  if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+    *out = 1;
+    return 0;
+  }
+  if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+    *out = 0;
+    return 0;
+  }
+  return fail(L, SLP_EPARSE, n, path, "%s must be true or false, not "
+              "'%.40s'.", leaf, s);
+}
+
+/* Names of populations, inputs and projections: [A-Za-z0-9_]+. */
+static int valid_name(const char *s) {
+  if (s[0] == '\0')
+    return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+          (*s >= '0' && *s <= '9') || *s == '_'))
+      return 0;
+  return 1;
+}
+
+static int check_name(loader *L, const yaml_node_t *at, const char *path,
+                      const char *what, const char *name) {
+  if (valid_name(name))
+    return 0;
+  if (name[0] == '\0')
+    return fail(L, SLP_EINVAL, at, path, "A %s name is empty; names are "
+                "letters, digits and '_'.", what);
+  return fail(L, SLP_EINVAL, at, path, "The %s name '%.64s' is not valid; "
+              "names may contain only letters, digits and '_'.", what, name);
+}
+
+/* [a, b]: a list of exactly two quantities. */
+static int quantity_pair(loader *L, const yaml_node_t *n, slp_dim dim,
+                         const char *path, const char *leaf, const char *form,
+                         double *a, double *b) {
+  if (n->type != YAML_SEQUENCE_NODE || seq_len(n) != 2)
+    return fail(L, SLP_EPARSE, n, path, "%s must be a list of two values, "
+                "%s, not %s%s.", leaf, form, node_kind(n),
+                n->type == YAML_SEQUENCE_NODE ? " of another length" : "");
+  char ip[PATH_CAP];
+  path_index(ip, path, 0);
+  int rc = quantity(L, node(L, n->data.sequence.items.start[0]), dim, ip,
+                    leaf, a);
+  if (rc != 0)
+    return rc;
+  path_index(ip, path, 1);
+  return quantity(L, node(L, n->data.sequence.items.start[1]), dim, ip, leaf,
+                  b);
+}
+
+/*
+ * A constant or a distribution of dimension dim:
+ *   20 ms | {uniform: [lo, hi]} | {normal: [mean, sd]} [+ clip: [lo, hi]]
+ * An unclipped normal has bounds -inf/+inf.
+ */
+static int distribution(loader *L, const yaml_node_t *n, slp_dim dim,
+                        const char *path, const char *leaf, slp_dist *out) {
+  if (n->type == YAML_SCALAR_NODE) {
+    double v;
+    int rc = quantity(L, n, dim, path, leaf, &v);
+    if (rc == 0)
+      *out = slp_dist_const(v);
+    return rc;
+  }
+  if (n->type != YAML_MAPPING_NODE)
+    return fail(L, SLP_EPARSE, n, path, "%s must be a value such as '1 ms' or "
+                "a distribution such as {uniform: [lo, hi]} or {normal: [mean, "
+                "sd]}, not %s.", leaf, node_kind(n));
+  int rc = check_map(L, n, path, leaf);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"uniform", "normal", "clip"};
+  yaml_node_t *v[3], *k[3];
+  rc = fields(L, n, path, leaf, keys, 3, v, k);
+  if (rc != 0)
+    return rc;
+  if ((v[0] == NULL) == (v[1] == NULL)) {
+    char kp[PATH_CAP];
+    path_key(kp, path, v[0] ? "normal" : "uniform");
+    return fail(L, SLP_EKEY, v[0] ? k[1] : n, kp, "The distribution of %s "
+                "needs exactly one of 'uniform' or 'normal'.", leaf);
+  }
+  char sub[PATH_CAP];
+  slp_dist d = slp_dist_const(0.0);
+  const char *u = unit_symbol(dim);
+  if (v[0] != NULL) {
+    if (v[2] != NULL) {
+      path_key(sub, path, "clip");
+      return fail(L, SLP_EKEY, k[2], sub, "clip applies only to a normal "
+                  "distribution; a uniform one is bounded already.");
+    }
+    path_key(sub, path, "uniform");
+    rc = quantity_pair(L, v[0], dim, sub, leaf, "[low, high]", &d.a, &d.b);
+    if (rc != 0)
+      return rc;
+    d.kind = SLP_DIST_UNIFORM;
+    if (d.a > d.b)
+      return fail(L, SLP_ERANGE, v[0], sub, "The uniform distribution of %s "
+                  "has its low bound (%g%s) above its high bound (%g%s).",
+                  leaf, d.a, u, d.b, u);
+  } else {
+    path_key(sub, path, "normal");
+    rc = quantity_pair(L, v[1], dim, sub, leaf, "[mean, sd]", &d.a, &d.b);
+    if (rc != 0)
+      return rc;
+    d.kind = SLP_DIST_NORMAL;
+    if (d.b < 0)
+      return fail(L, SLP_ERANGE, v[1], sub, "The standard deviation of %s "
+                  "must be >= 0, not %g%s.", leaf, d.b, u);
+    d.lo = -(double)INFINITY;
+    d.hi = (double)INFINITY;
+    if (v[2] != NULL) {
+      path_key(sub, path, "clip");
+      rc = quantity_pair(L, v[2], dim, sub, leaf, "[low, high]", &d.lo, &d.hi);
+      if (rc != 0)
+        return rc;
+      if (d.lo > d.hi)
+        return fail(L, SLP_ERANGE, v[2], sub, "The clip range of %s has its "
+                    "low bound (%g%s) above its high bound (%g%s).", leaf, d.lo,
+                    u, d.hi, u);
+    }
+  }
+  *out = d;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Files named in the model                                               */
+/* ---------------------------------------------------------------------- */
+
+/* A path from the model, resolved against the model file's directory. */
+static char *resolve(loader *L, const char *rel) {
+  const char *dir = rel[0] == '/' ? "" : L->dir;
+  size_t nd = strlen(dir), nr = strlen(rel);
+  char *p = slp__malloc(nd + nr + 1);
+  if (p != NULL) {
+    memcpy(p, dir, nd);
+    memcpy(p + nd, rel, nr + 1);
+  }
+  return p;
+}
+
+/* A CSV file being read line by line. */
+typedef struct csv {
+  FILE *f;           /* the open file */
+  char *path;        /* its resolved name (owned) */
+  unsigned line;     /* 1-based number of the line in buf */
+  int seen_data;     /* a non-blank line has been seen (header check) */
+  char buf[1024];    /* the current line, without its end of line */
+} csv;
+
+static int csv_open(loader *L, csv *c, const yaml_node_t *at, const char *key,
+                    const char *rel) {
+  memset(c, 0, sizeof *c);
+  if (rel[0] == '\0')
+    return fail(L, SLP_EINVAL, at, key, "The file name is empty.");
+  c->path = resolve(L, rel);
+  if (c->path == NULL)
+    return oom(L, at, key);
+  c->f = fopen(c->path, "r");
+  if (c->f == NULL) {
+    int e = errno;
+    int rc = fail(L, e == ENOENT ? SLP_ENOENT : SLP_EIO, at, key,
+                  "Cannot open '%.200s': %s.", c->path, strerror(e));
+    slp__free(c->path);
+    c->path = NULL;
+    return rc;
+  }
+  return 0;
+}
+
+static void csv_close(csv *c) {
+  if (c->f != NULL)
+    fclose(c->f);
+  slp__free(c->path);
+}
+
+/*
+ * The next data line into c->buf: blank lines, '#' comments and a header
+ * (a first line that starts with a letter) are skipped.  Returns 1 with a
+ * line, 0 at the end, or a negative error.
+ */
+static int csv_next(loader *L, csv *c, const char *key) {
+  for (;;) {
+    if (fgets(c->buf, sizeof c->buf, c->f) == NULL) {
+      if (ferror(c->f))
+        return fail_at(L, SLP_EIO, c->path, c->line + 1, 0, key,
+                       "Reading '%.200s' failed.", c->path);
+      return 0;
+    }
+    c->line++;
+    size_t n = strlen(c->buf);
+    if (n > 0 && c->buf[n - 1] == '\n')
+      c->buf[--n] = '\0';
+    else if (!feof(c->f))
+      return fail_at(L, SLP_EPARSE, c->path, c->line, 0, key, "Line %u of "
+                     "'%.200s' is longer than %zu characters.", c->line,
+                     c->path, sizeof c->buf - 2);
+    if (n > 0 && c->buf[n - 1] == '\r')
+      c->buf[--n] = '\0';
+    const char *s = c->buf;
+    while (*s == ' ' || *s == '\t')
+      s++;
+    if (*s == '\0' || *s == '#')
+      continue;
+    int header = !c->seen_data &&
+                 ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'));
+    c->seen_data = 1;
+    if (header)
+      continue;
+    return 1;
+  }
+}
+
+/*
+ * Split c->buf at commas into at most cap trimmed fields; col[k] is the
+ * 1-based column of field k.  Returns the number of fields, or cap + 1 when
+ * there are more.
+ */
+static size_t csv_split(csv *c, char **field, unsigned *col, size_t cap) {
+  size_t n = 0;
+  char *s = c->buf;
+  for (;;) {
+    while (*s == ' ' || *s == '\t')
+      s++;
+    if (n == cap)
+      return cap + 1;
+    field[n] = s;
+    col[n] = (unsigned)(s - c->buf) + 1;
+    n++;
+    char *comma = strchr(s, ',');
+    char *end = comma ? comma : s + strlen(s);
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+      end--;
+    char *next = comma ? comma + 1 : NULL;
+    *end = '\0';
+    if (next == NULL)
+      return n;
+    s = next;
+  }
+}
+
+/* A finite decimal number making up the whole field. */
+static int csv_number(const char *s, double *out) {
+  char *end;
+  if (*s == '\0')
+    return 0;
+  double v = strtod(s, &end);
+  if (*end != '\0' || !isfinite(v))
+    return 0;
+  *out = v;
+  return 1;
+}
+
+/* A decimal index < limit making up the whole field. */
+static int csv_index(const char *s, uint64_t limit, uint64_t *out) {
+  uint64_t v = 0;
+  if (*s == '\0')
+    return 0;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+      return 0;
+    v = v * 10 + (uint64_t)(*s - '0');
+  }
+  if (v >= limit)
+    return -1;
+  *out = v;
+  return 1;
+}
+
+/* ---------------------------------------------------------------------- */
+/* simulation                                                             */
+/* ---------------------------------------------------------------------- */
+
+static int load_simulation(loader *L, const yaml_node_t *n) {
+  const char *path = "simulation";
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, path, "simulation");
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"time", "seed", "mode", "dt", "threads"};
+  yaml_node_t *v[5];
+  rc = fields(L, n, path, "simulation", keys, 5, v, NULL);
+  if (rc != 0)
+    return rc;
+  slp_sim_config *cfg = &L->model->cfg;
+  char kp[PATH_CAP];
+  if (v[0] != NULL) {
+    path_key(kp, path, "time");
+    rc = quantity(L, v[0], SLP_DIM_TIME, kp, "time", &cfg->time_ms);
+    if (rc != 0)
+      return rc;
+    if (!(cfg->time_ms > 0) || cfg->time_ms > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, v[0], kp, "time must be > 0 and at most "
+                  "292 years, not %g ms.", cfg->time_ms);
+  }
+  if (v[1] != NULL) {
+    uint64_t seed;
+    path_key(kp, path, "seed");
+    rc = whole(L, v[1], kp, "seed", 0, UINT64_MAX, &seed);
+    if (rc != 0)
+      return rc;
+    cfg->seed = seed;
+  }
+  if (v[2] != NULL) {
+    const char *s = NULL;
+    path_key(kp, path, "mode");
+    rc = text_of(L, v[2], kp, "mode", &s);
+    if (rc != 0)
+      return rc;
+    if (slp_mode_parse(s, &cfg->mode) != 0)
+      return fail(L, SLP_EINVAL, v[2], kp, "mode must be 'exact' or 'grid', "
+                  "not '%.40s'.", s);
+  }
+  if (v[3] != NULL) {
+    path_key(kp, path, "dt");
+    rc = quantity(L, v[3], SLP_DIM_TIME, kp, "dt", &cfg->dt_ms);
+    if (rc != 0)
+      return rc;
+    if (!(cfg->dt_ms >= TICK_MS) || cfg->dt_ms > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, v[3], kp, "dt must be at least 1 ns (the "
+                  "time resolution), not %g ms.", cfg->dt_ms);
+  }
+  if (v[4] != NULL) {
+    uint64_t t;
+    path_key(kp, path, "threads");
+    rc = whole(L, v[4], kp, "threads", 0, UINT32_MAX, &t);
+    if (rc != 0)
+      return rc;
+    cfg->threads = (unsigned)t;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Groups                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Remember a group the network accepted; its id must be n_groups. */
+static int note_group(loader *L, uint32_t id, uint32_t size, int is_pop) {
+  if (slp__grow((void **)&L->groups, &L->cap_groups, L->n_groups + 1,
+                sizeof *L->groups) != 0)
+    return SLP_ENOMEM;
+  (void)id; /* ids are handed out densely in order: id == L->n_groups */
+  L->groups[L->n_groups].size = size;
+  L->groups[L->n_groups].is_pop = is_pop;
+  L->n_groups++;
+  return 0;
+}
+
+/* Explain a failure of slp_network_add_*(). */
+static int add_failed(loader *L, int rc, const yaml_node_t *at,
+                      const char *path, const char *name) {
+  switch (rc) {
+  case SLP_EEXIST:
+    return fail(L, rc, at, path, "The name '%s' is already used by a "
+                "population or input; names must be unique.", name);
+  case SLP_ELIMIT:
+    return fail(L, rc, at, path, "Adding '%s' exceeds the limit of "
+                "4294967294 neurons (or input sources) in one network.", name);
+  case SLP_ENOMEM:
+    return oom(L, at, path);
+  default:
+    return fail(L, rc, at, path, "'%s' was refused: %s.", name,
+                slp_strerror(rc));
+  }
+}
+
+/* params: name -> quantity, with names and dimensions from the model. */
+static int load_params(loader *L, uint32_t id, const char *model,
+                       const yaml_node_t *n, const char *path) {
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  size_t count = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
+  /* Canonical names seen, to catch a name and its alias both given. */
+  const char **seen = slp__malloc(count * sizeof *seen);
+  if (seen == NULL)
+    return oom(L, n, path);
+  size_t k = 0;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++, k++) {
+    const char *name = key_text(L, p);
+    char kp[PATH_CAP];
+    path_key(kp, path, name);
+    slp_var_info info;
+    if (slp_model_param_info(model, name, &info) != 0) {
+      rc = fail(L, SLP_EKEY, node(L, p->key), kp, "The neuron model '%s' has "
+                "no parameter '%.64s'.", model, name);
+      break;
+    }
+    seen[k] = info.name;
+    for (size_t j = 0; j < k && rc == 0; j++)
+      if (strcmp(seen[j], info.name) == 0)
+        rc = fail(L, SLP_EEXIST, node(L, p->key), kp, "'%.64s' and '%s' name "
+                  "the same parameter of '%s'; give it once.", name,
+                  key_text(L, &n->data.mapping.pairs.start[j]), model);
+    if (rc != 0)
+      break;
+    double value;
+    rc = quantity(L, node(L, p->value), info.dim, kp, name, &value);
+    if (rc != 0)
+      break;
+    rc = slp_network_set_param(L->net, id, name, value);
+    if (rc != 0) {
+      rc = fail(L, rc, node(L, p->key), kp, "Setting '%s' failed: %s.", name,
+                slp_strerror(rc));
+      break;
+    }
+  }
+  slp__free(seen);
+  return rc;
+}
+
+/* init: state variable -> value or distribution. */
+static int load_init(loader *L, uint32_t id, const char *model,
+                     const yaml_node_t *n, const char *path) {
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++) {
+    const char *name = key_text(L, p);
+    char kp[PATH_CAP];
+    path_key(kp, path, name);
+    slp_var_info info;
+    if (slp_model_state_info(model, name, &info) != 0)
+      return fail(L, SLP_EKEY, node(L, p->key), kp, "The neuron model '%s' has "
+                  "no state variable '%.64s' to initialise.", model, name);
+    for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+      slp_var_info other;
+      if (slp_model_state_info(model, key_text(L, q), &other) == 0 &&
+          strcmp(other.name, info.name) == 0)
+        return fail(L, SLP_EEXIST, node(L, p->key), kp, "'%.64s' and '%s' "
+                    "name the same state variable; give it once.", name,
+                    key_text(L, q));
+    }
+    slp_dist d;
+    rc = distribution(L, node(L, p->value), info.dim, kp, name, &d);
+    if (rc != 0)
+      return rc;
+    rc = slp_network_set_init(L->net, id, name, &d);
+    if (rc != 0)
+      return fail(L, rc, node(L, p->value), kp, "The initial value of '%s' "
+                  "was refused: %s.", name, slp_strerror(rc));
+  }
+  return 0;
+}
+
+static int load_population(loader *L, const yaml_node_t *key,
+                           const yaml_node_t *n, const char *name) {
+  char path[PATH_CAP], kp[PATH_CAP];
+  path_key(path, "populations", name);
+  int rc = check_name(L, key, path, "population", name);
+  if (rc != 0)
+    return rc;
+  if ((rc = check_map(L, n, path, path)) != 0)
+    return rc;
+  static const char *const keys[] = {"size", "model", "params", "init"};
+  yaml_node_t *v[4];
+  if ((rc = fields(L, n, path, path, keys, 4, v, NULL)) != 0)
+    return rc;
+  if ((rc = require(L, v[0], n, path, path, "size",
+                    "(the number of neurons, e.g. size: 100)")) != 0 ||
+      (rc = require(L, v[1], n, path, path, "model",
+                    "(the neuron model, e.g. model: lif)")) != 0)
+    return rc;
+  uint64_t size;
+  path_key(kp, path, "size");
+  if ((rc = whole(L, v[0], kp, "size", 1, UINT32_MAX - 1, &size)) != 0)
+    return rc;
+  const char *model = NULL;
+  path_key(kp, path, "model");
+  if ((rc = text_of(L, v[1], kp, "model", &model)) != 0)
+    return rc;
+  if (!slp_model_exists(model))
+    return fail(L, SLP_ENOENT, v[1], kp, "There is no neuron model "
+                "'%.64s' (docs/model-file.md lists the models).", model);
+  uint32_t id;
+  rc = slp_network_add_population(L->net, name, (uint32_t)size, model, &id);
+  if (rc != 0)
+    return add_failed(L, rc, key, path, name);
+  if (note_group(L, id, (uint32_t)size, 1) != 0)
+    return oom(L, n, path);
+  if (v[2] != NULL) {
+    path_key(kp, path, "params");
+    if ((rc = load_params(L, id, model, v[2], kp)) != 0)
+      return rc;
+  }
+  if (v[3] != NULL) {
+    path_key(kp, path, "init");
+    if ((rc = load_init(L, id, model, v[3], kp)) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+static int load_populations(loader *L, const yaml_node_t *n,
+                            const yaml_node_t *root) {
+  if (n == NULL || is_null(n))
+    return fail(L, SLP_EKEY, n ? n : root, "populations", "The model has no "
+                "populations; it needs a 'populations' section with at least "
+                "one population.");
+  int rc = check_map(L, n, "populations", "populations");
+  if (rc != 0)
+    return rc;
+  if (n->data.mapping.pairs.top == n->data.mapping.pairs.start)
+    return fail(L, SLP_EKEY, n, "populations", "populations is empty; the "
+                "model needs at least one population.");
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++)
+    if ((rc = load_population(L, node(L, p->key), node(L, p->value),
+                              key_text(L, p))) != 0)
+      return rc;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* inputs                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static int load_poisson(loader *L, const yaml_node_t *key, const char *name,
+                        const char *path, uint32_t size, yaml_node_t *rate) {
+  char kp[PATH_CAP];
+  path_key(kp, path, "rate");
+  slp_dist d;
+  double *rates = NULL;
+  int rc;
+  if (rate->type == YAML_SEQUENCE_NODE) {
+    size_t n = seq_len(rate);
+    if (n != size)
+      return fail(L, SLP_EINVAL, rate, kp, "The list of rates has %zu "
+                  "entries, but the input has %u sources; give one rate per "
+                  "source.", n, size);
+    rates = slp__malloc(n * sizeof *rates);
+    if (rates == NULL)
+      return oom(L, rate, kp);
+    for (size_t k = 0; k < n; k++) {
+      char ip[PATH_CAP];
+      path_index(ip, kp, k);
+      const yaml_node_t *item = node(L, rate->data.sequence.items.start[k]);
+      rc = quantity(L, item, SLP_DIM_RATE, ip, "rate", &rates[k]);
+      if (rc == 0 && rates[k] < 0)
+        rc = fail(L, SLP_ERANGE, item, ip, "rate must be >= 0 Hz, not %g Hz.",
+                  rates[k]);
+      if (rc != 0) {
+        slp__free(rates);
+        return rc;
+      }
+    }
+  } else {
+    if ((rc = distribution(L, rate, SLP_DIM_RATE, kp, "rate", &d)) != 0)
+      return rc;
+    if (d.kind == SLP_DIST_NORMAL && isinf(d.lo) && d.lo < 0)
+      d.lo = 0.0; /* rates are clipped at 0 Hz from below */
+    if ((d.kind != SLP_DIST_NORMAL && d.a < 0) ||
+        (d.kind == SLP_DIST_NORMAL && d.lo < 0))
+      return fail(L, SLP_ERANGE, rate, kp, "rate cannot be negative: %s.",
+                  d.kind == SLP_DIST_CONST     ? "the rate is below 0 Hz"
+                  : d.kind == SLP_DIST_UNIFORM ? "the low bound is below 0 Hz"
+                                               : "the clip range starts below "
+                                                 "0 Hz");
+  }
+  uint32_t id;
+  rc = slp_network_add_poisson(L->net, name, size, rates ? NULL : &d, rates,
+                               &id);
+  slp__free(rates);
+  if (rc != 0)
+    return add_failed(L, rc, key, path, name);
+  if (note_group(L, id, size, 0) != 0)
+    return oom(L, key, path);
+  return 0;
+}
+
+/* Append an event to a growing array. */
+static int push_event(slp_spike_event **ev, size_t *n, size_t *cap,
+                      double t, uint32_t source, double w) {
+  if (slp__grow((void **)ev, cap, *n + 1, sizeof **ev) != 0)
+    return SLP_ENOMEM;
+  (*ev)[*n].time_ms = t;
+  (*ev)[*n].source = source;
+  (*ev)[*n].weight = w;
+  (*n)++;
+  return 0;
+}
+
+/* spikes: [[t, ...], ...], one list per source. */
+static int spikes_inline(loader *L, const yaml_node_t *n, const char *kp,
+                         uint32_t size, slp_spike_event **ev, size_t *n_ev,
+                         size_t *cap) {
+  if (n->type != YAML_SEQUENCE_NODE)
+    return fail(L, SLP_EPARSE, n, kp, "spikes must be a list with one list "
+                "of spike times per source, not %s.", node_kind(n));
+  if (seq_len(n) != size)
+    return fail(L, SLP_EINVAL, n, kp, "spikes has %zu lists, but the input "
+                "has %u sources; give one list of times per source.",
+                seq_len(n), size);
+  for (uint32_t s = 0; s < size; s++) {
+    char sp[PATH_CAP];
+    path_index(sp, kp, s);
+    const yaml_node_t *list = node(L, n->data.sequence.items.start[s]);
+    if (list->type != YAML_SEQUENCE_NODE)
+      return fail(L, SLP_EPARSE, list, sp, "The spikes of source %u must be "
+                  "a list of times such as [1 ms, 5 ms], not %s.", s,
+                  node_kind(list));
+    for (size_t k = 0; k < seq_len(list); k++) {
+      char tp[PATH_CAP];
+      path_index(tp, sp, k);
+      const yaml_node_t *item = node(L, list->data.sequence.items.start[k]);
+      double t;
+      int rc = quantity(L, item, SLP_DIM_TIME, tp, "spike time", &t);
+      if (rc != 0)
+        return rc;
+      if (t < 0 || t > MAX_TIME_MS)
+        return fail(L, SLP_ERANGE, item, tp, "Spike times must be >= 0 and "
+                    "within 292 years, not %g ms.", t);
+      if (push_event(ev, n_ev, cap, t, s, 1.0) != 0)
+        return oom(L, item, tp);
+    }
+  }
+  return 0;
+}
+
+/* file: a CSV of time_ms,source[,weight]. */
+static int spikes_csv(loader *L, const yaml_node_t *n, const char *kp,
+                      uint32_t size, slp_spike_event **ev, size_t *n_ev,
+                      size_t *cap) {
+  const char *rel = NULL;
+  int rc = text_of(L, n, kp, "file", &rel);
+  if (rc != 0)
+    return rc;
+  csv c;
+  if ((rc = csv_open(L, &c, n, kp, rel)) != 0)
+    return rc;
+  while ((rc = csv_next(L, &c, kp)) == 1) {
+    char *f[3];
+    unsigned col[3];
+    size_t nf = csv_split(&c, f, col, 3);
+    double t, w = 1.0;
+    uint64_t src;
+    int ok;
+    if (nf < 2 || nf > 3) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, 1, kp, "Line %u has %s "
+                   "fields; a spike is 'time_ms,source' or "
+                   "'time_ms,source,weight'.", c.line,
+                   nf < 2 ? "too few" : "too many");
+      break;
+    }
+    if (!csv_number(f[0], &t)) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, col[0], kp, "The time "
+                   "'%.40s' on line %u is not a number of milliseconds.", f[0],
+                   c.line);
+      break;
+    }
+    if (t < 0 || t > MAX_TIME_MS) {
+      rc = fail_at(L, SLP_ERANGE, c.path, c.line, col[0], kp, "The time %g ms "
+                   "on line %u is negative or beyond 292 years.", t, c.line);
+      break;
+    }
+    if ((ok = csv_index(f[1], size, &src)) != 1) {
+      rc = ok < 0 ? fail_at(L, SLP_ERANGE, c.path, c.line, col[1], kp,
+                            "Source %.20s on line %u is out of range: the "
+                            "input has %u sources (0 to %u).", f[1], c.line,
+                            size, size - 1)
+                  : fail_at(L, SLP_EPARSE, c.path, c.line, col[1], kp,
+                            "The source '%.40s' on line %u is not a whole "
+                            "number.", f[1], c.line);
+      break;
+    }
+    if (nf == 3 && !csv_number(f[2], &w)) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, col[2], kp, "The weight "
+                   "'%.40s' on line %u is not a number.", f[2], c.line);
+      break;
+    }
+    if (push_event(ev, n_ev, cap, t, (uint32_t)src, w) != 0) {
+      rc = fail_at(L, SLP_ENOMEM, c.path, c.line, 0, kp, "Out of memory while "
+                   "reading '%.200s'.", c.path);
+      break;
+    }
+  }
+  csv_close(&c);
+  return rc < 0 ? rc : 0;
+}
+
+static int load_spike_array(loader *L, const yaml_node_t *key,
+                            const yaml_node_t *map, const char *name,
+                            const char *path, uint32_t size,
+                            yaml_node_t *spikes, yaml_node_t *file) {
+  char kp[PATH_CAP];
+  if ((spikes == NULL) == (file == NULL)) {
+    path_key(kp, path, spikes ? "file" : "spikes");
+    return fail(L, SLP_EKEY, spikes ? file : map, kp, "A spike_array input "
+                "takes exactly one of 'spikes' (lists of times) or 'file' "
+                "(a CSV of time_ms,source).");
+  }
+  slp_spike_event *ev = NULL;
+  size_t n_ev = 0, cap = 0;
+  int rc;
+  if (spikes != NULL) {
+    path_key(kp, path, "spikes");
+    rc = spikes_inline(L, spikes, kp, size, &ev, &n_ev, &cap);
+  } else {
+    path_key(kp, path, "file");
+    rc = spikes_csv(L, file, kp, size, &ev, &n_ev, &cap);
+  }
+  if (rc == 0) {
+    uint32_t id;
+    rc = slp_network_add_spike_array(L->net, name, size, ev, n_ev, &id);
+    if (rc != 0)
+      rc = add_failed(L, rc, key, path, name);
+    else if (note_group(L, id, size, 0) != 0)
+      rc = oom(L, key, path);
+  }
+  slp__free(ev);
+  return rc;
+}
+
+static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
+                      const char *name) {
+  char path[PATH_CAP], kp[PATH_CAP];
+  path_key(path, "inputs", name);
+  int rc = check_name(L, key, path, "input", name);
+  if (rc != 0)
+    return rc;
+  if ((rc = check_map(L, n, path, path)) != 0)
+    return rc;
+  static const char *const all[] = {"type", "size", "rate", "spikes", "file"};
+  yaml_node_t *v[5];
+  if ((rc = fields(L, n, path, path, all, 5, v, NULL)) != 0)
+    return rc;
+  if ((rc = require(L, v[0], n, path, path, "type",
+                    "(poisson or spike_array)")) != 0)
+    return rc;
+  const char *type = NULL;
+  path_key(kp, path, "type");
+  if ((rc = text_of(L, v[0], kp, "type", &type)) != 0)
+    return rc;
+  int poisson = strcmp(type, "poisson") == 0;
+  if (!poisson && strcmp(type, "spike_array") != 0)
+    return fail(L, SLP_EINVAL, v[0], kp, "The input type must be 'poisson' "
+                "or 'spike_array', not '%.40s'.", type);
+  /* Now that the type is known, check its keys again more narrowly, so that
+   * `spikes:` on a poisson input is an unknown key, not silently ignored. */
+  static const char *const pk[] = {"type", "size", "rate"};
+  static const char *const sk[] = {"type", "size", "spikes", "file"};
+  yaml_node_t *w[4];
+  if ((rc = fields(L, n, path, poisson ? "a poisson input" :
+                   "a spike_array input", poisson ? pk : sk, poisson ? 3 : 4,
+                   w, NULL)) != 0)
+    return rc;
+  if ((rc = require(L, v[1], n, path, path, "size",
+                    "(the number of sources)")) != 0)
+    return rc;
+  uint64_t size;
+  path_key(kp, path, "size");
+  if ((rc = whole(L, v[1], kp, "size", 1, UINT32_MAX - 1, &size)) != 0)
+    return rc;
+  if (poisson) {
+    if ((rc = require(L, v[2], n, path, path, "rate",
+                      "(e.g. rate: 10 Hz)")) != 0)
+      return rc;
+    return load_poisson(L, key, name, path, (uint32_t)size, v[2]);
+  }
+  return load_spike_array(L, key, n, name, path, (uint32_t)size, v[3], v[4]);
+}
+
+static int load_inputs(loader *L, const yaml_node_t *n) {
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, "inputs", "inputs");
+  if (rc != 0)
+    return rc;
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top; p++)
+    if ((rc = load_input(L, node(L, p->key), node(L, p->value),
+                         key_text(L, p))) != 0)
+      return rc;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* projections                                                            */
+/* ---------------------------------------------------------------------- */
+
+/* A projection's connection list being collected. */
+typedef struct pair_list {
+  uint32_t *v;   /* pre, post, pre, post, ... */
+  size_t n;      /* pairs */
+  size_t cap;    /* capacity in pairs */
+} pair_list;
+
+static int push_pair(pair_list *pl, uint32_t pre, uint32_t post) {
+  if (pl->n == pl->cap) {
+    size_t cap = pl->cap ? 2 * pl->cap : 64;
+    if (cap > SIZE_MAX / (2 * sizeof *pl->v))
+      return SLP_ENOMEM;
+    uint32_t *v = slp__realloc(pl->v, cap * 2 * sizeof *v);
+    if (v == NULL)
+      return SLP_ENOMEM;
+    pl->v = v;
+    pl->cap = cap;
+  }
+  pl->v[2 * pl->n] = pre;
+  pl->v[2 * pl->n + 1] = post;
+  pl->n++;
+  return 0;
+}
+
+/* from_list: [[pre, post], ...]. */
+static int pairs_inline(loader *L, const yaml_node_t *n, const char *kp,
+                        uint64_t n_pre, uint64_t n_post, pair_list *pl) {
+  if (n->type != YAML_SEQUENCE_NODE)
+    return fail(L, SLP_EPARSE, n, kp, "from_list must be a list of [pre, "
+                "post] pairs, not %s.", node_kind(n));
+  for (size_t k = 0; k < seq_len(n); k++) {
+    char ip[PATH_CAP];
+    path_index(ip, kp, k);
+    const yaml_node_t *pair = node(L, n->data.sequence.items.start[k]);
+    if (pair->type != YAML_SEQUENCE_NODE || seq_len(pair) != 2)
+      return fail(L, SLP_EPARSE, pair, ip, "Each entry of from_list must be a "
+                  "pair [pre, post] of neuron indices.");
+    uint64_t pre, post;
+    const yaml_node_t *a = node(L, pair->data.sequence.items.start[0]);
+    const yaml_node_t *b = node(L, pair->data.sequence.items.start[1]);
+    int rc = whole(L, a, ip, "the pre index", 0, UINT32_MAX, &pre);
+    if (rc == 0)
+      rc = whole(L, b, ip, "the post index", 0, UINT32_MAX, &post);
+    if (rc != 0)
+      return rc;
+    if (pre >= n_pre)
+      return fail(L, SLP_ERANGE, a, ip, "The pre index %llu is out of range: "
+                  "the source has %llu neurons or sources (0 to %llu).",
+                  (unsigned long long)pre, (unsigned long long)n_pre,
+                  (unsigned long long)(n_pre - 1));
+    if (post >= n_post)
+      return fail(L, SLP_ERANGE, b, ip, "The post index %llu is out of range: "
+                  "the targets have %llu neurons (0 to %llu).",
+                  (unsigned long long)post, (unsigned long long)n_post,
+                  (unsigned long long)(n_post - 1));
+    if (push_pair(pl, (uint32_t)pre, (uint32_t)post) != 0)
+      return oom(L, pair, ip);
+  }
+  return 0;
+}
+
+/* from_file: a CSV of pre,post. */
+static int pairs_csv(loader *L, const yaml_node_t *n, const char *kp,
+                     uint64_t n_pre, uint64_t n_post, pair_list *pl) {
+  const char *rel = NULL;
+  int rc = text_of(L, n, kp, "from_file", &rel);
+  if (rc != 0)
+    return rc;
+  csv c;
+  if ((rc = csv_open(L, &c, n, kp, rel)) != 0)
+    return rc;
+  while ((rc = csv_next(L, &c, kp)) == 1) {
+    char *f[2];
+    unsigned col[2];
+    size_t nf = csv_split(&c, f, col, 2);
+    uint64_t idx[2], lim[2] = {n_pre, n_post};
+    static const char *const what[] = {"pre", "post"};
+    if (nf != 2) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, 1, kp, "Line %u has %s "
+                   "fields; a connection is 'pre,post'.", c.line,
+                   nf < 2 ? "too few" : "too many");
+      break;
+    }
+    for (int j = 0; j < 2 && rc == 1; j++) {
+      int ok = csv_index(f[j], lim[j], &idx[j]);
+      if (ok < 0)
+        rc = fail_at(L, SLP_ERANGE, c.path, c.line, col[j], kp, "The %s index "
+                     "%.20s on line %u is out of range (0 to %llu).", what[j],
+                     f[j], c.line, (unsigned long long)(lim[j] - 1));
+      else if (ok == 0)
+        rc = fail_at(L, SLP_EPARSE, c.path, c.line, col[j], kp, "The %s index "
+                     "'%.40s' on line %u is not a whole number.", what[j],
+                     f[j], c.line);
+    }
+    if (rc != 1)
+      break;
+    if (push_pair(pl, (uint32_t)idx[0], (uint32_t)idx[1]) != 0) {
+      rc = fail_at(L, SLP_ENOMEM, c.path, c.line, 0, kp, "Out of memory while "
+                   "reading '%.200s'.", c.path);
+      break;
+    }
+  }
+  csv_close(&c);
+  return rc < 0 ? rc : 0;
+}
+
+/* The rules that may appear as keys of `connect`. */
+static const char *const rule_names[] = {
+    "all_to_all",     "one_to_one", "fixed_probability", "fixed_indegree",
+    "fixed_outdegree", "from_list", "from_file"};
+static const slp_connect_rule rule_ids[] = {
+    SLP_CONNECT_ALL_TO_ALL,     SLP_CONNECT_ONE_TO_ONE,
+    SLP_CONNECT_FIXED_PROBABILITY, SLP_CONNECT_FIXED_INDEGREE,
+    SLP_CONNECT_FIXED_OUTDEGREE, SLP_CONNECT_LIST, SLP_CONNECT_LIST};
+#define N_RULES (sizeof rule_names / sizeof rule_names[0])
+
+/* connect: a rule name, or {rule: arg, autapses: .., multapses: ..}. */
+static int load_connect(loader *L, const yaml_node_t *n, const char *path,
+                        uint64_t n_pre, uint64_t n_post,
+                        slp_projection_spec *spec, pair_list *pl) {
+  int rc;
+  if (n->type == YAML_SCALAR_NODE) {
+    const char *s = NULL;
+    if ((rc = text_of(L, n, path, "connect", &s)) != 0)
+      return rc;
+    for (size_t r = 0; r < 2; r++)
+      if (strcmp(s, rule_names[r]) == 0) {
+        spec->rule = rule_ids[r];
+        return 0;
+      }
+    return fail(L, SLP_EINVAL, n, path, "The connection rule '%.40s' is not "
+                "known; write one_to_one, all_to_all, or a mapping such as "
+                "{fixed_probability: 0.1}.", s);
+  }
+  if ((rc = check_map(L, n, path, "connect")) != 0)
+    return rc;
+  const char *keys[N_RULES + 2];
+  for (size_t r = 0; r < N_RULES; r++)
+    keys[r] = rule_names[r];
+  keys[N_RULES] = "autapses";
+  keys[N_RULES + 1] = "multapses";
+  yaml_node_t *v[N_RULES + 2], *k[N_RULES + 2];
+  if ((rc = fields(L, n, path, "connect", keys, N_RULES + 2, v, k)) != 0)
+    return rc;
+  size_t rule = N_RULES, given = 0;
+  for (size_t r = 0; r < N_RULES; r++)
+    if (v[r] != NULL) {
+      given++;
+      if (given == 2) {
+        char kp[PATH_CAP];
+        path_key(kp, path, rule_names[r]);
+        return fail(L, SLP_EINVAL, k[r], kp, "connect gives two rules, '%s' "
+                    "and '%s'; a projection has exactly one.",
+                    rule_names[rule], rule_names[r]);
+      }
+      rule = r;
+    }
+  if (rule == N_RULES)
+    return fail(L, SLP_EKEY, n, path, "connect has no rule; give one of "
+                "fixed_probability, fixed_indegree, fixed_outdegree, "
+                "from_list, from_file, all_to_all or one_to_one.");
+  spec->rule = rule_ids[rule];
+  char kp[PATH_CAP];
+  path_key(kp, path, rule_names[rule]);
+  const yaml_node_t *arg = v[rule];
+  switch (spec->rule) {
+  case SLP_CONNECT_ALL_TO_ALL:
+  case SLP_CONNECT_ONE_TO_ONE: {
+    int on = 1;
+    if (!is_null(arg) && (rc = boolean(L, arg, kp, rule_names[rule], &on)) != 0)
+      return rc;
+    if (!on)
+      return fail(L, SLP_EINVAL, arg, kp, "%s: false does not say which rule "
+                  "to use; give the rule you want instead.", rule_names[rule]);
+    break;
+  }
+  case SLP_CONNECT_FIXED_PROBABILITY:
+    if ((rc = quantity(L, arg, SLP_DIM_NONE, kp, "fixed_probability",
+                       &spec->p)) != 0)
+      return rc;
+    if (!(spec->p >= 0 && spec->p <= 1))
+      return fail(L, SLP_ERANGE, arg, kp, "fixed_probability is a "
+                  "probability and must be between 0 and 1, not %g.", spec->p);
+    break;
+  case SLP_CONNECT_FIXED_INDEGREE:
+  case SLP_CONNECT_FIXED_OUTDEGREE:
+    if ((rc = whole(L, arg, kp, rule_names[rule], 0, UINT32_MAX, &spec->k)) != 0)
+      return rc;
+    break;
+  case SLP_CONNECT_LIST:
+    if (strcmp(rule_names[rule], "from_list") == 0)
+      rc = pairs_inline(L, arg, kp, n_pre, n_post, pl);
+    else
+      rc = pairs_csv(L, arg, kp, n_pre, n_post, pl);
+    if (rc != 0)
+      return rc;
+    spec->pairs = pl->v;
+    spec->n_pairs = pl->n;
+    break;
+  }
+  if (v[N_RULES] != NULL) {
+    path_key(kp, path, "autapses");
+    if ((rc = boolean(L, v[N_RULES], kp, "autapses", &spec->autapses)) != 0)
+      return rc;
+  }
+  if (v[N_RULES + 1] != NULL) {
+    path_key(kp, path, "multapses");
+    if (spec->rule != SLP_CONNECT_FIXED_INDEGREE &&
+        spec->rule != SLP_CONNECT_FIXED_OUTDEGREE)
+      return fail(L, SLP_EKEY, k[N_RULES + 1], kp, "multapses applies only to "
+                  "fixed_indegree and fixed_outdegree, not to %s.",
+                  rule_names[rule]);
+    if ((rc = boolean(L, v[N_RULES + 1], kp, "multapses", &spec->multapses)) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* A delay that could be <= 0 (or shorter than a tick) is refused here, with
+ * the line, rather than later by the network without one. */
+static int check_delay(loader *L, const yaml_node_t *n, const char *kp,
+                       const slp_dist *d) {
+  switch (d->kind) {
+  case SLP_DIST_CONST:
+    if (!(d->a >= TICK_MS))
+      return fail(L, SLP_ERANGE, n, kp, "delay must be > 0 (at least 1 ns), "
+                  "but it is %g ms.", d->a);
+    break;
+  case SLP_DIST_UNIFORM:
+    if (!(d->a >= TICK_MS))
+      return fail(L, SLP_ERANGE, n, kp, "The low bound of a uniform delay "
+                  "must be > 0 (at least 1 ns), but it is %g ms.", d->a);
+    break;
+  case SLP_DIST_NORMAL:
+    if (!(d->lo >= TICK_MS) && !(d->b == 0 && d->a >= TICK_MS))
+      return fail(L, SLP_ERANGE, n, kp, "A normal delay needs clip: [low, "
+                  "high] with low > 0, so that no delay is zero or negative.");
+    break;
+  }
+  return 0;
+}
+
+/* A group reference by name (from/to). */
+static int group_ref(loader *L, const yaml_node_t *n, const char *kp,
+                     const char *leaf, uint32_t *id) {
+  const char *s = NULL;
+  int rc = text_of(L, n, kp, leaf, &s);
+  if (rc != 0)
+    return rc;
+  if (slp_network_find(L->net, s, id) != 0)
+    return fail(L, SLP_ENOENT, n, kp, "There is no population or input "
+                "named '%.64s'.", s);
+  return 0;
+}
+
+static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
+  char path[PATH_CAP], kp[PATH_CAP];
+  path_index(path, "projections", index);
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"name",   "from",  "to",      "connect",
+                                     "weight", "delay", "receptor"};
+  yaml_node_t *v[7];
+  if ((rc = fields(L, n, path, path, keys, 7, v, NULL)) != 0)
+    return rc;
+  if ((rc = require(L, v[1], n, path, path, "from", "")) != 0 ||
+      (rc = require(L, v[2], n, path, path, "to", "")) != 0 ||
+      (rc = require(L, v[3], n, path, path, "connect",
+                    "(e.g. connect: {fixed_probability: 0.1})")) != 0 ||
+      (rc = require(L, v[4], n, path, path, "weight", "(e.g. weight: 1 mV)")) !=
+          0 ||
+      (rc = require(L, v[5], n, path, path, "delay", "(e.g. delay: 1 ms)")) !=
+          0)
+    return rc;
+  slp_projection_spec spec;
+  slp_projection_spec_init(&spec);
+  if (v[0] != NULL) {
+    path_key(kp, path, "name");
+    if ((rc = text_of(L, v[0], kp, "name", &spec.name)) != 0 ||
+        (rc = check_name(L, v[0], kp, "projection", spec.name)) != 0)
+      return rc;
+  }
+  path_key(kp, path, "from");
+  if ((rc = group_ref(L, v[1], kp, "from", &spec.from)) != 0)
+    return rc;
+  /* to: one name or a list of them, concatenated in order. */
+  path_key(kp, path, "to");
+  const yaml_node_t *to = v[2];
+  size_t n_to = to->type == YAML_SEQUENCE_NODE ? seq_len(to) : 1;
+  if (to->type == YAML_MAPPING_NODE || n_to == 0)
+    return fail(L, SLP_EPARSE, to, kp, "to must name a population or list "
+                "populations, not be %s.", n_to == 0 ? "an empty list" :
+                node_kind(to));
+  uint32_t *ids = slp__malloc(n_to * sizeof *ids);
+  if (ids == NULL)
+    return oom(L, to, kp);
+  pair_list pl = {NULL, 0, 0};
+  uint64_t n_post = 0;
+  for (size_t k = 0; k < n_to && rc == 0; k++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = to;
+    if (to->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, k);
+      item = node(L, to->data.sequence.items.start[k]);
+    } else {
+      path_key(ip, path, "to");
+    }
+    rc = group_ref(L, item, ip, "to", &ids[k]);
+    if (rc == 0 && !L->groups[ids[k]].is_pop)
+      rc = fail(L, SLP_EINVAL, item, ip, "'%s' is an input; only populations "
+                "can be targets of a projection.",
+                (const char *)item->data.scalar.value);
+    if (rc == 0)
+      n_post += L->groups[ids[k]].size;
+  }
+  spec.to = ids;
+  spec.n_to = n_to;
+  if (rc == 0) {
+    path_key(kp, path, "connect");
+    rc = load_connect(L, v[3], kp, L->groups[spec.from].size, n_post, &spec,
+                      &pl);
+  }
+  if (rc == 0) {
+    path_key(kp, path, "weight");
+    rc = distribution(L, v[4], SLP_DIM_VOLTAGE, kp, "weight", &spec.weight);
+  }
+  if (rc == 0) {
+    path_key(kp, path, "delay");
+    rc = distribution(L, v[5], SLP_DIM_TIME, kp, "delay", &spec.delay);
+    if (rc == 0)
+      rc = check_delay(L, v[5], kp, &spec.delay);
+  }
+  if (rc == 0 && v[6] != NULL) {
+    path_key(kp, path, "receptor");
+    if ((rc = text_of(L, v[6], kp, "receptor", &spec.receptor)) == 0 &&
+        spec.receptor[0] == '\0')
+      rc = fail(L, SLP_EINVAL, v[6], kp, "receptor is empty; name one such "
+                "as exc or inh.");
+  }
+  if (rc == 0) {
+    /* The network checks what needs the whole picture (receptors of the
+     * target models, degrees against sizes); its diag has no position. */
+    slp_diag d;
+    memset(&d, 0, sizeof d);
+    rc = slp_network_connect(L->net, &spec, &d);
+    if (rc == SLP_ENOMEM)
+      rc = oom(L, n, path);
+    else if (rc != 0)
+      rc = fail(L, rc, n, path, "%s", d.message[0] ? d.message :
+                slp_strerror(rc));
+  }
+  slp__free(ids);
+  slp__free(pl.v);
+  return rc;
+}
+
+static int load_projections(loader *L, const yaml_node_t *n) {
+  if (is_null(n))
+    return 0;
+  if (n->type != YAML_SEQUENCE_NODE)
+    return fail(L, SLP_EPARSE, n, "projections", "projections must be a list "
+                "(each entry starting with '- '), not %s.", node_kind(n));
+  for (size_t k = 0; k < seq_len(n); k++) {
+    int rc = load_projection(L, k, node(L, n->data.sequence.items.start[k]));
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* record                                                                 */
+/* ---------------------------------------------------------------------- */
+
+static int load_record(loader *L, const yaml_node_t *n) {
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, "record", "record");
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"spikes"};
+  yaml_node_t *v[1];
+  if ((rc = fields(L, n, "record", "record", keys, 1, v, NULL)) != 0)
+    return rc;
+  if (v[0] == NULL)
+    return 0;
+  const char *path = "record.spikes";
+  if ((rc = check_map(L, v[0], path, path)) != 0)
+    return rc;
+  static const char *const sk[] = {"file"};
+  yaml_node_t *f[1];
+  if ((rc = fields(L, v[0], path, path, sk, 1, f, NULL)) != 0 ||
+      (rc = require(L, f[0], v[0], path, path, "file",
+                    "(e.g. file: spikes.csv)")) != 0)
+    return rc;
+  const char *s = NULL;
+  if ((rc = text_of(L, f[0], "record.spikes.file", "file", &s)) != 0)
+    return rc;
+  if (s[0] == '\0')
+    return fail(L, SLP_EINVAL, f[0], "record.spikes.file", "The spike file "
+                "name is empty.");
+  /* Relative to the working directory, not the model: outputs go where the
+   * user runs, while inputs travel with the model. */
+  L->model->spikes_path = slp__strdup(s);
+  if (L->model->spikes_path == NULL)
+    return oom(L, f[0], "record.spikes.file");
+  L->model->cfg.spikes_path = L->model->spikes_path;
+  return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The document                                                           */
+/* ---------------------------------------------------------------------- */
+
+/* Translate a libyaml error into the diag. */
+static int yaml_failed(loader *L, const yaml_parser_t *p, const char *text,
+                       size_t n) {
+  if (p->error == YAML_MEMORY_ERROR)
+    return fail(L, SLP_ENOMEM, NULL, NULL, "Out of memory while parsing YAML.");
+  const char *problem = p->problem ? p->problem : "unknown problem";
+  if (p->error == YAML_READER_ERROR) {
+    /* The reader reports a byte offset, not a line: count the lines. */
+    size_t line = 1, col = 1, end = p->problem_offset < n ? p->problem_offset : n;
+    for (size_t k = 0; k < end; k++) {
+      if (text[k] == '\n') {
+        line++;
+        col = 1;
+      } else {
+        col++;
+      }
+    }
+    return fail_at(L, SLP_EPARSE, L->file, to_unsigned(line), to_unsigned(col),
+                   NULL, "The file is not valid text: %s (byte %zu).", problem,
+                   p->problem_offset);
+  }
+  unsigned line = to_unsigned(p->problem_mark.line + 1);
+  unsigned col = to_unsigned(p->problem_mark.column + 1);
+  if (p->context != NULL)
+    return fail_at(L, SLP_EPARSE, L->file, line, col, NULL, "YAML syntax "
+                   "error: %s (%s, from line %u, column %u).",
+                   problem, p->context,
+                   to_unsigned(p->context_mark.line + 1),
+                   to_unsigned(p->context_mark.column + 1));
+  return fail_at(L, SLP_EPARSE, L->file, line, col, NULL, "YAML syntax error: "
+                 "%s.", problem);
+}
+
+/* Build the model from the root mapping. */
+static int load_root(loader *L, const yaml_node_t *root) {
+  int rc = check_map(L, root, "", "The top level of a model file");
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"simulation", "populations", "inputs",
+                                     "projections", "record"};
+  yaml_node_t *v[5];
+  if ((rc = fields(L, root, "", "the top level of the model", keys, 5, v,
+                   NULL)) != 0)
+    return rc;
+  if ((v[0] != NULL && (rc = load_simulation(L, v[0])) != 0) ||
+      (rc = load_populations(L, v[1], root)) != 0 ||
+      (v[2] != NULL && (rc = load_inputs(L, v[2])) != 0) ||
+      (v[3] != NULL && (rc = load_projections(L, v[3])) != 0) ||
+      (v[4] != NULL && (rc = load_record(L, v[4])) != 0))
+    return rc;
+  return 0;
+}
+
+/* Parse text (n bytes) and build L->model from it. */
+static int load_text(loader *L, const char *text, size_t n) {
+  yaml_parser_t parser;
+  if (!yaml_parser_initialize(&parser))
+    return fail(L, SLP_ENOMEM, NULL, NULL, "Out of memory while parsing YAML.");
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
+  yaml_document_t doc;
+  if (!yaml_parser_load(&parser, &doc)) {
+    int rc = yaml_failed(L, &parser, text, n);
+    yaml_parser_delete(&parser);
+    return rc;
+  }
+  int rc = 0;
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  /* A second document would be ignored silently: refuse it.  Loading it
+   * also finds syntax errors after the first document's end. */
+  yaml_document_t extra;
+  if (!yaml_parser_load(&parser, &extra)) {
+    rc = yaml_failed(L, &parser, text, n);
+  } else {
+    yaml_node_t *r2 = yaml_document_get_root_node(&extra);
+    if (r2 != NULL)
+      rc = fail_at(L, SLP_EPARSE, L->file,
+                   to_unsigned(r2->start_mark.line + 1),
+                   to_unsigned(r2->start_mark.column + 1), NULL, "The file "
+                   "holds more than one YAML document; a model file is one.");
+    yaml_document_delete(&extra);
+  }
+  if (rc == 0 && (root == NULL || is_null(root)))
+    rc = fail_at(L, SLP_EPARSE, L->file, 1, 1, NULL, "The model file is "
+                 "empty; it needs at least a 'populations' section.");
+  if (rc == 0) {
+    L->doc = &doc;
+    rc = load_root(L, root);
+    L->doc = NULL;
+  }
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
+/* Read a whole file into a NUL-terminated buffer. */
+static int read_file(loader *L, const char *path, char **out, size_t *n) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    int e = errno;
+    return fail_at(L, e == ENOENT ? SLP_ENOENT : SLP_EIO, path, 0, 0, NULL,
+                   "Cannot open the model file '%.200s': %s.", path,
+                   strerror(e));
+  }
+  size_t cap = 4096, len = 0;
+  char *buf = slp__malloc(cap);
+  int rc = buf ? 0 : SLP_ENOMEM;
+  while (rc == 0) {
+    if (len + 1 >= cap) {
+      char *b = cap > SIZE_MAX / 2 ? NULL : slp__realloc(buf, cap * 2);
+      if (b == NULL) {
+        rc = SLP_ENOMEM;
+        break;
+      }
+      buf = b;
+      cap *= 2;
+    }
+    size_t got = fread(buf + len, 1, cap - 1 - len, f);
+    len += got;
+    if (got == 0) {
+      if (ferror(f)) {
+        int e = errno;
+        rc = fail_at(L, SLP_EIO, path, 0, 0, NULL, "Cannot read the model "
+                     "file '%.200s': %s.", path, strerror(e));
+      }
+      break;
+    }
+  }
+  fclose(f);
+  if (rc == SLP_ENOMEM)
+    rc = fail_at(L, rc, path, 0, 0, NULL, "Out of memory while reading the "
+                 "model file '%.200s'.", path);
+  if (rc != 0) {
+    slp__free(buf);
+    return rc;
+  }
+  buf[len] = '\0';
+  *out = buf;
+  *n = len;
+  return 0;
+}
+
+int slp_model_load(slp_model **out, const char *path, const char *text,
+                   size_t n, slp_diag *diag) {
+  slp_diag scratch;
+  if (diag == NULL)
+    diag = &scratch;
+  memset(diag, 0, sizeof *diag);
+  if (out == NULL || (path == NULL && text == NULL))
+    return slp_diag_set(diag, SLP_EINVAL, path, 0, 0, NULL, "slp_model_load "
+                        "needs somewhere to put the model and a file name or "
+                        "text.");
+  *out = NULL;
+
+  loader L;
+  memset(&L, 0, sizeof L);
+  L.file = path != NULL ? path : "<text>";
+  L.diag = diag;
+
+  /* Relative paths inside the model are relative to its directory. */
+  const char *slash = path != NULL ? strrchr(path, '/') : NULL;
+  size_t dir_len = slash != NULL ? (size_t)(slash - path) + 1 : 0;
+  L.dir = slp__malloc(dir_len + 1);
+  if (L.dir == NULL)
+    return fail_at(&L, SLP_ENOMEM, L.file, 0, 0, NULL, "Out of memory.");
+  if (dir_len > 0)
+    memcpy(L.dir, path, dir_len);
+  L.dir[dir_len] = '\0';
+
+  char *owned = NULL;
+  int rc = 0;
+  if (text == NULL)
+    rc = read_file(&L, path, &owned, &n);
+  if (rc == 0) {
+    L.model = slp__calloc(1, sizeof *L.model);
+    if (L.model == NULL)
+      rc = fail_at(&L, SLP_ENOMEM, L.file, 0, 0, NULL, "Out of memory.");
+  }
+  if (rc == 0) {
+    slp_sim_config_init(&L.model->cfg);
+    if (slp_network_create(&L.net) != 0)
+      rc = fail_at(&L, SLP_ENOMEM, L.file, 0, 0, NULL, "Out of memory.");
+    L.model->net = L.net;
+  }
+  if (rc == 0)
+    rc = load_text(&L, text != NULL ? text : owned, n);
+  slp__free(owned);
+  slp__free(L.dir);
+  slp__free(L.groups);
+  if (rc != 0) {
+    slp_model_destroy(L.model); /* and the network, which it owns by now */
+    return rc;
+  }
+  *out = L.model;
+  return 0;
+}
+
+void slp_model_destroy(slp_model *model) {
+  if (model == NULL)
+    return;
+  slp_network_destroy(model->net);
+  slp__free(model->spikes_path);
+  slp__free(model);
+}

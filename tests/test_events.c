@@ -1,0 +1,153 @@
+/*
+ * tests/test_events.c -- the bucket ring against a sorted reference, and the
+ * delay-segmented CSR builder.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "events/ring.h"
+#include "synapses/csr.h"
+
+static int ev_cmp(const void *pa, const void *pb) {
+  const slp__event *a = pa, *b = pb;
+  if (a->t != b->t)
+    return a->t < b->t ? -1 : 1;
+  if (a->src != b->src)
+    return a->src < b->src ? -1 : 1;
+  return (a->seg > b->seg) - (a->seg < b->seg);
+}
+
+/* Random events (many ties, some far beyond the year) pushed while windows
+ * advance come out window by window in exactly the reference order, and the
+ * accounting balances. */
+START_TEST(test_ring_vs_reference) {
+  slp__rng r;
+  slp__rng_init(&r, 42, SLP__RNG_SPIKES, (uint64_t)_i, 0);
+  const slp_tick width = 1000;
+  slp__ring ring;
+  ck_assert_int_eq(slp__ring_init(&ring, width, 10 * width, 0), 0);
+  enum { N = 5000 };
+  slp__event *all = malloc(N * sizeof *all);
+  size_t n_all = 0, n_out = 0;
+  slp__event *out = malloc(N * sizeof *out);
+  for (int w = 0; w < 400; w++) {
+    slp_tick base = (slp_tick)w * width;
+    /* Push some events at or after the current window start. */
+    for (int k = 0; k < 12 && n_all < N; k++) {
+      slp__event e = {0, 0, 0, 1.0f, 0};
+      uint32_t x = slp__rng_u32(&r);
+      slp_tick ahead = (x % 8 == 0) ? (slp_tick)slp__rng_below(&r, 200 * width)
+                                    : (slp_tick)slp__rng_below(&r, 11 * width);
+      e.t = base + ahead / 7 * 7; /* multiples of 7: plenty of ties */
+      e.src = slp__rng_u32(&r) % 5;
+      e.seg = (uint32_t)n_all; /* unique: a total order */
+      ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+      all[n_all++] = e;
+    }
+    slp__evbuf *b;
+    ck_assert_int_eq(slp__ring_take(&ring, &b), 0);
+    slp__evbuf_sort(b);
+    for (size_t k = 0; k < b->n; k++) {
+      ck_assert(b->ev[k].t >= base && b->ev[k].t < base + width);
+      out[n_out++] = b->ev[k];
+    }
+    slp__ring_advance(&ring);
+  }
+  /* Everything before the last window end came out, in order. */
+  slp_tick end = 400 * width;
+  size_t n_ref = 0;
+  for (size_t k = 0; k < n_all; k++)
+    if (all[k].t < end)
+      all[n_ref++] = all[k];
+  qsort(all, n_ref, sizeof *all, ev_cmp);
+  ck_assert_uint_eq(n_out, n_ref);
+  for (size_t k = 0; k < n_out; k++) {
+    ck_assert_int_eq(out[k].t, all[k].t);
+    ck_assert_uint_eq(out[k].seg, all[k].seg);
+  }
+  ck_assert_uint_eq(ring.pushed, n_out + slp__ring_pending(&ring));
+  slp__ring_free(&ring);
+  free(all);
+  free(out);
+}
+END_TEST
+
+START_TEST(test_ring_rejects_past) {
+  slp__ring ring;
+  ck_assert_int_eq(slp__ring_init(&ring, 10, 100, 50), 0);
+  slp__event e = {49, 0, 0, 1.0f, 0};
+  ck_assert_int_eq(slp__ring_push(&ring, &e), SLP_EINVAL);
+  e.t = 50;
+  ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+  slp__ring_free(&ring);
+}
+END_TEST
+
+/* Rows are split into segments by (delay, receptor, population), targets
+ * ascend inside a segment, equal synapses keep their insertion order, and a
+ * static synapse costs 8 bytes. */
+START_TEST(test_csr_segments) {
+  slp__csr_builder b;
+  ck_assert_int_eq(slp__csr_builder_init(&b, 3), 0);
+  /* row, target node, pop, local, w, delay, receptor */
+  struct { uint32_t row, tgt; uint16_t pop; uint32_t loc; float w;
+           slp_tick d; uint8_t rec; } s[] = {
+      {0, 5, 1, 1, 1.0f, 20, 0}, {0, 2, 0, 2, 2.0f, 10, 0},
+      {0, 1, 0, 1, 3.0f, 10, 0}, {0, 1, 0, 1, 4.0f, 10, 0},
+      {0, 4, 1, 0, 5.0f, 10, 0}, {0, 3, 0, 3, 6.0f, 10, 1},
+      {2, 0, 0, 0, 7.0f, 30, 0}};
+  size_t n = sizeof s / sizeof s[0];
+  for (size_t k = 0; k < n; k++)
+    slp__csr_builder_count(&b, s[k].row);
+  ck_assert_int_eq(slp__csr_builder_alloc(&b), 0);
+  for (size_t k = 0; k < n; k++)
+    slp__csr_builder_add(&b, s[k].row, s[k].tgt, s[k].pop, s[k].loc, s[k].w,
+                         s[k].d, s[k].rec);
+  slp__csr c;
+  ck_assert_int_eq(slp__csr_builder_finish(&b, &c), 0);
+  slp__csr_builder_free(&b);
+  ck_assert_uint_eq(c.n_syn, 7);
+  /* Row 0: (10, exc, pop0) {1, 1, 2}, (10, exc, pop1) {4}, (10, inh, pop0)
+   * {3}, (20, exc, pop1) {5}; row 1 empty; row 2: one segment. */
+  ck_assert_uint_eq(c.row_seg[1] - c.row_seg[0], 4);
+  ck_assert_uint_eq(c.row_seg[2] - c.row_seg[1], 0);
+  ck_assert_uint_eq(c.row_seg[3] - c.row_seg[2], 1);
+  uint64_t s0 = c.row_seg[0];
+  ck_assert_int_eq(c.seg_delay[s0], 10);
+  ck_assert_uint_eq(c.seg_start[s0 + 1] - c.seg_start[s0], 3);
+  const float w0[] = {3.0f, 4.0f, 2.0f}; /* target 1 twice, in order added */
+  for (int k = 0; k < 3; k++)
+    ck_assert(c.w[c.seg_start[s0] + (uint64_t)k] == w0[k]);
+  ck_assert_uint_eq(c.seg_pop[s0 + 1], 1);
+  ck_assert_uint_eq(c.seg_receptor[s0 + 2], 1);
+  ck_assert_int_eq(c.seg_delay[s0 + 3], 20);
+  ck_assert_int_eq(c.d_min, 10);
+  ck_assert_int_eq(c.d_max, 30);
+  ck_assert_uint_eq(sizeof c.col[0] + sizeof c.w[0], 8);
+  slp__csr_free(&c);
+}
+END_TEST
+
+static Suite *suite_events(void) {
+  Suite *s = suite_create("events");
+  TCase *tc = tcase_create("ring");
+  tcase_add_loop_test(tc, test_ring_vs_reference, 0, 20);
+  tcase_add_test(tc, test_ring_rejects_past);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("csr");
+  tcase_add_test(tc, test_csr_segments);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) {
+  SRunner *sr = srunner_create(suite_events());
+  srunner_run_all(sr, CK_NORMAL);
+  int failed = srunner_ntests_failed(sr);
+  srunner_free(sr);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
