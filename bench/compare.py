@@ -45,11 +45,14 @@ sys.path.insert(0, BENCH_DIR)
 import brian2_cuba  # noqa: E402  (network descriptions only; brian2 itself is not imported)
 import brian2_brunel  # noqa: E402
 
+# input_fanout: synapses per input-source spike in the model file (Brunel's external
+# Poisson sources are one_to_one), used to take the input deliveries out of sleipnir's
+# event count so that "recurrent events" mean the same for every system.
 NETWORKS = {
     "cuba": {"network": brian2_cuba.NETWORK, "model": "examples/cuba.yaml",
-             "brian2": "brian2_cuba.py"},
+             "brian2": "brian2_cuba.py", "input_fanout": 0},
     "brunel": {"network": brian2_brunel.NETWORK, "model": "examples/brunel.yaml",
-               "brian2": "brian2_brunel.py"},
+               "brian2": "brian2_brunel.py", "input_fanout": 1},
 }
 
 # A configuration is (system, mode).  Order = order within the first round.
@@ -76,7 +79,8 @@ THREADS = 1
 
 RESULT_KEYS = ("system", "mode", "network", "threads", "sim_time_s", "build_wall_s",
                "run_wall_s", "wall_per_sim_s", "spikes", "mean_rate_hz", "synaptic_events",
-               "events_per_s", "peak_rss_bytes", "bytes_per_synapse", "neurons", "synapses")
+               "events_per_s", "peak_rss_bytes", "bytes_per_synapse", "neurons", "synapses",
+               "input_spikes")
 
 
 class RunFailed(Exception):
@@ -197,7 +201,21 @@ def normalise(raw, system, mode, net, T, opts):
     rec["wall_per_sim_s"] = raw["run_wall_s"] / sim
     ev = raw.get("synaptic_events")
     if isinstance(ev, (int, float)) and raw["run_wall_s"] > 0:
-        rec["events_per_s"] = ev / raw["run_wall_s"]  # one definition for every system
+        rec["events_per_s"] = ev / raw["run_wall_s"]  # the system's own count
+    # Recurrent events: deliveries through neuron-to-neuron synapses only.  Brian2's
+    # count is that already (its PoissonInput delivers no individual events);
+    # sleipnir's count includes the deliveries of input sources.
+    rec["recurrent_events"] = None
+    if isinstance(ev, (int, float)):
+        if system == "brian2":
+            rec["recurrent_events"] = ev
+        elif isinstance(raw.get("input_spikes"), (int, float)):
+            rec["recurrent_events"] = ev - raw["input_spikes"] * NETWORKS[net]["input_fanout"]
+        elif NETWORKS[net]["input_fanout"] == 0:
+            rec["recurrent_events"] = ev
+    rec["recurrent_events_per_s"] = (rec["recurrent_events"] / raw["run_wall_s"]
+                                     if rec["recurrent_events"] is not None
+                                     and raw["run_wall_s"] > 0 else None)
     n = raw.get("neurons")
     if rec.get("mean_rate_hz") is None and isinstance(n, int) and n > 0:
         rec["mean_rate_hz"] = raw["spikes"] / n / sim
@@ -270,9 +288,11 @@ def build_report(suite, opts, records, failures, static, started, finished, plan
              f"round); threads: {THREADS}; seed: {opts.seed}; dt = {DT_MS:g} ms for grid and Brian2")
     L.append("")
     L.append("Wall s / sim s = run wall time (simulation loop only, no construction) per "
-             "simulated second: median [min–max] over the rounds. Events/s = synaptic "
-             "events delivered per run wall second (median), as each system counts them (Brian2: "
-             "spikes × out-degree of the recurrent projections). vs Brian2 = Brian2 "
+             "simulated second: median [min–max] over the rounds. Events/s = recurrent "
+             "synaptic events (spikes × out-degree; deliveries from input sources such as "
+             "Brunel's external drive are not counted) per run wall second, median. "
+             "Events/spike = recurrent events ÷ spikes, a check that both sides simulate the "
+             "same connectivity. vs Brian2 = Brian2 "
              "cpp_standalone's run time ÷ this run time, computed within each round, "
              "median [min–max] (> 1: faster than Brian2). Build s = network construction "
              "(Brian2: code generation + compilation + the binary's setup), median.")
@@ -292,9 +312,9 @@ def build_report(suite, opts, records, failures, static, started, finished, plan
                 continue
             ratios = per_round_ratios(records, net, T, cfg) if cfg != BASELINE else []
             rate = med_range([r.get("mean_rate_hz") for r in rs])[0]
-            eps = med_range([r.get("events_per_s") for r in rs])[0]
-            evsp = med_range([r["synaptic_events"] / r["spikes"] for r in rs
-                              if isinstance(r.get("synaptic_events"), (int, float)) and r["spikes"]])[0]
+            eps = med_range([r.get("recurrent_events_per_s") for r in rs])[0]
+            evsp = med_range([r["recurrent_events"] / r["spikes"] for r in rs
+                              if isinstance(r.get("recurrent_events"), (int, float)) and r["spikes"]])[0]
             rss = med_range([r.get("peak_rss_bytes") for r in rs])[0]
             bps = med_range([r.get("bytes_per_synapse") for r in rs])[0]
             build = med_range([r.get("build_wall_s") for r in rs])[0]
@@ -332,27 +352,28 @@ def build_report(suite, opts, records, failures, static, started, finished, plan
                 notes.append(f"**Check**: {net} {cfg[0]}/{cfg[1]} fires at {x:.3g} Hz, Brian2 at "
                              f"{b:.3g} Hz (> 25 % apart): the two may not simulate the same network.")
             def evsp(c):
-                return med_range([r["synaptic_events"] / r["spikes"] for r in records
+                return med_range([r["recurrent_events"] / r["spikes"] for r in records
                                   if r["_net"] == net and r["_T"] == T
                                   and (r["system"], r["mode"]) == c and r["spikes"]
-                                  and isinstance(r.get("synaptic_events"), (int, float))])[0]
+                                  and isinstance(r.get("recurrent_events"), (int, float))])[0]
             es, eb = evsp(cfg), evsp(BASELINE)
             if es and eb and abs(es - eb) > 0.1 * eb:
-                notes.append(f"{net}: {cfg[0]}/{cfg[1]} counts {es:.4g} synaptic events per spike, "
-                             f"Brian2 {eb:.4g}: the event counts are defined differently (Brian2 "
-                             f"counts recurrent deliveries only; an input source's deliveries, e.g. "
-                             f"Brunel's external Poisson drive, may be in the other count), so "
-                             f"compare events/s with care; the wall-time ratio is unaffected.")
+                notes.append(f"**Check**: {net}: {cfg[0]}/{cfg[1]} delivers {es:.4g} recurrent "
+                             f"events per spike, Brian2 {eb:.4g} (> 10 % apart): different "
+                             f"connectivity, or events counted differently.")
     ext = [r for r in records if r["system"] == "brian2" and r.get("external_events_expected")]
     if ext:
         r = ext[0]
         notes.append(f"Brian2's {r['network']['name']} external drive (PoissonInput, one binomial draw "
                      f"per neuron per step) stands for {r['external_events_expected'] / r['sim_time_s']:.3g} "
-                     f"input events per simulated second, not counted in its events/s.")
+                     f"input events per simulated second; the events/s above leave input "
+                     f"deliveries out on every side (sleipnir's own synaptic_events in "
+                     f"results.jsonl include them).")
     if failures:
         notes.append(f"**{len(failures)} run(s) failed**: "
-                     + "; ".join(f"{f['net']} {f['cfg'][0]}/{f['cfg'][1]} round {f['round']}: {f['why']}"
-                                 for f in failures) + ".")
+                     + "; ".join(f"{f['net']} {f['cfg'][0]}/{f['cfg'][1]} round {f['round']}: "
+                                 f"{f['why']} (`{shlex.join(f['cmd'])}`)" for f in failures)
+                     + ". Later rounds of a failed configuration are skipped.")
     if notes:
         L.append("Notes:")
         L.append("")
@@ -528,7 +549,9 @@ def main(argv=None):
     if failures:
         print(f"compare.py: {len(failures)} run(s) failed:", file=sys.stderr)
         for f in failures:
-            print(f"  {shlex.join(f['cmd'])}  -> {f['why']}", file=sys.stderr)
+            print(f"  {shlex.join(f['cmd'])}\n    -> {f['why']}", file=sys.stderr)
+            for line in f["stderr"].rstrip().splitlines()[-10:]:
+                print(f"    | {line}", file=sys.stderr)
         return 1
     return 0
 

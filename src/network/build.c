@@ -255,7 +255,14 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   }
   sim->window = w;
   rc = slp__ring_init(&sim->ring, w, sim->csr.d_max + w, 0);
+  /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
+   * below threshold): a year of ~0.5 s keeps them out of the heap. */
+  slp_tick year = 500 * SLP_TICKS_PER_MS;
+  if (year / w > 65536)
+    year = 65536 * w;
+  if (year < 64 * w)
+    year = 64 * w;
   if (rc == 0)
-    rc = slp__ring_init(&sim->wake, w, 64 * w, 0);
+    rc = slp__ring_init(&sim->wake, w, year, 0);
   return rc;
 }
