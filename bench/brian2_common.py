@@ -153,7 +153,6 @@ class Bench:
                     "peak_rss_bytes": rss,
                     "timing_source": "runtime: device._last_run_time (time.time() around the loop)"}
         net.run(duration_s * b2.second)  # only records the run (build_on_run=False)
-        t_gen0 = time.perf_counter()
         dev = b2.device
         dev.build(directory=self.build_dir, compile=True, run=False, with_output=False)
         t_built = time.perf_counter()

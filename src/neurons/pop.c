@@ -38,6 +38,8 @@ static int spike_cmp(const void *pa, const void *pb) {
 }
 
 void slp__spikebuf_sort(slp__spikebuf *b) {
+  if (b->n < 2)
+    return; /* also keeps qsort away from a NULL array */
   qsort(b->s, b->n, sizeof *b->s, spike_cmp);
 }
 
