@@ -54,9 +54,4 @@ int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
 int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);
 
-/* Round a tick up onto the grid. */
-static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {
-  return grid == 1 ? t : ((t + grid - 1) / grid) * grid;
-}
-
 #endif /* SLP_INPUTS_INPUTS_H */

@@ -13,7 +13,6 @@
 #include "core/alloc.h"
 #include "inputs/inputs.h"
 
-#define MS_PER_TICK 1e-6
 
 static void draw_next(slp__input *in, uint32_t k) {
   if (in->rate[k] > 0)
@@ -43,7 +42,7 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
       return SLP_ERANGE;
     in->rate[k] = hz * 1e-3; /* per ms */
     slp__rng_init(&in->rng[k], seed, SLP__RNG_SPIKES, node, 0);
-    in->next_ms[k] = (double)t0 * MS_PER_TICK;
+    in->next_ms[k] = (double)t0 * SLP__MS_PER_TICK;
     draw_next(in, k);
   }
   return 0;
@@ -53,11 +52,11 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
                       slp__spikebuf *out) {
   (void)t0; /* spikes before t0 were emitted by earlier windows */
   /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
-  double end_ms = (double)t1 * MS_PER_TICK;
+  double end_ms = (double)t1 * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
     while (in->next_ms[k] < end_ms) {
       slp_tick t = slp__ceil_grid(
-          (slp_tick)ceil(in->next_ms[k] / MS_PER_TICK), in->grid);
+          (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
       if (t >= t1)
         break;
       if (slp__spikebuf_push(out, t, in->node0 + k, 1.0f) != 0)

@@ -9,7 +9,6 @@
 #include "core/alloc.h"
 #include "inputs/inputs.h"
 
-#define MS_PER_TICK 1e-6
 
 int slp__spike_array_create(slp__input *in, const slp__group *g,
                             slp_tick t0) {
@@ -22,7 +21,7 @@ int slp__spike_array_create(slp__input *in, const slp__group *g,
   /* Events are sorted by (time, source) in the description; rounding to
    * ticks keeps that order. */
   for (size_t k = 0; k < n; k++) {
-    slp_tick t = (slp_tick)llround(g->events[k].time_ms / MS_PER_TICK);
+    slp_tick t = (slp_tick)llround(g->events[k].time_ms / SLP__MS_PER_TICK);
     in->ev_t[k] = slp__ceil_grid(t, in->grid);
     in->ev_src[k] = g->events[k].source;
     in->ev_scale[k] = (float)g->events[k].weight;

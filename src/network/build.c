@@ -19,7 +19,6 @@
 #include "network/sim.h"
 #include "synapses/connect.h"
 
-#define MS_PER_TICK 1e-6
 
 /* Draw the initial state of population g into per-variable arrays. */
 static int draw_init(const slp__group *g, uint64_t seed, double **values,
@@ -139,7 +138,7 @@ typedef struct proj_map {
 
 /* A delay in ms as ticks on the simulation's grid; 0 if too short. */
 static slp_tick delay_ticks(const slp_sim *sim, double ms) {
-  double steps = nearbyint(ms / (MS_PER_TICK * (double)sim->grid));
+  double steps = nearbyint(ms / (SLP__MS_PER_TICK * (double)sim->grid));
   if (!(steps >= 1) || !(steps < 1e17))
     return 0;
   return (slp_tick)steps * sim->grid;
@@ -223,7 +222,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.time",
                         "the simulation time must be >= 0 and finite");
   if (sim->cfg.mode == SLP_MODE_GRID) {
-    double g = nearbyint(sim->cfg.dt_ms / MS_PER_TICK);
+    double g = nearbyint(sim->cfg.dt_ms / SLP__MS_PER_TICK);
     if (!(g >= 1) || !(g < 1e15))
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.dt",
                           "the grid step dt must be at least 1 ns, not %g ms",
@@ -232,7 +231,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   } else {
     sim->grid = 1;
   }
-  sim->end = (slp_tick)llround(sim->cfg.time_ms / MS_PER_TICK);
+  sim->end = (slp_tick)llround(sim->cfg.time_ms / SLP__MS_PER_TICK);
   if (net->n_neurons + net->n_sources > UINT32_MAX - 1)
     return SLP_ELIMIT;
   sim->n_neurons = (uint32_t)net->n_neurons;

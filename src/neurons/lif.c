@@ -57,8 +57,6 @@ static const slp__var_desc lif_state[S_COUNT] = {
 #define NREC 2
 static const char *const lif_receptors[NREC] = {"exc", "inh"};
 
-/* Milliseconds per tick. */
-#define MS_PER_TICK 1e-6
 
 /* Per-population constants derived from the parameters. */
 typedef struct lif_consts {
@@ -171,7 +169,7 @@ static void free_prop_ticks(const lif_consts *c, slp_tick d, double *u,
     i[1] *= t[2];
     return;
   }
-  free_prop(c, (double)d * MS_PER_TICK, u, i);
+  free_prop(c, (double)d * SLP__MS_PER_TICK, u, i);
 }
 
 /* Move neuron n to tick t >= t_last, honouring refractoriness. */
@@ -240,7 +238,7 @@ static double lin_bound(const lif_consts *c, double u, const double *i) {
 
 /* s ms after tick t0, rounded down to a tick; NEVER when out of range. */
 static slp_tick tick_after(slp_tick t0, double s) {
-  double d = floor(s / MS_PER_TICK);
+  double d = floor(s / SLP__MS_PER_TICK);
   if (!(d < 4e18) || (double)(SLP__NEVER - t0) <= d)
     return SLP__NEVER;
   return t0 + (slp_tick)d;
@@ -273,7 +271,7 @@ typedef struct point {
 
 static void eval(const traj *tr, slp_tick t, point *p) {
   const lif_consts *c = tr->c;
-  double s = (double)(t - tr->ts) * MS_PER_TICK;
+  double s = (double)(t - tr->ts) * SLP__MS_PER_TICK;
   p->em = exp(-s * c->inv_tau_m);
   p->u = tr->u0 * p->em;
   for (int k = 0; k < NREC; k++) {
@@ -292,8 +290,8 @@ static double upper_bound(const traj *tr, slp_tick ta, const point *pa,
                           slp_tick tb, const point *pb) {
   const lif_consts *c = tr->c;
   double b = tr->u0 > 0 ? tr->u0 * pa->em : tr->u0 * pb->em;
-  double sa = (double)(ta - tr->ts) * MS_PER_TICK;
-  double sb = (double)(tb - tr->ts) * MS_PER_TICK;
+  double sa = (double)(ta - tr->ts) * SLP__MS_PER_TICK;
+  double sb = (double)(tb - tr->ts) * SLP__MS_PER_TICK;
   for (int k = 0; k < NREC; k++) {
     double ik = tr->i0[k];
     if (ik > 0) {
@@ -444,12 +442,6 @@ static slp_tick first_crossing(const lif_consts *c, const lif_neuron *n,
 
 /* --- The model operations. ------------------------------------------------ */
 
-/* Round a crossing tick up to the emission grid. */
-static slp_tick on_grid(const lif_consts *c, slp_tick t) {
-  slp_tick g = c->grid;
-  return g == 1 ? t : ((t + g - 1) / g) * g;
-}
-
 static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
                  slp_tick t) {
   const lif_consts *c = pop->consts;
@@ -460,23 +452,10 @@ static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
   update_check(c, n);
 }
 
-/* Queue n to be settled this window, or to be woken when it may fire. */
+/* Settle n this window or wake it when it may fire (pop.h). */
 static void schedule(slp__pop *pop, slp__window *win, lif_neuron *n) {
-  const lif_consts *c = pop->consts;
-  uint32_t idx = (uint32_t)(n - (lif_neuron *)pop->state);
-  if (n->t_check <= win->t1 - c->grid) {
-    if (n->stamp != win->serial) {
-      n->stamp = win->serial;
-      slp__pop_need_settle(pop, win, idx);
-    }
-    return;
-  }
-  slp_tick when = n->t_check == SLP__NEVER ? SLP__NEVER
-                                           : on_grid(c, n->t_check);
-  if (when < n->t_wake) {
-    n->t_wake = when;
-    slp__pop_wake_at(pop, win, idx, when);
-  }
+  slp__pop_schedule(pop, win, (uint32_t)(n - (lif_neuron *)pop->state),
+                    n->t_check, &n->t_wake, &n->stamp);
 }
 
 static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
@@ -494,7 +473,7 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
         n->t_check = lb;
         break;
       }
-      fire(pop, win, n, on_grid(c, tc));
+      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
     }
     advance(c, n, t);
     n->i[r] += (double)(w[k] * scale);
@@ -516,7 +495,7 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
         n->t_check = lb;
         break;
       }
-      fire(pop, win, n, on_grid(c, tc));
+      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
     }
     n->stamp = win->serial;
     schedule(pop, win, n);
@@ -526,13 +505,7 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
 static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i,
                      slp_tick t) {
   lif_neuron *n = &((lif_neuron *)pop->state)[i];
-  if (n->t_wake != t)
-    return; /* superseded by an earlier wake-up */
-  n->t_wake = SLP__NEVER;
-  if (n->stamp != win->serial) {
-    n->stamp = win->serial;
-    slp__pop_need_settle(pop, win, i);
-  }
+  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
 /* The kernel's maximum: at s* = tau_m tau_k ln(tau_k/tau_m)/(tau_k - tau_m)
@@ -566,7 +539,7 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   c->v_leak = p[P_V_LEAK];
   c->u_th = p[P_V_TH] - p[P_V_LEAK];
   c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
-  c->t_ref = (slp_tick)llround(p[P_T_REF] / MS_PER_TICK);
+  c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
   if (init->grid > 1) {
     /* Grid mode: propagators for gaps of n steps, n < n_tab. */
@@ -577,7 +550,7 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
       return SLP_ENOMEM;
     }
     for (size_t n = 0; n < c->n_tab; n++) {
-      double s = (double)n * (double)init->grid * MS_PER_TICK;
+      double s = (double)n * (double)init->grid * SLP__MS_PER_TICK;
       double *t = &c->tab[n * 5];
       t[0] = exp(-s * c->inv_tau_m);
       for (int k = 0; k < NREC; k++) {

@@ -46,7 +46,6 @@ static const slp__var_desc box_state[S_COUNT] = {
  * current-based LIF (receptor: inh) run unchanged. */
 static const char *const box_receptors[] = {"exc", "inh"};
 
-#define MS_PER_TICK 1e-6
 
 typedef struct box_consts {
   double inv_tau_m;  /* 1 / tau_mem, 1/ms */
@@ -95,7 +94,7 @@ static int box_check(const double *p, char *why, size_t cap) {
 static double decay(const box_consts *c, slp_tick d) {
   if (c->tab != NULL && d % c->grid == 0 && (uint64_t)(d / c->grid) < c->n_tab)
     return c->tab[d / c->grid];
-  return exp(-(double)d * MS_PER_TICK * c->inv_tau_m);
+  return exp(-(double)d * SLP__MS_PER_TICK * c->inv_tau_m);
 }
 
 static void advance(const box_consts *c, box_neuron *n, slp_tick t) {
@@ -131,22 +130,17 @@ static void update_check(const box_consts *c, box_neuron *n) {
   }
   /* Tonic: u(s) = u e^{-s/tau} rises to 0 > u_th; first tick with u > u_th. */
   double s = c->tau_m * log(u / c->u_th);
-  double d = ceil(s / MS_PER_TICK);
+  double d = ceil(s / SLP__MS_PER_TICK);
   if (!(d < 4e18))
     n->t_check = SLP__NEVER;
   else {
     slp_tick t = ts + (slp_tick)d;
     /* The tick closest to the root may round either way: make sure u is
      * really above threshold at the chosen tick. */
-    if (u * exp(-(double)(t - ts) * MS_PER_TICK * c->inv_tau_m) <= c->u_th)
+    if (u * exp(-(double)(t - ts) * SLP__MS_PER_TICK * c->inv_tau_m) <= c->u_th)
       t++;
     n->t_check = t;
   }
-}
-
-static slp_tick on_grid(const box_consts *c, slp_tick t) {
-  slp_tick g = c->grid;
-  return g == 1 ? t : ((t + g - 1) / g) * g;
 }
 
 static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
@@ -158,22 +152,10 @@ static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
   update_check(c, n);
 }
 
+/* Settle n this window or wake it when it may fire (pop.h). */
 static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
-  const box_consts *c = pop->consts;
-  uint32_t idx = (uint32_t)(n - (box_neuron *)pop->state);
-  if (n->t_check <= win->t1 - c->grid) {
-    if (n->stamp != win->serial) {
-      n->stamp = win->serial;
-      slp__pop_need_settle(pop, win, idx);
-    }
-    return;
-  }
-  slp_tick when =
-      n->t_check == SLP__NEVER ? SLP__NEVER : on_grid(c, n->t_check);
-  if (when < n->t_wake) {
-    n->t_wake = when;
-    slp__pop_wake_at(pop, win, idx, when);
-  }
+  slp__pop_schedule(pop, win, (uint32_t)(n - (box_neuron *)pop->state),
+                    n->t_check, &n->t_wake, &n->stamp);
 }
 
 static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
@@ -187,7 +169,7 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     /* A pending crossing fires before this input unless it is a jump
      * crossing at this very tick, which waits for the tick's other inputs. */
     while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
-      fire(pop, win, n, on_grid(c, n->t_check));
+      fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
     advance(c, n, t);
     if (t >= n->t_ref_end)
       n->u += (double)(w[k] * scale);
@@ -204,7 +186,7 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   for (size_t k = 0; k < count; k++) {
     box_neuron *n = &state[idx[k]];
     while (n->t_check <= last)
-      fire(pop, win, n, on_grid(c, n->t_check));
+      fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
     n->stamp = win->serial;
     schedule(pop, win, n);
   }
@@ -213,13 +195,7 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
 static void box_wake(slp__pop *pop, slp__window *win, uint32_t i,
                      slp_tick t) {
   box_neuron *n = &((box_neuron *)pop->state)[i];
-  if (n->t_wake != t)
-    return;
-  n->t_wake = SLP__NEVER;
-  if (n->stamp != win->serial) {
-    n->stamp = win->serial;
-    slp__pop_need_settle(pop, win, i);
-  }
+  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
 static int box_create(slp__pop *pop, const slp__pop_init *init) {
@@ -232,7 +208,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
   c->v_leak = p[P_V_LEAK];
   c->u_th = p[P_V_TH] - p[P_V_LEAK];
   c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
-  c->t_ref = (slp_tick)llround(p[P_T_REF] / MS_PER_TICK);
+  c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
   if (init->grid > 1) {
     c->n_tab = 4096;
@@ -243,7 +219,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
     }
     for (size_t n = 0; n < c->n_tab; n++)
       c->tab[n] =
-          exp(-(double)n * (double)init->grid * MS_PER_TICK * c->inv_tau_m);
+          exp(-(double)n * (double)init->grid * SLP__MS_PER_TICK * c->inv_tau_m);
   }
   box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {

@@ -19,6 +19,14 @@
 /* "No time": a tick later than any simulation. */
 #define SLP__NEVER INT64_MAX
 
+/* Milliseconds per tick (a tick is 1 ns). */
+#define SLP__MS_PER_TICK 1e-6
+
+/* Round a tick up onto the grid (grid == 1: unchanged). */
+static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {
+  return grid == 1 ? t : ((t + grid - 1) / grid) * grid;
+}
+
 /* A spike as emitted: tick and global node id. */
 typedef struct slp__spike {
   slp_tick t;    /* spike tick */
@@ -84,5 +92,47 @@ void slp__pop_wake_at(slp__pop *pop, slp__window *win, uint32_t i,
 
 /* Emit a spike of neuron i at tick t. */
 void slp__pop_emit(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
+
+/*
+ * After neuron i changed, with no crossing possible before tick t_check:
+ * queue it for this window's settle step if a crossing could still be
+ * emitted in the window, else make sure a wake-up is queued no later than
+ * the grid tick at which it could be.  *t_wake (earliest queued wake-up) and
+ * *stamp (serial of the window it was queued to settle in) live in the
+ * model's neuron state.  Inline: it runs once per synaptic event.
+ */
+static inline void slp__pop_schedule(slp__pop *pop, slp__window *win,
+                                     uint32_t i, slp_tick t_check,
+                                     slp_tick *t_wake, uint32_t *stamp) {
+  if (t_check <= win->t1 - win->grid) {
+    if (*stamp != win->serial) {
+      *stamp = win->serial;
+      slp__pop_need_settle(pop, win, i);
+    }
+    return;
+  }
+  slp_tick when =
+      t_check == SLP__NEVER ? SLP__NEVER : slp__ceil_grid(t_check, win->grid);
+  if (when < *t_wake) {
+    *t_wake = when;
+    slp__pop_wake_at(pop, win, i, when);
+  }
+}
+
+/*
+ * A wake-up queued for neuron i at tick t came due: unless a later change
+ * superseded it (*t_wake != t), queue the neuron for the settle step.
+ */
+static inline void slp__pop_wake_due(slp__pop *pop, slp__window *win,
+                                     uint32_t i, slp_tick t, slp_tick *t_wake,
+                                     uint32_t *stamp) {
+  if (*t_wake != t)
+    return;
+  *t_wake = SLP__NEVER;
+  if (*stamp != win->serial) {
+    *stamp = win->serial;
+    slp__pop_need_settle(pop, win, i);
+  }
+}
 
 #endif /* SLP_NEURONS_POP_H */
