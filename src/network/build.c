@@ -127,7 +127,6 @@ typedef struct proj_map {
   slp_sim *sim;              /* the simulation being built */
   slp__csr_builder *b;       /* the builder */
   const slp__projection *p;  /* the projection */
-  uint32_t proj_index;       /* its index, for messages */
   uint32_t src0;             /* node id of pre index 0 */
   uint64_t to_start[64];     /* post index where each target population begins */
   uint16_t to_pop[64];       /* runtime index of each target population */
@@ -184,7 +183,6 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
       m.sim = sim;
       m.b = &b;
       m.p = p;
-      m.proj_index = (uint32_t)k;
       m.fill = pass;
       m.diag = diag;
       const slp__group *from = &net->groups[p->from];

@@ -97,7 +97,7 @@ static int dispatch(slp_sim *sim, const slp__window *win) {
 
 int slp__sim_step(slp_sim *sim) {
   slp__window win = {sim->now, sim->now + sim->window, sim->serial,
-                     sim->cfg.mode, sim->grid, &sim->spikes, &sim->wake, 0};
+                     sim->grid, &sim->spikes, &sim->wake, 0};
   if (!sim->primed) {
     for (size_t p = 0; p < sim->n_pops; p++)
       sim->pops[p].model->prime(&sim->pops[p], &win);

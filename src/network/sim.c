@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 #include <time.h>
 
@@ -130,17 +129,4 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
 void slp_sim_on_spike(slp_sim *sim, slp_spike_fn fn, void *arg) {
   sim->on_spike = fn;
   sim->on_spike_arg = arg;
-}
-
-double slp__sim_get(const slp_sim *sim, uint32_t gid, const char *var) {
-  for (size_t k = 0; k < sim->n_pops; k++) {
-    const slp__pop *p = &sim->pops[k];
-    if (gid < p->node0 || gid - p->node0 >= p->n)
-      continue;
-    int v = slp__model_state_index(p->model, var);
-    if (v < 0)
-      return NAN;
-    return p->model->get(p, gid - p->node0, v, sim->now);
-  }
-  return NAN;
 }

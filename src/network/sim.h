@@ -57,10 +57,6 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag);
 /* Process one window. */
 int slp__sim_step(slp_sim *sim);
 
-/* State variable `var` (by name) of neuron `gid` now; NAN if unknown.  For
- * tests and recording. */
-double slp__sim_get(const slp_sim *sim, uint32_t gid, const char *var);
-
 /* Seconds on a monotonic clock. */
 double slp__now_s(void);
 

@@ -59,7 +59,6 @@ struct slp__window {
   slp_tick t0;            /* window start (inclusive) */
   slp_tick t1;            /* window end (exclusive) */
   uint32_t serial;        /* window number, for "seen this window" stamps */
-  slp_mode mode;          /* integration mode */
   slp_tick grid;          /* grid step in ticks (grid mode), else 1 */
   slp__spikebuf *spikes;  /* where neurons put their spikes */
   slp__ring *wake;        /* wake-up queue of this partition */
