@@ -209,6 +209,114 @@ START_TEST(test_brunel_ai) {
 }
 END_TEST
 
+/* A small Brunel-like network: its external drive is delivered directly
+ * (no queue), unless slp__direct_disabled. */
+static const char small_brunel[] =
+    "simulation: {time: 200 ms, seed: 5, mode: grid, dt: 0.1 ms}\n"
+    "populations:\n"
+    "  exc: {size: 400, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV,"
+    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n"
+    "  inh: {size: 100, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV,"
+    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n"
+    "inputs:\n"
+    "  ext: {type: poisson, size: 500, rate: 25 kHz}\n"
+    "  quiet: {type: poisson, size: 500, rate: 3 kHz}\n"
+    "projections:\n"
+    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV,"
+    " delay: 1.5 ms}\n"
+    "  - {from: quiet, to: [exc, inh], connect: one_to_one, weight: -0.1 mV,"
+    " delay: 0.7 ms}\n"
+    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40},"
+    " weight: 0.2 mV, delay: 1.5 ms}\n"
+    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10},"
+    " weight: -1.0 mV, delay: 0.5 ms}\n";
+
+static slp_sim *run_text(const char *text, record *rec) {
+  slp_model *m = NULL;
+  slp_diag d;
+  int rc = slp_model_load(&m, "small_brunel", text, strlen(text), &d);
+  ck_assert_msg(rc == 0, "load: %s", d.message);
+  slp_sim *sim = NULL;
+  rc = slp_sim_create(&sim, m->net, &m->cfg, &d);
+  ck_assert_msg(rc == 0, "create: %s", d.message);
+  record_init(rec, (uint32_t)slp_network_neuron_count(m->net));
+  slp_sim_on_spike(sim, on_spike, rec);
+  ck_assert_int_eq(slp_sim_run(sim, (slp_tick)llround(m->cfg.time_ms * 1e6),
+                               NULL, NULL), 0);
+  slp_model_destroy(m);
+  return sim;
+}
+
+/* Inputs delivered directly give exactly the spikes of the queued path:
+ * the same streams, consumed in the same order, delivered in the canonical
+ * order -- here with two direct inputs of different delays, interleaved
+ * with recurrent spikes of several delays. */
+START_TEST(test_direct_equals_queued) {
+  record a, b;
+  slp_sim *sa = run_text(small_brunel, &a);
+  ck_assert_uint_eq(sa->n_direct, 2); /* the shortcut was really taken */
+  slp__direct_disabled = 1;
+  slp_sim *sb = run_text(small_brunel, &b);
+  slp__direct_disabled = 0;
+  ck_assert_uint_eq(sb->n_direct, 0);
+  ck_assert_uint_gt(a.count, 1000);
+  ck_assert_uint_eq(a.count, b.count);
+  ck_assert_uint_eq(a.hash, b.hash);
+  slp_sim_stats x, y;
+  slp_sim_get_stats(sa, &x);
+  slp_sim_get_stats(sb, &y);
+  ck_assert_uint_eq(x.synaptic_events, y.synaptic_events);
+  slp_sim_destroy(sa);
+  slp_sim_destroy(sb);
+  record_free(&a);
+  record_free(&b);
+}
+END_TEST
+
+/* A busy Poisson source in grid mode is drawn per step: its counts follow
+ * Poisson(mu); and the table lookup returns what the recurrence would. */
+START_TEST(test_poisson_step_counts) {
+  slp__group g;
+  memset(&g, 0, sizeof g);
+  g.kind = SLP__GROUP_POISSON;
+  g.size = 1000;
+  g.rate.kind = SLP_DIST_CONST;
+  g.rate.a = 20000.0; /* Hz: mu = 2 per 0.1 ms step */
+  slp__input in;
+  ck_assert_int_eq(slp__input_create(&in, &g, 0, 11, 100000, 0), 0);
+  ck_assert_double_eq_tol(in.mu[0], 2.0, 1e-12);
+  enum { STEPS = 1000 };
+  uint32_t *first = malloc((size_t)g.size * STEPS * sizeof *first);
+  double sum = 0, sq = 0, zeros = 0;
+  for (uint32_t k = 0; k < g.size; k++)
+    for (uint32_t s = 0; s < STEPS; s++) {
+      uint32_t x = slp__poisson_step_count(&in, k);
+      first[(size_t)k * STEPS + s] = x;
+      sum += x;
+      sq += (double)x * x;
+      zeros += x == 0;
+    }
+  double n = (double)g.size * STEPS, mean = sum / n, var = sq / n - mean * mean;
+  /* 5 standard errors: sd(mean) = sqrt(mu/n); sd(var) ~ sqrt((mu + 2 mu^2)
+   * / n) for a Poisson sample; sd(P0) = sqrt(p (1 - p) / n). */
+  ck_assert_msg(fabs(mean - 2.0) < 5 * sqrt(2.0 / n), "mean %g", mean);
+  ck_assert_msg(fabs(var - 2.0) < 5 * sqrt(10.0 / n), "variance %g", var);
+  double p0 = exp(-2.0);
+  ck_assert_msg(fabs(zeros / n - p0) < 5 * sqrt(p0 * (1 - p0) / n),
+                "P(0) %g", zeros / n);
+  /* The same streams again without the table: the same counts. */
+  slp__input_destroy(&in);
+  ck_assert_int_eq(slp__input_create(&in, &g, 0, 11, 100000, 0), 0);
+  in.cdf_mu = -1.0;
+  for (uint32_t k = 0; k < g.size; k++)
+    for (uint32_t s = 0; s < STEPS; s++)
+      ck_assert_uint_eq(slp__poisson_step_count(&in, k),
+                        first[(size_t)k * STEPS + s]);
+  slp__input_destroy(&in);
+  free(first);
+}
+END_TEST
+
 static Suite *suite_network(void) {
   Suite *s = suite_create("network");
   TCase *tc = tcase_create("cuba");
@@ -220,6 +328,8 @@ static Suite *suite_network(void) {
   tc = tcase_create("brunel");
   tcase_set_timeout(tc, 900);
   tcase_add_test(tc, test_brunel_ai);
+  tcase_add_test(tc, test_direct_equals_queued);
+  tcase_add_test(tc, test_poisson_step_counts);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -22,7 +22,7 @@ void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
   r->left = 0;
 }
 
-static void refill(slp__rng *r) {
+void slp__rng_refill(slp__rng *r) {
   philox4x32_ctr_t c = {{r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3]}};
   philox4x32_key_t k = {{r->key[0], r->key[1]}};
   philox4x32_ctr_t out = philox4x32(c, k);
@@ -32,12 +32,6 @@ static void refill(slp__rng *r) {
   /* 2^32 blocks per stream; the block counter never wraps in practice
    * (2^34 words), and if it did the stream would repeat, not collide. */
   r->ctr[0]++;
-}
-
-uint32_t slp__rng_u32(slp__rng *r) {
-  if (r->left == 0)
-    refill(r);
-  return r->buf[--r->left];
 }
 
 uint64_t slp__rng_u64(slp__rng *r) {

@@ -39,7 +39,15 @@ typedef struct slp__rng {
 void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
                    uint64_t entity, uint32_t sub);
 
-uint32_t slp__rng_u32(slp__rng *r);
+/* Compute the stream's next block into buf (for slp__rng_u32). */
+void slp__rng_refill(slp__rng *r);
+
+/* Inline: Poisson sources draw one word per grid step. */
+static inline uint32_t slp__rng_u32(slp__rng *r) {
+  if (r->left == 0)
+    slp__rng_refill(r);
+  return r->buf[--r->left];
+}
 uint64_t slp__rng_u64(slp__rng *r);
 /* Uniform on [0, 1) with 53 random bits. */
 double slp__rng_uniform(slp__rng *r);

@@ -26,6 +26,10 @@ void slp__input_destroy(slp__input *in) {
   slp__free(in->rate);
   slp__free(in->next_ms);
   slp__free(in->rng);
+  slp__free(in->mu);
+  slp__free(in->p0);
+  slp__free(in->next_t);
+  slp__free(in->cdf);
   slp__free(in->ev_t);
   slp__free(in->ev_src);
   slp__free(in->ev_scale);

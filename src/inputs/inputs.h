@@ -26,6 +26,14 @@ typedef struct slp__input {
   double *rate;          /* per source, spikes per ms */
   double *next_ms;       /* per source: time of its next spike, ms */
   slp__rng *rng;         /* per source: its stream */
+  double *mu;            /* per source: mean spikes per grid step, or 0 for
+                            a source drawn by intervals (poisson.c) */
+  double *p0;            /* per source: exp(-mu) */
+  slp_tick *next_t;      /* per source drawn by steps: next undrawn step */
+  double *cdf;           /* P(N <= n) for one mean, cdf_mu, n < n_cdf */
+  double cdf_mu;         /* the mean cdf is for (0: none) */
+  uint32_t n_cdf;        /* entries */
+  uint32_t n_bulk;       /* leading entries counted without branches */
   /* spike_array */
   slp_tick *ev_t;        /* event ticks, ascending */
   uint32_t *ev_src;      /* event sources */
@@ -33,6 +41,7 @@ typedef struct slp__input {
   size_t n_ev;           /* number of events */
   size_t cursor;         /* first event not yet emitted */
   uint64_t emitted;      /* spikes emitted so far */
+  int direct;            /* delivered by network/direct.c, not emitted */
 } slp__input;
 
 /* Prepare input group g (sources numbered from node0) for a run starting at
@@ -50,6 +59,9 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
 int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
                       slp__spikebuf *out);
+/* A Poisson source drawn by grid steps: the number of spikes at its next
+ * undrawn step (in->next_t[k]), which it moves one step on. */
+uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);
 int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
 int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);

@@ -1,10 +1,18 @@
 /*
- * inputs/poisson.c -- Poisson spike sources with exact exponential
- * inter-spike intervals.
+ * inputs/poisson.c -- Poisson spike sources.
  *
- * Spike times are continuous (double ms, drawn as sums of exponential
- * intervals) and fall on the first tick at or after them -- or, in grid
- * mode, on the first grid point at or after them.
+ * A source is drawn one of two ways, both exact Poisson processes:
+ *   - by intervals: spike times are continuous (double ms, sums of
+ *     exponential intervals) and fall on the first tick at or after them --
+ *     or, in grid mode, on the first grid point at or after them;
+ *   - by steps (grid mode, busy sources): the number of spikes falling on
+ *     each grid point -- those in the step that ends there -- is drawn
+ *     directly, Poisson with mean mu = rate * dt, by inversion.  This is the
+ *     same process on the grid at one uniform per step instead of one
+ *     exponential per spike.
+ * Which way is fixed per source by its rate and dt (steps when
+ * STEP_MU_MIN <= mu <= STEP_MU_MAX), so a network always gets the same
+ * spikes.
  */
 #include "config.h"
 
@@ -13,6 +21,10 @@
 #include "core/alloc.h"
 #include "inputs/inputs.h"
 
+/* Below this mean a step draw costs more than the spikes it finds; above
+ * the other bound exp(-mu) nears the bottom of the double range. */
+#define STEP_MU_MIN 0.25
+#define STEP_MU_MAX 500.0
 
 static void draw_next(slp__input *in, uint32_t k) {
   if (in->rate[k] > 0)
@@ -21,13 +33,77 @@ static void draw_next(slp__input *in, uint32_t k) {
     in->next_ms[k] = INFINITY;
 }
 
+/*
+ * Inversion: the smallest n with u <= P(N <= n), the terms summed by the
+ * recurrence p_n = p_{n-1} mu / n until it underflows.  A 32-bit uniform
+ * resolves the distribution to 2^-32, far below anything measurable.
+ * Sources whose mean has a table (most inputs have one rate) look the sums
+ * up instead of recomputing them: the table holds the very same sums, so
+ * the result is the same.
+ */
+uint32_t slp__poisson_step_count(slp__input *in, uint32_t k) {
+  double u = ((double)slp__rng_u32(&in->rng[k]) + 0.5) * 0x1.0p-32;
+  double mu = in->mu[k];
+  uint32_t n = 0;
+  in->next_t[k] += in->grid;
+  if (mu == in->cdf_mu) {
+    /* The sums ascend, so the count is the number of them below u.
+     * Counting over the table's bulk without branches (vectorised) avoids
+     * a mispredicted exit per draw; the rare tail is walked. */
+    const double *cdf = in->cdf;
+    for (uint32_t j = 0; j < in->n_bulk; j++)
+      n += u > cdf[j];
+    if (n == in->n_bulk)
+      while (n + 1 < in->n_cdf && u > cdf[n])
+        n++;
+    return n;
+  }
+  double p = in->p0[k], cdf = p;
+  while (u > cdf && p > 0) {
+    n++;
+    p *= mu / n;
+    cdf += p;
+  }
+  return n;
+}
+
+/* The table of P(N <= n) for mean mu: the sums of slp__poisson_step_count,
+ * up to and including the first whose term underflowed. */
+static int make_cdf(slp__input *in, double mu) {
+  double p = exp(-mu), cdf = p;
+  size_t n = 1, cap = 0;
+  for (;; n++) {
+    if (slp__grow((void **)&in->cdf, &cap, n, sizeof *in->cdf) != 0)
+      return SLP_ENOMEM;
+    in->cdf[n - 1] = cdf;
+    if (!(p > 0))
+      break;
+    p *= mu / (double)n;
+    cdf += p;
+  }
+  in->n_cdf = (uint32_t)n;
+  in->cdf_mu = mu;
+  /* The bulk: the entries a draw exceeds with probability above 2^-20. */
+  uint32_t bulk = 0;
+  while (bulk + 1 < in->n_cdf && in->cdf[bulk] < 1.0 - 0x1.0p-20)
+    bulk++;
+  in->n_bulk = bulk;
+  return 0;
+}
+
 int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0) {
-  in->rate = slp__malloc((size_t)in->n * sizeof *in->rate);
-  in->next_ms = slp__malloc((size_t)in->n * sizeof *in->next_ms);
-  in->rng = slp__malloc((size_t)in->n * sizeof *in->rng);
-  if (!in->rate || !in->next_ms || !in->rng)
+  size_t n = in->n;
+  in->rate = slp__malloc(n * sizeof *in->rate);
+  in->next_ms = slp__malloc(n * sizeof *in->next_ms);
+  in->rng = slp__malloc(n * sizeof *in->rng);
+  in->mu = slp__calloc(n, sizeof *in->mu);
+  in->p0 = slp__calloc(n, sizeof *in->p0);
+  in->next_t = slp__calloc(n, sizeof *in->next_t);
+  if (!in->rate || !in->next_ms || !in->rng || !in->mu || !in->p0 ||
+      !in->next_t)
     return SLP_ENOMEM;
+  double step_ms = (double)in->grid * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
     uint64_t node = (uint64_t)in->node0 + k;
     double hz;
@@ -42,6 +118,16 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
       return SLP_ERANGE;
     in->rate[k] = hz * 1e-3; /* per ms */
     slp__rng_init(&in->rng[k], seed, SLP__RNG_SPIKES, node, 0);
+    double mu = in->rate[k] * step_ms;
+    if (in->grid > 1 && mu >= STEP_MU_MIN && mu <= STEP_MU_MAX) {
+      in->mu[k] = mu;
+      in->p0[k] = exp(-mu);
+      if (in->cdf_mu == 0 && make_cdf(in, mu) != 0)
+        return SLP_ENOMEM;
+      in->next_t[k] = slp__ceil_grid(t0, in->grid) + in->grid;
+      in->next_ms[k] = INFINITY;
+      continue;
+    }
     in->next_ms[k] = (double)t0 * SLP__MS_PER_TICK;
     draw_next(in, k);
   }
@@ -54,6 +140,17 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
   /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
   double end_ms = (double)t1 * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
+    if (in->mu[k] > 0) {
+      while (in->next_t[k] < t1) {
+        slp_tick t = in->next_t[k];
+        for (uint32_t c = slp__poisson_step_count(in, k); c > 0; c--) {
+          if (slp__spikebuf_push(out, t, in->node0 + k, 1.0f) != 0)
+            return SLP_ENOMEM;
+          in->emitted++;
+        }
+      }
+      continue;
+    }
     while (in->next_ms[k] < end_ms) {
       slp_tick t = slp__ceil_grid(
           (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);

@@ -214,6 +214,24 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
   return rc;
 }
 
+/* Inputs whose sources have one synapse each skip the queue (direct.h). */
+static int build_direct(slp_sim *sim) {
+  sim->direct = slp__calloc(sim->n_inputs, sizeof *sim->direct);
+  if (sim->direct == NULL && sim->n_inputs > 0)
+    return SLP_ENOMEM;
+  for (size_t k = 0; k < sim->n_inputs; k++) {
+    slp__input *in = &sim->inputs[k];
+    if (!slp__direct_eligible(in, &sim->csr))
+      continue;
+    int rc = slp__direct_init(&sim->direct[sim->n_direct++], in, &sim->csr,
+                              (uint32_t)(sim->window / sim->grid));
+    if (rc != 0)
+      return rc;
+    in->direct = 1;
+  }
+  return 0;
+}
+
 int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   if (!(sim->cfg.time_ms >= 0) || !isfinite(sim->cfg.time_ms) ||
       sim->cfg.time_ms > 9.2e12)
@@ -261,5 +279,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     year = 64 * w;
   if (rc == 0)
     rc = slp__ring_init(&sim->wake, w, year, 0);
+  if (rc == 0)
+    rc = build_direct(sim);
   return rc;
 }

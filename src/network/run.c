@@ -20,22 +20,46 @@
 #include "sleipnir/error.h"
 #include "network/sim.h"
 
+static void deliver_event(slp_sim *sim, slp__window *win,
+                          const slp__event *e) {
+  const slp__csr *c = &sim->csr;
+  uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
+  slp__pop *pop = &sim->pops[c->seg_pop[s]];
+  pop->model->deliver(pop, win, e->t, c->seg_receptor[s], &c->col[lo],
+                      &c->w[lo], (size_t)(hi - lo), e->scale);
+  sim->events += hi - lo;
+}
+
+/* The window's queued deliveries, with the direct inputs' batches merged in
+ * at their place in the canonical order: at each grid step, after the
+ * queued spikes of lower node ids. */
 static int deliver(slp_sim *sim, slp__window *win) {
   slp__evbuf *b;
   int rc = slp__ring_take(&sim->ring, &b);
   if (rc != 0)
     return rc;
   slp__evbuf_sort(b);
-  const slp__csr *c = &sim->csr;
-  for (size_t k = 0; k < b->n; k++) {
-    const slp__event *e = &b->ev[k];
-    uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
-    slp__pop *pop = &sim->pops[c->seg_pop[s]];
-    pop->model->deliver(pop, win, e->t, c->seg_receptor[s], &c->col[lo],
-                        &c->w[lo], (size_t)(hi - lo), e->scale);
-    sim->events += hi - lo;
+  size_t k = 0;
+  if (sim->n_direct > 0) {
+    for (size_t d = 0; d < sim->n_direct; d++)
+      slp__direct_draw(&sim->direct[d], win, &sim->input_spikes);
+    uint32_t n_steps = sim->direct[0].n_steps;
+    for (uint32_t s = 0; rc == 0 && s < n_steps; s++) {
+      slp_tick t = win->t0 + (slp_tick)s * win->grid;
+      for (size_t d = 0; rc == 0 && d < sim->n_direct; d++) {
+        uint32_t node0 = sim->direct[d].in->node0;
+        for (; k < b->n && (b->ev[k].t < t ||
+                            (b->ev[k].t == t && b->ev[k].src < node0));
+             k++)
+          deliver_event(sim, win, &b->ev[k]);
+        rc = slp__direct_deliver(&sim->direct[d], sim->pops, win, s,
+                                 &sim->events);
+      }
+    }
   }
-  return win->err;
+  for (; rc == 0 && k < b->n; k++)
+    deliver_event(sim, win, &b->ev[k]);
+  return rc != 0 ? rc : win->err;
 }
 
 static int wake(slp_sim *sim, slp__window *win) {
@@ -115,6 +139,8 @@ int slp__sim_step(slp_sim *sim) {
     rc = win.err;
   }
   for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
+    if (sim->inputs[k].direct)
+      continue;
     uint64_t before = sim->inputs[k].emitted;
     rc = slp__input_emit(&sim->inputs[k], win.t0, win.t1, &sim->in_spikes);
     sim->input_spikes += sim->inputs[k].emitted - before;

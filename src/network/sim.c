@@ -27,6 +27,9 @@ void slp_sim_destroy(slp_sim *sim) {
     slp__free(p->settle);
   }
   slp__free(sim->pops);
+  for (size_t k = 0; k < sim->n_direct; k++)
+    slp__direct_free(&sim->direct[k]);
+  slp__free(sim->direct);
   for (size_t k = 0; k < sim->n_inputs; k++)
     slp__input_destroy(&sim->inputs[k]);
   slp__free(sim->inputs);

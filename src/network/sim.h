@@ -15,6 +15,7 @@
 #include "events/ring.h"
 #include "inputs/inputs.h"
 #include "io/spike_writer.h"
+#include "network/direct.h"
 #include "neurons/pop.h"
 #include "synapses/csr.h"
 
@@ -30,6 +31,9 @@ struct slp_sim {
   size_t n_pops;            /* number of populations */
   slp__input *inputs;       /* input groups */
   size_t n_inputs;          /* number of input groups */
+  slp__direct *direct;      /* inputs delivered without the queue, in node
+                               order */
+  size_t n_direct;          /* number of them */
   slp__csr csr;             /* all synapses (one target partition) */
   slp__ring ring;           /* pending (spike, segment) deliveries */
   slp__ring wake;           /* pending neuron wake-ups */

@@ -1,0 +1,131 @@
+/*
+ * network/direct.c -- input sources delivered without the queue (direct.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "core/alloc.h"
+#include "network/direct.h"
+
+int slp__direct_disabled = 0;
+
+int slp__direct_eligible(const slp__input *in, const slp__csr *csr) {
+  if (slp__direct_disabled || in->kind != SLP__GROUP_POISSON || in->grid <= 1)
+    return 0;
+  for (uint32_t k = 0; k < in->n; k++) {
+    uint32_t node = in->node0 + k;
+    uint64_t s0 = csr->row_seg[node], s1 = csr->row_seg[node + 1];
+    if (s1 == s0)
+      continue; /* no synapse: its spikes go nowhere */
+    if (s1 - s0 != 1 || csr->seg_start[s0 + 1] - csr->seg_start[s0] != 1)
+      return 0;
+    if (!(in->mu[k] > 0))
+      return 0; /* drawn by intervals */
+  }
+  return 1;
+}
+
+int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
+                     uint32_t n_steps) {
+  memset(d, 0, sizeof *d);
+  size_t n = in->n;
+  d->in = in;
+  d->n_steps = n_steps;
+  d->tgt = slp__malloc(n * sizeof *d->tgt);
+  d->w = slp__malloc(n * sizeof *d->w);
+  d->delay = slp__malloc(n * sizeof *d->delay);
+  d->pop = slp__malloc(n * sizeof *d->pop);
+  d->rec = slp__malloc(n * sizeof *d->rec);
+  d->count = slp__calloc(n * n_steps, sizeof *d->count);
+  if (!d->tgt || !d->w || !d->delay || !d->pop || !d->rec || !d->count)
+    return SLP_ENOMEM;
+  for (uint32_t k = 0; k < in->n; k++) {
+    uint32_t node = in->node0 + k;
+    uint64_t s = csr->row_seg[node];
+    if (csr->row_seg[node + 1] == s) {
+      d->delay[k] = 0;
+      d->tgt[k] = 0;
+      d->w[k] = 0;
+      d->pop[k] = 0;
+      d->rec[k] = 0;
+      continue;
+    }
+    uint64_t j = csr->seg_start[s];
+    d->tgt[k] = csr->col[j];
+    d->w[k] = csr->w[j];
+    d->delay[k] = csr->seg_delay[s];
+    d->pop[k] = csr->seg_pop[s];
+    d->rec[k] = csr->seg_receptor[s];
+  }
+  return 0;
+}
+
+void slp__direct_free(slp__direct *d) {
+  slp__free(d->tgt);
+  slp__free(d->w);
+  slp__free(d->delay);
+  slp__free(d->pop);
+  slp__free(d->rec);
+  slp__free(d->count);
+  slp__free(d->bt);
+  slp__free(d->bw);
+  memset(d, 0, sizeof *d);
+}
+
+void slp__direct_draw(slp__direct *d, const slp__window *win,
+                      uint64_t *spikes) {
+  slp__input *in = d->in;
+  uint64_t total = 0;
+  /* Source by source, so that each stream stays in cache while it is
+   * drawn; a source's steps are drawn in order, as the queued path does. */
+  for (uint32_t k = 0; k < in->n; k++) {
+    uint16_t *c = &d->count[k];
+    if (d->delay[k] == 0) {
+      for (uint32_t s = 0; s < d->n_steps; s++)
+        c[(size_t)s * in->n] = 0;
+      continue;
+    }
+    slp_tick te = win->t0 - d->delay[k]; /* emission of the first arrival */
+    for (uint32_t s = 0; s < d->n_steps; s++, te += win->grid) {
+      uint32_t x = te == in->next_t[k] ? slp__poisson_step_count(in, k) : 0;
+      /* Below the tail's underflow (mu <= 500): never near 65535. */
+      c[(size_t)s * in->n] = (uint16_t)x;
+      total += x;
+    }
+  }
+  in->emitted += total;
+  *spikes += total;
+}
+
+int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
+                        uint32_t s, uint64_t *events) {
+  const slp__input *in = d->in;
+  const uint16_t *c = &d->count[(size_t)s * in->n];
+  slp_tick t = win->t0 + (slp_tick)s * win->grid;
+  size_t need = 0;
+  for (uint32_t k = 0; k < in->n; k++)
+    need += c[k];
+  if (slp__grow((void **)&d->bt, &d->cap_t, need, sizeof *d->bt) != 0 ||
+      slp__grow((void **)&d->bw, &d->cap_w, need, sizeof *d->bw) != 0)
+    return SLP_ENOMEM;
+  uint32_t k = 0;
+  while (k < in->n) {
+    /* A run of sources into one (population, receptor): one batch. */
+    uint16_t p = d->pop[k];
+    uint8_t r = d->rec[k];
+    size_t n = 0;
+    for (; k < in->n && d->pop[k] == p && d->rec[k] == r; k++)
+      for (uint32_t x = c[k]; x > 0; x--) {
+        d->bt[n] = d->tgt[k];
+        d->bw[n] = d->w[k];
+        n++;
+      }
+    if (n > 0) {
+      slp__pop *pop = &pops[p];
+      pop->model->deliver(pop, win, t, r, d->bt, d->bw, n, 1.0f);
+      *events += n;
+    }
+  }
+  return win->err;
+}

@@ -1,0 +1,60 @@
+/*
+ * network/direct.h -- input sources delivered without the queue.
+ *
+ * A Poisson input drawn by grid steps whose every source has at most one
+ * synapse (the usual external drive: one_to_one onto a population) needs
+ * none of the queue's machinery: its spikes are drawn straight at their
+ * arrival step and handed to the targets in one batch per step.  The spikes
+ * and their order are those of the queued path -- the same per-source
+ * streams, consumed in the same order, and delivered at each tick where the
+ * canonical order (tick, source, synapse) puts them -- so this is purely a
+ * shortcut, chosen by the network's shape, never by partitioning.
+ */
+#ifndef SLP_NETWORK_DIRECT_H
+#define SLP_NETWORK_DIRECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "inputs/inputs.h"
+#include "neurons/pop.h"
+#include "synapses/csr.h"
+
+typedef struct slp__direct {
+  slp__input *in;      /* the input group (its streams and positions) */
+  uint32_t *tgt;       /* per source: target, local to its population */
+  float *w;            /* per source: weight */
+  slp_tick *delay;     /* per source: delay; 0 marks a source without synapse */
+  uint16_t *pop;       /* per source: target population */
+  uint8_t *rec;        /* per source: receptor */
+  uint16_t *count;     /* spikes per (step of the window, source) */
+  uint32_t *bt;        /* one step's batch: targets */
+  float *bw;           /* one step's batch: weights */
+  size_t cap_t, cap_w; /* batch capacities */
+  uint32_t n_steps;    /* grid steps per window */
+} slp__direct;
+
+/* Tests set this to send every input through the queue, to prove the two
+ * paths give the same spikes.  Never set in the product. */
+extern int slp__direct_disabled;
+
+/* Whether input `in` can be delivered directly through csr (grid mode). */
+int slp__direct_eligible(const slp__input *in, const slp__csr *csr);
+
+/* Set d up for `in`, whose synapses are in csr; windows of n_steps steps.
+ * SLP_ENOMEM on failure. */
+int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
+                     uint32_t n_steps);
+void slp__direct_free(slp__direct *d);
+
+/* Draw the spikes arriving in the window of win, one count per (step,
+ * source).  Adds the number of spikes to *spikes. */
+void slp__direct_draw(slp__direct *d, const slp__window *win,
+                      uint64_t *spikes);
+
+/* Deliver the spikes drawn for step s of the window to pops.  Adds the
+ * number of synaptic events to *events.  SLP_ENOMEM on failure. */
+int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
+                        uint32_t s, uint64_t *events);
+
+#endif /* SLP_NETWORK_DIRECT_H */
