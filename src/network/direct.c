@@ -103,27 +103,45 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
   const slp__input *in = d->in;
   const uint16_t *c = &d->count[(size_t)s * in->n];
   slp_tick t = win->t0 + (slp_tick)s * win->grid;
-  size_t need = 0;
+  /* Room for every spike, plus BURST - 1 past the end for the
+   * unconditional writes below. */
+  enum { BURST = 4 };
+  size_t need = BURST;
   for (uint32_t k = 0; k < in->n; k++)
     need += c[k];
   if (slp__grow((void **)&d->bt, &d->cap_t, need, sizeof *d->bt) != 0 ||
       slp__grow((void **)&d->bw, &d->cap_w, need, sizeof *d->bw) != 0)
     return SLP_ENOMEM;
+  uint32_t *restrict bt = d->bt;
+  float *restrict bw = d->bw;
+  const uint32_t *tgt = d->tgt;
+  const float *w = d->w;
+  const uint16_t *pop = d->pop;
+  const uint8_t *rec = d->rec;
   uint32_t k = 0;
   while (k < in->n) {
     /* A run of sources into one (population, receptor): one batch. */
-    uint16_t p = d->pop[k];
-    uint8_t r = d->rec[k];
+    uint16_t p = pop[k];
+    uint8_t r = rec[k];
     size_t n = 0;
-    for (; k < in->n && d->pop[k] == p && d->rec[k] == r; k++)
-      for (uint32_t x = c[k]; x > 0; x--) {
-        d->bt[n] = d->tgt[k];
-        d->bw[n] = d->w[k];
-        n++;
+    for (; k < in->n && pop[k] == p && rec[k] == r; k++) {
+      /* A source's spikes are copies of one synapse.  Counts are random,
+       * so a loop over them mispredicts its exit; writing BURST copies
+       * whatever the count and keeping c of them does not. */
+      uint32_t x = c[k];
+      for (int j = 0; j < BURST; j++) {
+        bt[n + (size_t)j] = tgt[k];
+        bw[n + (size_t)j] = w[k];
       }
+      for (uint32_t j = BURST; j < x; j++) {
+        bt[n + j] = tgt[k];
+        bw[n + j] = w[k];
+      }
+      n += x;
+    }
     if (n > 0) {
-      slp__pop *pop = &pops[p];
-      pop->model->deliver(pop, win, t, r, d->bt, d->bw, n, 1.0f);
+      slp__pop *tp = &pops[p];
+      tp->model->deliver(tp, win, t, r, bt, bw, n, 1.0f);
       *events += n;
     }
   }
