@@ -49,14 +49,8 @@ void slp__csr_builder_count(slp__csr_builder *b, uint32_t row) {
 int slp__csr_builder_alloc(slp__csr_builder *b) {
   size_t n = (size_t)b->n_syn;
   b->row_start = slp__malloc(((size_t)b->n_rows + 1) * sizeof *b->row_start);
-  b->target = slp__malloc(n * sizeof *b->target);
-  b->local = slp__malloc(n * sizeof *b->local);
-  b->w = slp__malloc(n * sizeof *b->w);
-  b->delay = slp__malloc(n * sizeof *b->delay);
-  b->rec = slp__malloc(n * sizeof *b->rec);
-  b->pop = slp__malloc(n * sizeof *b->pop);
-  if (!b->row_start || !b->target || !b->local || !b->w || !b->delay ||
-      !b->rec || !b->pop)
+  b->syn = slp__malloc(n * sizeof *b->syn);
+  if (!b->row_start || !b->syn)
     return SLP_ENOMEM;
   uint64_t off = 0;
   for (uint32_t r = 0; r < b->n_rows; r++) {
@@ -71,13 +65,13 @@ int slp__csr_builder_alloc(slp__csr_builder *b) {
 void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
                           uint16_t pop, uint32_t local, float w,
                           slp_tick delay, uint8_t rec) {
-  uint64_t k = b->fill[row]++;
-  b->target[k] = target;
-  b->local[k] = local;
-  b->w[k] = w;
-  b->delay[k] = delay;
-  b->rec[k] = rec;
-  b->pop[k] = pop;
+  slp__csr_syn *s = &b->syn[b->fill[row]++];
+  s->delay = delay;
+  s->target = target;
+  s->local = local;
+  s->w = w;
+  s->pop = pop;
+  s->rec = rec;
 }
 
 /* One synapse while its row is being sorted. */
@@ -131,19 +125,26 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
     uint64_t lo = b->row_start[r], hi = b->row_start[r + 1];
     size_t len = (size_t)(hi - lo);
     out->row_seg[r] = n_seg;
+    const slp__csr_syn *row = &b->syn[lo];
+    int sorted = 1;
     for (size_t k = 0; k < len; k++) {
-      tmp[k].delay = b->delay[lo + k];
-      tmp[k].rec = b->rec[lo + k];
-      tmp[k].target = b->target[lo + k];
+      tmp[k].delay = row[k].delay;
+      tmp[k].rec = row[k].rec;
+      tmp[k].target = row[k].target;
       tmp[k].pos = (uint32_t)k;
+      if (k > 0 && sorted && sortrec_cmp(&tmp[k - 1], &tmp[k]) > 0)
+        sorted = 0;
     }
-    qsort(tmp, len, sizeof *tmp, sortrec_cmp);
+    /* Rules that generate target by target add rows in order already. */
+    if (!sorted)
+      qsort(tmp, len, sizeof *tmp, sortrec_cmp);
     for (size_t k = 0; k < len; k++) {
-      uint64_t src = lo + tmp[k].pos, dst = lo + k;
-      uint16_t pop = b->pop[src];
+      const slp__csr_syn *src = &row[tmp[k].pos];
+      uint64_t dst = lo + k;
+      uint16_t pop = src->pop;
       int new_seg = k == 0 || tmp[k].delay != tmp[k - 1].delay ||
                     tmp[k].rec != tmp[k - 1].rec ||
-                    pop != b->pop[lo + tmp[k - 1].pos];
+                    pop != row[tmp[k - 1].pos].pop;
       if (new_seg) {
         if (n_seg + 2 > seg_cap) {
           size_t c1 = seg_cap, c2 = seg_cap, c3 = seg_cap, c4 = seg_cap;
@@ -170,8 +171,8 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
         if (tmp[k].delay > out->d_max)
           out->d_max = tmp[k].delay;
       }
-      out->col[dst] = b->local[src];
-      out->w[dst] = b->w[src];
+      out->col[dst] = src->local;
+      out->w[dst] = src->w;
     }
   }
   out->row_seg[b->n_rows] = n_seg;
@@ -201,11 +202,6 @@ fail:
 void slp__csr_builder_free(slp__csr_builder *b) {
   slp__free(b->fill);
   slp__free(b->row_start);
-  slp__free(b->target);
-  slp__free(b->local);
-  slp__free(b->w);
-  slp__free(b->delay);
-  slp__free(b->rec);
-  slp__free(b->pop);
+  slp__free(b->syn);
   memset(b, 0, sizeof *b);
 }

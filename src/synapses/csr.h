@@ -50,16 +50,22 @@ uint64_t slp__csr_bytes(const slp__csr *c);
  *   5. slp__csr_builder_finish(&b, &csr), which sorts and segments.
  * slp__csr_builder_free releases a builder at any point.
  */
+/* One synapse as added: one record, so that adding one (a random row)
+ * writes one cache line, not six. */
+typedef struct slp__csr_syn {
+  slp_tick delay;   /* delay ticks */
+  uint32_t target;  /* target global neuron id */
+  uint32_t local;   /* index within its population */
+  float w;          /* weight */
+  uint16_t pop;     /* target population */
+  uint8_t rec;      /* receptor */
+} slp__csr_syn;
+
 typedef struct slp__csr_builder {
   uint32_t n_rows;       /* nodes */
   uint64_t *fill;        /* per row: count, then next free slot */
   uint64_t *row_start;   /* n_rows + 1 offsets of the rows' synapses */
-  uint32_t *target;      /* per synapse: target global neuron id */
-  uint32_t *local;       /* per synapse: index within its population */
-  float *w;              /* per synapse: weight */
-  slp_tick *delay;       /* per synapse: delay ticks */
-  uint8_t *rec;          /* per synapse: receptor */
-  uint16_t *pop;         /* per synapse: target population */
+  slp__csr_syn *syn;     /* the synapses, row by row */
   uint64_t n_syn;        /* synapses counted */
 } slp__csr_builder;
 
