@@ -422,8 +422,7 @@ END_TEST
 
 /* Every encoder type, with units and aliases, builds the description its
  * keys say: times from the closed forms, rates from f_max and the values. */
-START_TEST(test_encoder_inputs) {
-  slp_model *m = must_load(
+static const char encoder_inputs[] =
       "populations:\n  exc: {size: 10, model: lif}\n"
       "inputs:\n"
       "  reg: {type: regular, size: 3, rate: [10 Hz, 0.2 kHz, 0], phase: 2 ms,\n"
@@ -436,7 +435,10 @@ START_TEST(test_encoder_inputs) {
       "  pf: {type: poisson, size: 2, value: 0.5, f_max: 1 kHz}\n"
       "  sp: {type: signed_poisson, size: 3, value: [-0.5, 0, 2], f_max: 50 Hz}\n"
       "  pop: {type: population, size: 3, value: [0, 1], scale: 2,\n"
-      "        f_max: 10 Hz}\n");
+      "        f_max: 10 Hz}\n";
+
+START_TEST(test_encoder_inputs) {
+  slp_model *m = must_load(encoder_inputs);
   const slp__group *g = group(m, "reg");
   ck_assert_int_eq(g->kind, SLP__GROUP_REGULAR);
   ck_assert_double_eq_tol(g->first_ms[0], 2.0, TOL);
@@ -951,13 +953,14 @@ END_TEST
  * (never a crash, a leak or a half-built model), and after enough
  * successes the load goes through. */
 START_TEST(test_out_of_memory) {
+  const char *text = _i == 0 ? every_form : encoder_inputs;
   int done = 0;
   unsigned long n;
   for (n = 1; n < 10000 && !done; n++) {
     slp_model *m = NULL;
     slp_diag d;
     slp__alloc_fail_after(n);
-    int rc = load_inline(&m, every_form, &d);
+    int rc = load_inline(&m, text, &d);
     slp__alloc_fail_after(0);
     if (rc == 0) {
       ck_assert_ptr_nonnull(m);
@@ -996,7 +999,7 @@ Suite *suite_model_file(void) {
   tcase_add_test(tc, test_every_form);
   tcase_add_test(tc, test_encoder_inputs);
   tcase_add_test(tc, test_file_errors);
-  tcase_add_test(tc, test_out_of_memory);
+  tcase_add_loop_test(tc, test_out_of_memory, 0, 2);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("bad");
