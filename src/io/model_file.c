@@ -1510,7 +1510,13 @@ static const char *const input_keys[K_COUNT] = {
     "type",  "size",   "rate",   "spikes", "file", "value",
     "f_max", "phase",  "jitter", "params", "init", "scale"};
 
-/* The input types and the keys each takes. */
+/* The input types, as indices into input_types. */
+enum {
+  T_POISSON, T_SPIKE_ARRAY, T_REGULAR, T_CONSTANT_CURRENT_LIF, T_LATENCY,
+  T_SIGNED_POISSON, T_POPULATION
+};
+
+/* The input types and the keys each takes, in the order of the T_ names. */
 static const struct {
   const char *name;  /* the value of type: */
   const char *what;  /* how messages name such an input */
@@ -1569,7 +1575,7 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
                    NULL)) != 0)
     return rc;
   if ((rc = require(L, v[K_SIZE], n, path, path, "size",
-                    strcmp(type, "population") == 0
+                    t == T_POPULATION
                         ? "(the number of receptive fields per value)"
                         : "(the number of sources)")) != 0)
     return rc;
@@ -1579,7 +1585,7 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     return rc;
   uint32_t sz = (uint32_t)size;
   switch (t) {
-  case 0: /* poisson */
+  case T_POISSON:
     if (v[K_VALUE] != NULL) {
       if (v[K_RATE] != NULL) {
         path_key(kp, path, "rate");
@@ -1598,31 +1604,32 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
                       "(e.g. rate: 10 Hz, or value: 0.5 with f_max)")) != 0)
       return rc;
     return load_poisson(L, key, name, path, sz, v[K_RATE]);
-  case 1: /* spike_array */
+  case T_SPIKE_ARRAY:
     return load_spike_array(L, key, n, name, path, sz, v[K_SPIKES],
                             v[K_FILE]);
-  case 2: /* regular */
+  case T_REGULAR:
     if ((rc = require(L, v[K_RATE], n, path, path, "rate",
                       "(e.g. rate: 10 Hz)")) != 0)
       return rc;
     return load_regular(L, key, name, path, sz, v[K_RATE], v[K_PHASE],
                         v[K_JITTER]);
-  case 3: /* constant_current_lif */
-  case 4: /* latency */
+  case T_CONSTANT_CURRENT_LIF:
+  case T_LATENCY:
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(the input current, e.g. value: 1.5)")) != 0)
       return rc;
     return load_lif_encoder(L, key, n, name, path, sz,
-                            t == 3 ? SLP_ENCODE_CONSTANT_CURRENT
-                                   : SLP_ENCODE_LATENCY,
+                            t == T_CONSTANT_CURRENT_LIF
+                                ? SLP_ENCODE_CONSTANT_CURRENT
+                                : SLP_ENCODE_LATENCY,
                             v[K_VALUE], v[K_PARAMS], v[K_INIT]);
-  case 5: /* signed_poisson */
+  case T_SIGNED_POISSON:
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(e.g. value: -0.5)")) != 0)
       return rc;
     return load_signed_poisson(L, key, name, path, sz, v[K_VALUE],
                                v[K_F_MAX]);
-  default: /* population */
+  default: /* T_POPULATION */
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(the value or values to encode)")) != 0)
       return rc;
