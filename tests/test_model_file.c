@@ -420,6 +420,69 @@ START_TEST(test_every_form) {
 }
 END_TEST
 
+/* Every encoder type, with units and aliases, builds the description its
+ * keys say: times from the closed forms, rates from f_max and the values. */
+static const char encoder_inputs[] =
+      "populations:\n  exc: {size: 10, model: lif}\n"
+      "inputs:\n"
+      "  reg: {type: regular, size: 3, rate: [10 Hz, 0.2 kHz, 0], phase: 2 ms,\n"
+      "        jitter: 500 us}\n"
+      "  reg1: {type: regular, size: 2, rate: 50}\n"
+      "  cc: {type: constant_current_lif, size: 2, value: [1.5, 800 mV],\n"
+      "       params: {tau_m: 20 ms, v_thresh: 0.5, v_reset: -0.1}}\n"
+      "  lat: {type: latency, size: 1, value: 2, init: {v: 0.25}}\n"
+      "  pv: {type: poisson, size: 2, value: [0.5, 1.5]}\n"
+      "  pf: {type: poisson, size: 2, value: 0.5, f_max: 1 kHz}\n"
+      "  sp: {type: signed_poisson, size: 3, value: [-0.5, 0, 2], f_max: 50 Hz}\n"
+      "  pop: {type: population, size: 3, value: [0, 1], scale: 2,\n"
+      "        f_max: 10 Hz}\n";
+
+START_TEST(test_encoder_inputs) {
+  slp_model *m = must_load(encoder_inputs);
+  const slp__group *g = group(m, "reg");
+  ck_assert_int_eq(g->kind, SLP__GROUP_REGULAR);
+  ck_assert_double_eq_tol(g->first_ms[0], 2.0, TOL);
+  ck_assert_double_eq_tol(g->period_ms[0], 100.0, TOL);
+  ck_assert_double_eq_tol(g->period_ms[1], 5.0, TOL);
+  ck_assert(isinf(g->first_ms[2])); /* 0 Hz: silent */
+  ck_assert_double_eq_tol(g->jitter_ms, 0.5, TOL);
+  g = group(m, "reg1"); /* bare number: Hz; phase and jitter 0 */
+  ck_assert_double_eq_tol(g->first_ms[1], 0.0, TOL);
+  ck_assert_double_eq_tol(g->period_ms[1], 20.0, TOL);
+  ck_assert_double_eq(g->jitter_ms, 0.0);
+  /* v tends to I (v_leak 0); from 0 to v_th = 500 mV, then from -100 mV. */
+  g = group(m, "cc");
+  ck_assert_double_eq_tol(g->first_ms[0], 20.0 * log(1500.0 / 1000.0), 1e-12);
+  ck_assert_double_eq_tol(g->period_ms[0], 20.0 * log(1600.0 / 1000.0), 1e-12);
+  ck_assert_double_eq_tol(g->first_ms[1], 20.0 * log(800.0 / 300.0), 1e-12);
+  ck_assert_double_eq_tol(g->period_ms[1], 20.0 * log(900.0 / 300.0), 1e-12);
+  /* Norse defaults, from v = 250 mV: one spike. */
+  g = group(m, "lat");
+  ck_assert_double_eq_tol(g->first_ms[0], 10.0 * log(1750.0 / 1000.0), 1e-12);
+  ck_assert(isinf(g->period_ms[0]));
+  g = group(m, "pv"); /* f_max defaults to Norse's 100 Hz */
+  ck_assert_int_eq(g->kind, SLP__GROUP_POISSON);
+  ck_assert_double_eq_tol(g->rates[0], 50.0, TOL);
+  ck_assert_double_eq_tol(g->rates[1], 150.0, TOL);
+  g = group(m, "pf");
+  ck_assert_double_eq_tol(g->rates[1], 500.0, TOL);
+  g = group(m, "sp");
+  ck_assert_int_eq(g->kind, SLP__GROUP_SIGNED_POISSON);
+  ck_assert_double_eq_tol(g->rates[0], 25.0, TOL);
+  ck_assert_double_eq_tol(g->rates[1], 0.0, TOL);
+  ck_assert_double_eq_tol(g->rates[2], 100.0, TOL);
+  ck_assert(g->signs[0] == -1.0f && g->signs[1] == 0.0f && g->signs[2] == 1.0f);
+  g = group(m, "pop"); /* 2 values x 3 fields, centres 0, 1, 2 */
+  ck_assert_uint_eq(g->size, 6);
+  ck_assert_double_eq_tol(g->rates[0], 10.0, TOL);             /* x 0, c 0 */
+  ck_assert_double_eq_tol(g->rates[2], 10.0 * exp(-4.0), TOL); /* x 0, c 2 */
+  ck_assert_double_eq_tol(g->rates[4], 10.0, TOL);             /* x 1, c 1 */
+  ck_assert_uint_eq(slp_network_source_count(m->net), 3 + 2 + 2 + 1 + 2 + 2 +
+                                                          3 + 6);
+  slp_model_destroy(m);
+}
+END_TEST
+
 /* A model file with a spike CSV and a connection CSV next to it, loaded by
  * path from another directory: relative names follow the model file. */
 START_TEST(test_csv_files) {
@@ -629,7 +692,7 @@ static const struct {
     {"time in volts", POP "simulation: {time: 1 V}\n", SLP_EUNIT, 3,
      "simulation.time", "time is a time; 'V' is a voltage unit"},
     {"unknown input type", POP "inputs:\n  x: {type: dc, size: 1}\n",
-     SLP_EINVAL, 4, "inputs.x.type", "'poisson' or 'spike_array'"},
+     SLP_EINVAL, 4, "inputs.x.type", "'signed_poisson' or 'population'"},
     {"poisson without rate", POP "inputs:\n  x: {type: poisson, size: 1}\n",
      SLP_EKEY, 4, "inputs.x.rate", "no 'rate'"},
     {"key of the other input type",
@@ -657,6 +720,111 @@ static const struct {
      POP "inputs:\n  s: {type: spike_array, size: 1,\n"
      "      file: no_such_file.csv}\n",
      SLP_ENOENT, 5, "inputs.s.file", "no_such_file.csv"},
+    {"regular without rate", POP "inputs:\n  r: {type: regular, size: 2}\n",
+     SLP_EKEY, 4, "inputs.r.rate", "no 'rate'"},
+    {"regular negative rate in a list",
+     POP "inputs:\n  r: {type: regular, size: 2,\n      rate: [1 Hz, -2 Hz]}\n",
+     SLP_ERANGE, 5, "inputs.r.rate[1]", ">= 0"},
+    {"regular rate list of the wrong length",
+     POP "inputs:\n  r: {type: regular, size: 3, rate: [1 Hz, 2 Hz]}\n",
+     SLP_EINVAL, 4, "inputs.r.rate", "3 sources"},
+    {"regular phase in volts",
+     POP "inputs:\n  r: {type: regular, size: 1, rate: 1 Hz,\n"
+     "      phase: 2 mV}\n",
+     SLP_EUNIT, 5, "inputs.r.phase", "phase is a time"},
+    {"regular negative jitter",
+     POP "inputs:\n  r: {type: regular, size: 1, rate: 1 Hz, jitter: -1 ms}\n",
+     SLP_ERANGE, 4, "inputs.r.jitter", ">= 0"},
+    {"regular jitter longer than the period",
+     POP "inputs:\n  r: {type: regular, size: 2, rate: [10 Hz, 200 Hz],\n"
+     "      jitter: 6 ms}\n",
+     SLP_ERANGE, 5, "inputs.r.jitter", "at most one period"},
+    {"regular with a key of another type",
+     POP "inputs:\n  r: {type: regular, size: 1, rate: 1 Hz,\n"
+     "      value: 0.5}\n",
+     SLP_EKEY, 5, "inputs.r.value", "Unknown key 'value'"},
+    {"constant_current_lif without value",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 1}\n", SLP_EKEY, 4,
+     "inputs.c.value", "no 'value'"},
+    {"constant_current_lif value in ms",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 1, value: 3 ms}\n",
+     SLP_EUNIT, 4, "inputs.c.value", "value is a voltage"},
+    {"constant_current_lif value list of the wrong length",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 2,\n"
+     "      value: [1, 2, 3]}\n",
+     SLP_EINVAL, 5, "inputs.c.value", "2 sources"},
+    {"constant_current_lif synaptic parameter",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 1, value: 2,\n"
+     "      params: {tau_syn_exc: 5 ms}}\n",
+     SLP_EKEY, 5, "inputs.c.params.tau_syn_exc", "no parameter 'tau_syn_exc'"},
+    {"constant_current_lif parameter and its alias",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 1, value: 2,\n"
+     "      params: {tau_mem: 5 ms, tau_m: 6 ms}}\n",
+     SLP_EEXIST, 5, "inputs.c.params.tau_m", "same parameter"},
+    {"constant_current_lif reset above threshold",
+     POP "inputs:\n  c: {type: constant_current_lif, size: 1, value: 2,\n"
+     "      params: {v_th: 0.5,\n               v_reset: 0.6}}\n",
+     SLP_ERANGE, 6, "inputs.c.params.v_reset", "below v_th"},
+    {"latency zero tau_mem",
+     POP "inputs:\n  l: {type: latency, size: 1, value: 2,\n"
+     "      params: {tau_mem: 0 ms}}\n",
+     SLP_ERANGE, 5, "inputs.l.params.tau_mem", "> 0"},
+    {"latency unknown init variable",
+     POP "inputs:\n  l: {type: latency, size: 1, value: 2,\n"
+     "      init: {i: 0.1}}\n",
+     SLP_EKEY, 5, "inputs.l.init.i", "Unknown key 'i'"},
+    {"latency with f_max",
+     POP "inputs:\n  l: {type: latency, size: 1, value: 2, f_max: 1 Hz}\n",
+     SLP_EKEY, 4, "inputs.l.f_max", "Unknown key 'f_max'"},
+    {"poisson with rate and value",
+     POP "inputs:\n  p: {type: poisson, size: 1, value: 0.5,\n"
+     "      rate: 1 Hz}\n",
+     SLP_EKEY, 5, "inputs.p.rate", "not both"},
+    {"poisson f_max without value",
+     POP "inputs:\n  p: {type: poisson, size: 1, rate: 1 Hz,\n"
+     "      f_max: 1 kHz}\n",
+     SLP_EKEY, 5, "inputs.p.f_max", "goes with 'value'"},
+    {"poisson negative value",
+     POP "inputs:\n  p: {type: poisson, size: 2,\n      value: [0.5, -0.1]}\n",
+     SLP_ERANGE, 5, "inputs.p.value[1]", "signed_poisson"},
+    {"poisson value list of the wrong length",
+     POP "inputs:\n  p: {type: poisson, size: 1, value: [0.5, 0.1]}\n",
+     SLP_EINVAL, 4, "inputs.p.value", "1 sources"},
+    {"poisson negative f_max",
+     POP "inputs:\n  p: {type: poisson, size: 1, value: 0.5,\n"
+     "      f_max: -1 Hz}\n",
+     SLP_ERANGE, 5, "inputs.p.f_max", ">= 0 Hz"},
+    {"poisson value with a unit",
+     POP "inputs:\n  p: {type: poisson, size: 1, value: 0.5 Hz}\n",
+     SLP_EUNIT, 4, "inputs.p.value", "value"},
+    {"signed_poisson without value",
+     POP "inputs:\n  s: {type: signed_poisson, size: 1, f_max: 1 Hz}\n",
+     SLP_EKEY, 4, "inputs.s.value", "no 'value'"},
+    {"signed_poisson f_max in ms",
+     POP "inputs:\n  s: {type: signed_poisson, size: 1, value: -1,\n"
+     "      f_max: 1 ms}\n",
+     SLP_EUNIT, 5, "inputs.s.f_max", "f_max is a rate"},
+    {"signed_poisson with rate",
+     POP "inputs:\n  s: {type: signed_poisson, size: 1, value: -1,\n"
+     "      rate: 1 Hz}\n",
+     SLP_EKEY, 5, "inputs.s.rate", "Unknown key 'rate'"},
+    {"population without value",
+     POP "inputs:\n  q: {type: population, size: 8}\n", SLP_EKEY, 4,
+     "inputs.q.value", "no 'value'"},
+    {"population zero scale",
+     POP "inputs:\n  q: {type: population, size: 8, value: 0.5,\n"
+     "      scale: 0}\n",
+     SLP_ERANGE, 5, "inputs.q.scale", "> 0"},
+    {"population empty value list",
+     POP "inputs:\n  q: {type: population, size: 8, value: []}\n", SLP_EINVAL,
+     4, "inputs.q.value", "empty"},
+    {"population value as a mapping",
+     POP "inputs:\n  q: {type: population, size: 8, value: {a: 1}}\n",
+     SLP_EPARSE, 4, "inputs.q.value", "not a mapping"},
+    {"population with phase",
+     POP "inputs:\n  q: {type: population, size: 8, value: 1,\n"
+     "      phase: 1 ms}\n",
+     SLP_EKEY, 5, "inputs.q.phase", "Unknown key 'phase'"},
     {"unknown record key", POP "record: {state: {file: v.csv}}\n", SLP_EKEY, 3,
      "record.state", "Unknown key 'state'"},
     {"record without file", POP "record: {spikes: {}}\n", SLP_EKEY, 3,
@@ -785,13 +953,14 @@ END_TEST
  * (never a crash, a leak or a half-built model), and after enough
  * successes the load goes through. */
 START_TEST(test_out_of_memory) {
+  const char *text = _i == 0 ? every_form : encoder_inputs;
   int done = 0;
   unsigned long n;
   for (n = 1; n < 10000 && !done; n++) {
     slp_model *m = NULL;
     slp_diag d;
     slp__alloc_fail_after(n);
-    int rc = load_inline(&m, every_form, &d);
+    int rc = load_inline(&m, text, &d);
     slp__alloc_fail_after(0);
     if (rc == 0) {
       ck_assert_ptr_nonnull(m);
@@ -828,8 +997,9 @@ Suite *suite_model_file(void) {
   tcase_add_test(tc, test_default_model_is_cuba);
   tcase_add_test(tc, test_brunel_example);
   tcase_add_test(tc, test_every_form);
+  tcase_add_test(tc, test_encoder_inputs);
   tcase_add_test(tc, test_file_errors);
-  tcase_add_test(tc, test_out_of_memory);
+  tcase_add_loop_test(tc, test_out_of_memory, 0, 2);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("bad");

@@ -136,6 +136,101 @@ SLP_EXTERN int slp_network_add_spike_array(slp_network *net, const char *name,
                                            const slp_spike_event *events,
                                            size_t n, uint32_t *id);
 
+/*
+ * Add `size` regular (periodic) sources.  Source k fires at
+ * phase_ms + j / rate_k (j = 0, 1, ...), where rate_k is rates[k] Hz when
+ * n_rates == size, or rates[0] for every source when n_rates == 1; a rate of
+ * 0 Hz is a silent source.  With jitter_ms > 0 every spike is displaced by
+ * an independent uniform draw from [-jitter_ms/2, jitter_ms/2) out of the
+ * source's own random stream (keyed by the seed and the source); a spike
+ * displaced before time 0 is dropped.  The jitter may be at most the
+ * shortest period, so that each source's spikes keep their order.
+ * Errors: SLP_EINVAL (n_rates neither 1 nor size, rates NULL), SLP_ERANGE
+ * (a rate negative or not finite, phase or jitter negative or not finite,
+ * jitter longer than a period), and those of slp_network_add_population().
+ */
+SLP_EXTERN int slp_network_add_regular(slp_network *net, const char *name,
+                                       uint32_t size, const double *rates,
+                                       size_t n_rates, double phase_ms,
+                                       double jitter_ms, uint32_t *id);
+
+/* Which spikes an LIF encoder emits (Norse's encode.py). */
+typedef enum slp_lif_encoding {
+  SLP_ENCODE_CONSTANT_CURRENT = 0, /* every spike: constant_current_lif_encode */
+  SLP_ENCODE_LATENCY               /* the first spike: spike_latency_lif_encode */
+} slp_lif_encoding;
+
+/* The LIF an encoder simulates, in API units (ms, mV). */
+typedef struct slp_lif_encoder_params {
+  double tau_mem; /* membrane time constant, ms, > 0 */
+  double v_leak;  /* resting potential, mV */
+  double v_th;    /* threshold, mV: a spike when v > v_th */
+  double v_reset; /* potential after a spike, mV, < v_th */
+  double v_init;  /* potential at time 0, mV (Norse: 0, not v_leak) */
+} slp_lif_encoder_params;
+
+/* Norse's LIFParameters() defaults: tau_mem 10 ms, v_leak 0, v_th 1 V
+ * (1000 mV), v_reset 0, and v_init 0. */
+SLP_EXTERN void slp_lif_encoder_params_init(slp_lif_encoder_params *p);
+
+/*
+ * Add `size` sources, each the spike train of a leaky integrate-and-fire
+ * neuron without synaptic current driven by a constant input: values[k]
+ * (mV, Norse's current I: v tends to v_leak + I) for source k when
+ * n_values == size, values[0] for all when n_values == 1.  Spike times are
+ * the exact closed form (docs/model-file.md, `constant_current_lif`): the
+ * first at tau_mem ln((v_leak + I - v_init) / (v_leak + I - v_th)), the
+ * following ones tau_mem ln((v_leak + I - v_reset) / (v_leak + I - v_th))
+ * apart; none when v_leak + I <= v_th (and v_init <= v_th).  `p` NULL means
+ * the defaults.  SLP_ENCODE_LATENCY keeps only the first spike.
+ * Errors: SLP_EINVAL (n_values neither 1 nor size, values NULL, unknown
+ * encoding), SLP_ERANGE (a value not finite, tau_mem <= 0, v_reset >= v_th,
+ * a parameter not finite), and those of slp_network_add_population().
+ */
+SLP_EXTERN int slp_network_add_lif_encoder(slp_network *net, const char *name,
+                                           uint32_t size,
+                                           slp_lif_encoding encoding,
+                                           const double *values,
+                                           size_t n_values,
+                                           const slp_lif_encoder_params *p,
+                                           uint32_t *id);
+
+/*
+ * Add `size` signed Poisson sources (Norse's signed_poisson_encode in
+ * continuous time): source k fires at rate f_max_hz * |x_k| and each of its
+ * spikes multiplies the synaptic weights by sign(x_k), where x_k is
+ * values[k] (n_values == size) or values[0] (n_values == 1).
+ * Errors: SLP_EINVAL (n_values, values NULL), SLP_ERANGE (a value or f_max
+ * not finite, f_max < 0), and those of slp_network_add_population().
+ */
+SLP_EXTERN int slp_network_add_signed_poisson(slp_network *net,
+                                              const char *name, uint32_t size,
+                                              const double *values,
+                                              size_t n_values, double f_max_hz,
+                                              uint32_t *id);
+
+/*
+ * Add a population code (Norse's population_encode feeding Poisson sources):
+ * each of the n_values values x_j is seen by `fields` Gaussian receptive
+ * fields with centres c_i = i * scale / (fields - 1), and field i of value j
+ * is a Poisson source (index j * fields + i) firing at
+ * f_max_hz * exp(-scale * (x_j - c_i)^2 / 2).  scale NAN means Norse's
+ * default, the largest of the values.  The group has n_values * fields
+ * sources.
+ * Errors: SLP_EINVAL (fields or n_values 0, values NULL), SLP_ERANGE (a
+ * value not finite, an explicit scale <= 0 or not finite, f_max < 0 or not
+ * finite, a rate that overflows), SLP_ELIMIT (too many sources), and those of
+ * slp_network_add_population().
+ */
+SLP_EXTERN int slp_network_add_population_encoder(slp_network *net,
+                                                  const char *name,
+                                                  uint32_t fields,
+                                                  const double *values,
+                                                  size_t n_values,
+                                                  double scale,
+                                                  double f_max_hz,
+                                                  uint32_t *id);
+
 /* Find a group (population or input) by name: SLP_ENOENT if there is none. */
 SLP_EXTERN int slp_network_find(const slp_network *net, const char *name,
                                 uint32_t *id);

@@ -15,8 +15,21 @@ int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
   in->node0 = node0;
   in->n = g->size;
   in->grid = grid;
-  int rc = g->kind == SLP__GROUP_POISSON ? slp__poisson_create(in, g, seed, t0)
-                                         : slp__spike_array_create(in, g, t0);
+  int rc;
+  switch (g->kind) {
+  case SLP__GROUP_POISSON:
+    rc = slp__poisson_create(in, g, seed, t0);
+    break;
+  case SLP__GROUP_REGULAR:
+    rc = slp__regular_create(in, g, seed, t0);
+    break;
+  case SLP__GROUP_SIGNED_POISSON:
+    rc = slp__signed_poisson_create(in, g, seed, t0);
+    break;
+  default:
+    rc = slp__spike_array_create(in, g, t0);
+    break;
+  }
   if (rc != 0)
     slp__input_destroy(in);
   return rc;
@@ -33,11 +46,23 @@ void slp__input_destroy(slp__input *in) {
   slp__free(in->ev_t);
   slp__free(in->ev_src);
   slp__free(in->ev_scale);
+  slp__free(in->first_ns);
+  slp__free(in->period_ns);
+  slp__free(in->index);
+  slp__free(in->sign);
   memset(in, 0, sizeof *in);
 }
 
 int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
                     slp__spikebuf *out) {
-  return in->kind == SLP__GROUP_POISSON ? slp__poisson_emit(in, t0, t1, out)
-                                        : slp__spike_array_emit(in, t0, t1, out);
+  switch (in->kind) {
+  case SLP__GROUP_POISSON:
+    return slp__poisson_emit(in, t0, t1, out);
+  case SLP__GROUP_REGULAR:
+    return slp__regular_emit(in, t0, t1, out);
+  case SLP__GROUP_SIGNED_POISSON:
+    return slp__signed_poisson_emit(in, t0, t1, out);
+  default:
+    return slp__spike_array_emit(in, t0, t1, out);
+  }
 }

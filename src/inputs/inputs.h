@@ -18,7 +18,7 @@
 #include "neurons/pop.h"
 
 typedef struct slp__input {
-  slp__group_kind kind;  /* POISSON or SPIKE_ARRAY */
+  slp__group_kind kind;  /* which kind of input group */
   uint32_t node0;        /* global node id of source 0 */
   uint32_t n;            /* sources */
   slp_tick grid;         /* emission grid (grid mode) or 1 */
@@ -29,7 +29,9 @@ typedef struct slp__input {
   double *mu;            /* per source: mean spikes per grid step, or 0 for
                             a source drawn by intervals (poisson.c) */
   double *p0;            /* per source: exp(-mu) */
-  slp_tick *next_t;      /* per source drawn by steps: next undrawn step */
+  slp_tick *next_t;      /* per source: poisson drawn by steps, its next
+                            undrawn step; regular, the tick of its next
+                            spike or SLP__INPUT_NEVER */
   double *cdf;           /* P(N <= n) for one mean, cdf_mu, n < n_cdf */
   double cdf_mu;         /* the mean cdf is for (0: none) */
   uint32_t n_cdf;        /* entries */
@@ -42,7 +44,17 @@ typedef struct slp__input {
   size_t cursor;         /* first event not yet emitted */
   uint64_t emitted;      /* spikes emitted so far */
   int direct;            /* delivered by network/direct.c, not emitted */
+  /* regular (also the LIF encoders: deterministic periodic trains) */
+  double *first_ns;      /* per source: nominal time of spike 0, ns */
+  double *period_ns;     /* per source: period, ns (INFINITY: one spike) */
+  uint64_t *index;       /* per source: index of its next spike */
+  double jitter_ns;      /* width of the uniform jitter, ns (0: none) */
+  /* signed_poisson (with rate, next_ms and rng above) */
+  float *sign;           /* per source: weight multiplier of its spikes */
 } slp__input;
+
+/* next_t of a source that has no spike left. */
+#define SLP__INPUT_NEVER INT64_MAX
 
 /* Prepare input group g (sources numbered from node0) for a run starting at
  * tick t0.  SLP_ENOMEM or SLP_ERANGE (a drawn rate is invalid). */
@@ -65,5 +77,15 @@ uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);
 int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
 int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);
+
+/* The regular and signed Poisson halves (regular.c, signed_poisson.c). */
+int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
+                        slp_tick t0);
+int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                      slp__spikebuf *out);
+int slp__signed_poisson_create(slp__input *in, const slp__group *g,
+                               uint64_t seed, slp_tick t0);
+int slp__signed_poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                             slp__spikebuf *out);
 
 #endif /* SLP_INPUTS_INPUTS_H */

@@ -1161,6 +1161,381 @@ static int load_spike_array(loader *L, const yaml_node_t *key,
   return rc;
 }
 
+/* Norse's poisson_encode and signed_poisson_encode default f_max. */
+#define DEFAULT_F_MAX_HZ 100.0
+
+/*
+ * A single value or a list of values of dimension dim into *out (allocated;
+ * the caller frees it) and *n_out (1 for a single value).  A list must have
+ * `want` entries when want > 0, and at least one otherwise.  Every value
+ * must be >= min; `hint` (may be "") follows the message when one is not.
+ */
+static int value_list(loader *L, const yaml_node_t *n, slp_dim dim,
+                      const char *kp, const char *leaf, size_t want,
+                      double min, const char *hint, double **out,
+                      size_t *n_out) {
+  *out = NULL;
+  *n_out = 0;
+  const char *u = unit_symbol(dim);
+  if (n->type == YAML_MAPPING_NODE)
+    return fail(L, SLP_EPARSE, n, kp, "%s must be a single value or a list "
+                "of values, not a mapping.", leaf);
+  if (n->type == YAML_SEQUENCE_NODE) {
+    size_t len = seq_len(n);
+    if (want > 0 && len != want)
+      return fail(L, SLP_EINVAL, n, kp, "%s has a list of %zu values, but "
+                  "the input has %zu sources; give one value per source.",
+                  leaf, len, want);
+    if (len == 0)
+      return fail(L, SLP_EINVAL, n, kp, "%s is an empty list; give at least "
+                  "one value.", leaf);
+  }
+  size_t count = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;
+  double *v = slp__malloc(count * sizeof *v);
+  if (v == NULL)
+    return oom(L, n, kp);
+  for (size_t k = 0; k < count; k++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = n;
+    if (n->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, k);
+      item = node(L, n->data.sequence.items.start[k]);
+    } else {
+      snprintf(ip, sizeof ip, "%s", kp);
+    }
+    int rc = quantity(L, item, dim, ip, leaf, &v[k]);
+    if (rc == 0 && !(v[k] >= min))
+      rc = fail(L, SLP_ERANGE, item, ip, "%s must be >= %g%s, not %g%s%s%s.",
+                leaf, min, u, v[k], u, hint[0] ? "; " : "", hint);
+    if (rc != 0) {
+      slp__free(v);
+      return rc;
+    }
+  }
+  *out = v;
+  *n_out = count;
+  return 0;
+}
+
+/* The largest of n values. */
+static double max_of(const double *v, size_t n) {
+  double m = -(double)INFINITY;
+  for (size_t k = 0; k < n; k++)
+    m = v[k] > m ? v[k] : m;
+  return m;
+}
+
+/* f_max: a rate >= 0, DEFAULT_F_MAX_HZ when absent. */
+static int load_f_max(loader *L, const yaml_node_t *n, const char *path,
+                      double *out) {
+  *out = DEFAULT_F_MAX_HZ;
+  if (n == NULL)
+    return 0;
+  char kp[PATH_CAP];
+  path_key(kp, path, "f_max");
+  int rc = quantity(L, n, SLP_DIM_RATE, kp, "f_max", out);
+  if (rc == 0 && !(*out >= 0))
+    rc = fail(L, SLP_ERANGE, n, kp, "f_max must be >= 0 Hz, not %g Hz.", *out);
+  return rc;
+}
+
+/* Register a group the network accepted, or explain why it did not. */
+static int added(loader *L, int rc, const yaml_node_t *key, const char *path,
+                 const char *name, uint32_t id, uint32_t size) {
+  if (rc != 0)
+    return add_failed(L, rc, key, path, name);
+  if (note_group(L, id, size, 0) != 0)
+    return oom(L, key, path);
+  return 0;
+}
+
+/* poisson with value (and f_max) instead of rate: rate = f_max * value. */
+static int load_poisson_value(loader *L, const yaml_node_t *key,
+                              const char *name, const char *path,
+                              uint32_t size, const yaml_node_t *value,
+                              const yaml_node_t *f_max) {
+  char kp[PATH_CAP];
+  double hz, *x;
+  size_t nx;
+  int rc = load_f_max(L, f_max, path, &hz);
+  if (rc != 0)
+    return rc;
+  path_key(kp, path, "value");
+  if ((rc = value_list(L, value, SLP_DIM_NONE, kp, "value", size, 0.0,
+                       "a value is a rate in units of f_max (use "
+                       "signed_poisson for signed values)", &x, &nx)) != 0)
+    return rc;
+  double *rates = slp__malloc((size_t)size * sizeof *rates);
+  if (rates == NULL) {
+    slp__free(x);
+    return oom(L, value, kp);
+  }
+  for (uint32_t k = 0; k < size; k++)
+    rates[k] = hz * x[nx == 1 ? 0 : k];
+  double top = max_of(rates, size);
+  slp__free(x);
+  if (!isfinite(top)) {
+    slp__free(rates);
+    return fail(L, SLP_ERANGE, value, kp, "f_max times value overflows.");
+  }
+  uint32_t id;
+  rc = slp_network_add_poisson(L->net, name, size, NULL, rates, &id);
+  slp__free(rates);
+  return added(L, rc, key, path, name, id, size);
+}
+
+static int load_signed_poisson(loader *L, const yaml_node_t *key,
+                               const char *name, const char *path,
+                               uint32_t size, const yaml_node_t *value,
+                               const yaml_node_t *f_max) {
+  char kp[PATH_CAP];
+  double hz, *x;
+  size_t nx;
+  int rc = load_f_max(L, f_max, path, &hz);
+  if (rc != 0)
+    return rc;
+  path_key(kp, path, "value");
+  if ((rc = value_list(L, value, SLP_DIM_NONE, kp, "value", size,
+                       -(double)INFINITY, "", &x, &nx)) != 0)
+    return rc;
+  for (size_t k = 0; k < nx && rc == 0; k++)
+    if (!isfinite(hz * fabs(x[k])))
+      rc = fail(L, SLP_ERANGE, value, kp, "f_max times value overflows.");
+  uint32_t id = 0;
+  if (rc == 0)
+    rc = added(L, slp_network_add_signed_poisson(L->net, name, size, x, nx, hz,
+                                                 &id),
+               key, path, name, id, size);
+  slp__free(x);
+  return rc;
+}
+
+static int load_population_code(loader *L, const yaml_node_t *key,
+                                const char *name, const char *path,
+                                uint32_t fields, const yaml_node_t *value,
+                                const yaml_node_t *scale,
+                                const yaml_node_t *f_max) {
+  char kp[PATH_CAP];
+  double hz, *x, sc = NAN;
+  size_t nx;
+  int rc = load_f_max(L, f_max, path, &hz);
+  if (rc != 0)
+    return rc;
+  if (scale != NULL) {
+    path_key(kp, path, "scale");
+    if ((rc = quantity(L, scale, SLP_DIM_NONE, kp, "scale", &sc)) != 0)
+      return rc;
+    if (!(sc > 0))
+      return fail(L, SLP_ERANGE, scale, kp, "scale must be > 0, not %g; leave "
+                  "it out for Norse's default, the largest value.", sc);
+  }
+  path_key(kp, path, "value");
+  if ((rc = value_list(L, value, SLP_DIM_NONE, kp, "value", 0,
+                       -(double)INFINITY, "", &x, &nx)) != 0)
+    return rc;
+  if ((uint64_t)nx * fields > UINT32_MAX - 1) {
+    slp__free(x);
+    return fail(L, SLP_ELIMIT, value, kp, "%zu values of %u fields each make "
+                "more than 4294967294 sources.", nx, fields);
+  }
+  uint32_t id = 0, size = (uint32_t)(nx * fields);
+  rc = slp_network_add_population_encoder(L->net, name, fields, x, nx, sc, hz,
+                                          &id);
+  slp__free(x);
+  if (rc == SLP_ERANGE)
+    return fail(L, rc, value, kp, "A receptive field's rate overflows: "
+                "without 'scale' the scale is the largest value, as in Norse, "
+                "and a negative one widens the fields without bound.");
+  return added(L, rc, key, path, name, id, size);
+}
+
+static int load_regular(loader *L, const yaml_node_t *key, const char *name,
+                        const char *path, uint32_t size,
+                        const yaml_node_t *rate, const yaml_node_t *phase,
+                        const yaml_node_t *jitter) {
+  char kp[PATH_CAP];
+  double ph = 0.0, jit = 0.0, *hz;
+  size_t nh;
+  int rc;
+  if (phase != NULL) {
+    path_key(kp, path, "phase");
+    if ((rc = quantity(L, phase, SLP_DIM_TIME, kp, "phase", &ph)) != 0)
+      return rc;
+    if (!(ph >= 0) || ph > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, phase, kp, "phase must be >= 0 and within "
+                  "292 years, not %g ms.", ph);
+  }
+  if (jitter != NULL) {
+    path_key(kp, path, "jitter");
+    if ((rc = quantity(L, jitter, SLP_DIM_TIME, kp, "jitter", &jit)) != 0)
+      return rc;
+    if (!(jit >= 0) || jit > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, jitter, kp, "jitter must be >= 0 and within "
+                  "292 years, not %g ms.", jit);
+  }
+  path_key(kp, path, "rate");
+  if ((rc = value_list(L, rate, SLP_DIM_RATE, kp, "rate", size, 0.0, "",
+                       &hz, &nh)) != 0)
+    return rc;
+  double top = max_of(hz, nh);
+  if (top > 0 && jit > 1000.0 / top) {
+    slp__free(hz);
+    path_key(kp, path, "jitter");
+    return fail(L, SLP_ERANGE, jitter, kp, "jitter (%g ms) is longer than "
+                "the period of the fastest source (%g ms); it may be at most "
+                "one period, so that spikes keep their order.", jit,
+                1000.0 / top);
+  }
+  uint32_t id = 0;
+  rc = slp_network_add_regular(L->net, name, size, hz, nh, ph, jit, &id);
+  slp__free(hz);
+  return added(L, rc, key, path, name, id, size);
+}
+
+/* The LIF parameters an encoder takes, by canonical (Norse) name. */
+static const char *const lif_encoder_params[] = {"tau_mem", "v_leak", "v_th",
+                                                 "v_reset"};
+
+/* params of an LIF encoder: the lif model's names and aliases, four of
+ * them; *where[i] receives the key node of lif_encoder_params[i] if given. */
+static int load_encoder_params(loader *L, const yaml_node_t *n,
+                               const char *path, slp_lif_encoder_params *p,
+                               const yaml_node_t **where) {
+  double *slot[] = {&p->tau_mem, &p->v_leak, &p->v_th, &p->v_reset};
+  for (size_t i = 0; i < 4; i++)
+    where[i] = NULL;
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  for (yaml_node_pair_t *q = n->data.mapping.pairs.start;
+       q < n->data.mapping.pairs.top; q++) {
+    const char *name = key_text(L, q);
+    char kp[PATH_CAP];
+    path_key(kp, path, name);
+    slp_var_info info;
+    size_t i = 4;
+    if (slp_model_param_info("lif", name, &info) == 0)
+      for (i = 0; i < 4 && strcmp(info.name, lif_encoder_params[i]) != 0; i++)
+        ;
+    if (i == 4)
+      return fail(L, SLP_EKEY, node(L, q->key), kp, "The LIF encoder has no "
+                  "parameter '%.64s'; its parameters are tau_mem, v_leak, v_th "
+                  "and v_reset (or their aliases).", name);
+    if (where[i] != NULL)
+      return fail(L, SLP_EEXIST, node(L, q->key), kp, "'%.64s' and '%s' name "
+                  "the same parameter; give it once.", name,
+                  (const char *)where[i]->data.scalar.value);
+    where[i] = node(L, q->key);
+    if ((rc = quantity(L, node(L, q->value), info.dim, kp, name, slot[i])) != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* init of an LIF encoder: {v: potential at time 0}. */
+static int load_encoder_init(loader *L, const yaml_node_t *n, const char *path,
+                             slp_lif_encoder_params *p) {
+  if (is_null(n))
+    return 0;
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"v"};
+  yaml_node_t *v[1];
+  if ((rc = fields(L, n, path, path, keys, 1, v, NULL)) != 0 || v[0] == NULL)
+    return rc;
+  char kp[PATH_CAP];
+  path_key(kp, path, "v");
+  return quantity(L, v[0], SLP_DIM_VOLTAGE, kp, "v", &p->v_init);
+}
+
+static int load_lif_encoder(loader *L, const yaml_node_t *key,
+                            const yaml_node_t *map, const char *name,
+                            const char *path, uint32_t size,
+                            slp_lif_encoding encoding,
+                            const yaml_node_t *value,
+                            const yaml_node_t *params,
+                            const yaml_node_t *init) {
+  char kp[PATH_CAP];
+  slp_lif_encoder_params p;
+  slp_lif_encoder_params_init(&p);
+  const yaml_node_t *where[4] = {NULL, NULL, NULL, NULL};
+  int rc;
+  if (params != NULL) {
+    path_key(kp, path, "params");
+    if ((rc = load_encoder_params(L, params, kp, &p, where)) != 0)
+      return rc;
+  }
+  if (init != NULL) {
+    path_key(kp, path, "init");
+    if ((rc = load_encoder_init(L, init, kp, &p)) != 0)
+      return rc;
+  }
+  if (!(p.tau_mem > 0)) {
+    path_key(kp, path, "params.tau_mem");
+    return fail(L, SLP_ERANGE, where[0], kp, "tau_mem must be > 0, not %g ms.",
+                p.tau_mem);
+  }
+  if (!(p.v_reset < p.v_th)) {
+    const yaml_node_t *at = where[3] ? where[3] : where[2] ? where[2] : map;
+    path_key(kp, path, where[3] || !where[2] ? "params.v_reset"
+                                             : "params.v_th");
+    return fail(L, SLP_ERANGE, at, kp, "v_reset (%g mV) must be below v_th "
+                "(%g mV).", p.v_reset, p.v_th);
+  }
+  double *x;
+  size_t nx;
+  path_key(kp, path, "value");
+  if ((rc = value_list(L, value, SLP_DIM_VOLTAGE, kp, "value", size,
+                       -(double)INFINITY, "", &x, &nx)) != 0)
+    return rc;
+  uint32_t id = 0;
+  rc = slp_network_add_lif_encoder(L->net, name, size, encoding, x, nx, &p,
+                                   &id);
+  slp__free(x);
+  if (rc == SLP_ERANGE)
+    return fail(L, rc, value, kp, "v_leak + value is out of range.");
+  return added(L, rc, key, path, name, id, size);
+}
+
+/* Keys of an input, as indices into input_keys. */
+enum {
+  K_TYPE, K_SIZE, K_RATE, K_SPIKES, K_FILE, K_VALUE, K_F_MAX, K_PHASE,
+  K_JITTER, K_PARAMS, K_INIT, K_SCALE, K_COUNT
+};
+
+static const char *const input_keys[K_COUNT] = {
+    "type",  "size",   "rate",   "spikes", "file", "value",
+    "f_max", "phase",  "jitter", "params", "init", "scale"};
+
+/* The input types, as indices into input_types. */
+enum {
+  T_POISSON, T_SPIKE_ARRAY, T_REGULAR, T_CONSTANT_CURRENT_LIF, T_LATENCY,
+  T_SIGNED_POISSON, T_POPULATION
+};
+
+/* The input types and the keys each takes, in the order of the T_ names. */
+static const struct {
+  const char *name;  /* the value of type: */
+  const char *what;  /* how messages name such an input */
+  int keys[6];       /* its keys (indices into input_keys), -1 ends */
+} input_types[] = {
+    {"poisson", "a poisson input", {K_TYPE, K_SIZE, K_RATE, K_VALUE, K_F_MAX, -1}},
+    {"spike_array", "a spike_array input", {K_TYPE, K_SIZE, K_SPIKES, K_FILE, -1}},
+    {"regular", "a regular input", {K_TYPE, K_SIZE, K_RATE, K_PHASE, K_JITTER, -1}},
+    {"constant_current_lif", "a constant_current_lif input",
+     {K_TYPE, K_SIZE, K_VALUE, K_PARAMS, K_INIT, -1}},
+    {"latency", "a latency input", {K_TYPE, K_SIZE, K_VALUE, K_PARAMS, K_INIT, -1}},
+    {"signed_poisson", "a signed_poisson input",
+     {K_TYPE, K_SIZE, K_VALUE, K_F_MAX, -1}},
+    {"population", "a population input",
+     {K_TYPE, K_SIZE, K_VALUE, K_SCALE, K_F_MAX, -1}},
+};
+
+#define N_INPUT_TYPES (sizeof input_types / sizeof input_types[0])
+
 static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
                       const char *name) {
   char path[PATH_CAP], kp[PATH_CAP];
@@ -1170,44 +1545,97 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     return rc;
   if ((rc = check_map(L, n, path, path)) != 0)
     return rc;
-  static const char *const all[] = {"type", "size", "rate", "spikes", "file"};
-  yaml_node_t *v[5];
-  if ((rc = fields(L, n, path, path, all, 5, v, NULL)) != 0)
+  yaml_node_t *v[K_COUNT], *k[K_COUNT];
+  if ((rc = fields(L, n, path, path, input_keys, K_COUNT, v, k)) != 0)
     return rc;
-  if ((rc = require(L, v[0], n, path, path, "type",
-                    "(poisson or spike_array)")) != 0)
+  if ((rc = require(L, v[K_TYPE], n, path, path, "type",
+                    "(poisson, spike_array, regular, constant_current_lif, "
+                    "latency, signed_poisson or population)")) != 0)
     return rc;
   const char *type = NULL;
   path_key(kp, path, "type");
-  if ((rc = text_of(L, v[0], kp, "type", &type)) != 0)
+  if ((rc = text_of(L, v[K_TYPE], kp, "type", &type)) != 0)
     return rc;
-  int poisson = strcmp(type, "poisson") == 0;
-  if (!poisson && strcmp(type, "spike_array") != 0)
-    return fail(L, SLP_EINVAL, v[0], kp, "The input type must be 'poisson' "
-                "or 'spike_array', not '%.40s'.", type);
+  size_t t = 0;
+  while (t < N_INPUT_TYPES && strcmp(type, input_types[t].name) != 0)
+    t++;
+  if (t == N_INPUT_TYPES)
+    return fail(L, SLP_EINVAL, v[K_TYPE], kp, "The input type must be "
+                "'poisson', 'spike_array', 'regular', 'constant_current_lif', "
+                "'latency', 'signed_poisson' or 'population', not '%.40s'.",
+                type);
   /* Now that the type is known, check its keys again more narrowly, so that
    * `spikes:` on a poisson input is an unknown key, not silently ignored. */
-  static const char *const pk[] = {"type", "size", "rate"};
-  static const char *const sk[] = {"type", "size", "spikes", "file"};
-  yaml_node_t *w[4];
-  if ((rc = fields(L, n, path, poisson ? "a poisson input" :
-                   "a spike_array input", poisson ? pk : sk, poisson ? 3 : 4,
-                   w, NULL)) != 0)
+  const char *allowed[K_COUNT];
+  size_t n_allowed = 0;
+  for (const int *i = input_types[t].keys; *i >= 0; i++)
+    allowed[n_allowed++] = input_keys[*i];
+  yaml_node_t *w[K_COUNT];
+  if ((rc = fields(L, n, path, input_types[t].what, allowed, n_allowed, w,
+                   NULL)) != 0)
     return rc;
-  if ((rc = require(L, v[1], n, path, path, "size",
-                    "(the number of sources)")) != 0)
+  if ((rc = require(L, v[K_SIZE], n, path, path, "size",
+                    t == T_POPULATION
+                        ? "(the number of receptive fields per value)"
+                        : "(the number of sources)")) != 0)
     return rc;
   uint64_t size;
   path_key(kp, path, "size");
-  if ((rc = whole(L, v[1], kp, "size", 1, UINT32_MAX - 1, &size)) != 0)
+  if ((rc = whole(L, v[K_SIZE], kp, "size", 1, UINT32_MAX - 1, &size)) != 0)
     return rc;
-  if (poisson) {
-    if ((rc = require(L, v[2], n, path, path, "rate",
+  uint32_t sz = (uint32_t)size;
+  switch (t) {
+  case T_POISSON:
+    if (v[K_VALUE] != NULL) {
+      if (v[K_RATE] != NULL) {
+        path_key(kp, path, "rate");
+        return fail(L, SLP_EKEY, k[K_RATE], kp, "A poisson input takes "
+                    "either 'rate' or 'value' (with f_max), not both.");
+      }
+      return load_poisson_value(L, key, name, path, sz, v[K_VALUE],
+                                v[K_F_MAX]);
+    }
+    if (v[K_F_MAX] != NULL) {
+      path_key(kp, path, "f_max");
+      return fail(L, SLP_EKEY, k[K_F_MAX], kp, "f_max goes with 'value' "
+                  "(rate = f_max * value); with 'rate' it means nothing.");
+    }
+    if ((rc = require(L, v[K_RATE], n, path, path, "rate",
+                      "(e.g. rate: 10 Hz, or value: 0.5 with f_max)")) != 0)
+      return rc;
+    return load_poisson(L, key, name, path, sz, v[K_RATE]);
+  case T_SPIKE_ARRAY:
+    return load_spike_array(L, key, n, name, path, sz, v[K_SPIKES],
+                            v[K_FILE]);
+  case T_REGULAR:
+    if ((rc = require(L, v[K_RATE], n, path, path, "rate",
                       "(e.g. rate: 10 Hz)")) != 0)
       return rc;
-    return load_poisson(L, key, name, path, (uint32_t)size, v[2]);
+    return load_regular(L, key, name, path, sz, v[K_RATE], v[K_PHASE],
+                        v[K_JITTER]);
+  case T_CONSTANT_CURRENT_LIF:
+  case T_LATENCY:
+    if ((rc = require(L, v[K_VALUE], n, path, path, "value",
+                      "(the input current, e.g. value: 1.5)")) != 0)
+      return rc;
+    return load_lif_encoder(L, key, n, name, path, sz,
+                            t == T_CONSTANT_CURRENT_LIF
+                                ? SLP_ENCODE_CONSTANT_CURRENT
+                                : SLP_ENCODE_LATENCY,
+                            v[K_VALUE], v[K_PARAMS], v[K_INIT]);
+  case T_SIGNED_POISSON:
+    if ((rc = require(L, v[K_VALUE], n, path, path, "value",
+                      "(e.g. value: -0.5)")) != 0)
+      return rc;
+    return load_signed_poisson(L, key, name, path, sz, v[K_VALUE],
+                               v[K_F_MAX]);
+  default: /* T_POPULATION */
+    if ((rc = require(L, v[K_VALUE], n, path, path, "value",
+                      "(the value or values to encode)")) != 0)
+      return rc;
+    return load_population_code(L, key, name, path, sz, v[K_VALUE],
+                                v[K_SCALE], v[K_F_MAX]);
   }
-  return load_spike_array(L, key, n, name, path, (uint32_t)size, v[3], v[4]);
 }
 
 static int load_inputs(loader *L, const yaml_node_t *n) {

@@ -25,6 +25,9 @@ static void group_free(slp__group *g) {
   slp__free(g->name);
   slp__free(g->rates);
   slp__free(g->events);
+  slp__free(g->first_ms);
+  slp__free(g->period_ms);
+  slp__free(g->signs);
 }
 
 static void proj_free(slp__projection *p) {
@@ -94,6 +97,12 @@ static int group_add(slp_network *net, const char *name, uint32_t size,
   net->n_groups++;
   *out = g;
   return 0;
+}
+
+int slp__network_add_group(slp_network *net, const char *name, uint32_t size,
+                           slp__group_kind kind, slp__group **out,
+                           uint32_t *id) {
+  return group_add(net, name, size, kind, out, id);
 }
 
 int slp_network_add_population(slp_network *net, const char *name,

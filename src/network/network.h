@@ -16,7 +16,9 @@
 typedef enum slp__group_kind {
   SLP__GROUP_POPULATION = 0, /* neurons of a model */
   SLP__GROUP_POISSON,        /* Poisson spike sources */
-  SLP__GROUP_SPIKE_ARRAY     /* sources firing at given times */
+  SLP__GROUP_SPIKE_ARRAY,    /* sources firing at given times */
+  SLP__GROUP_REGULAR,        /* periodic trains (regular, LIF encoders) */
+  SLP__GROUP_SIGNED_POISSON  /* Poisson sources with signed weights */
 } slp__group_kind;
 
 /* A population or an input. */
@@ -34,6 +36,15 @@ typedef struct slp__group {
   double *rates;                    /* poisson: per-source rates or NULL */
   slp_spike_event *events;          /* spike_array: events, sorted */
   size_t n_events;                  /* spike_array: number of events */
+  double *first_ms;                 /* regular: per-source time of spike 0,
+                                       ms (INFINITY: never fires) */
+  double *period_ms;                /* regular: per-source period, ms
+                                       (INFINITY: one spike only) */
+  double jitter_ms;                 /* regular: width of the uniform
+                                       displacement of each spike, ms */
+  float *signs;                     /* signed_poisson: per-source weight
+                                       multiplier, -1, 0 or +1 (rates holds
+                                       the rates) */
 } slp__group;
 
 /* A projection as specified (arrays owned). */
@@ -66,5 +77,15 @@ struct slp_network {
   uint64_t n_neurons;      /* neurons over all populations */
   uint64_t n_sources;      /* sources over all inputs */
 };
+
+/*
+ * Append an empty group of `kind` named `name` (copied) with `size` members;
+ * *out points at it, *id (optional) receives its id.  For the input files
+ * (src/inputs/) that describe groups of their own kinds.  Errors as
+ * slp_network_add_population().
+ */
+int slp__network_add_group(slp_network *net, const char *name, uint32_t size,
+                           slp__group_kind kind, slp__group **out,
+                           uint32_t *id);
 
 #endif /* SLP_NETWORK_NETWORK_H */

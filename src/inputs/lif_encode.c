@@ -1,0 +1,103 @@
+/*
+ * inputs/lif_encode.c -- Norse's constant-current LIF and latency encoders
+ * as exact spike times (reference/models.md section 13).
+ *
+ * Norse's constant_current_lif_encode(I) repeats lif_current_encoder, the
+ * LIF without synaptic current, from v = 0 (not v_leak):
+ *     tau_mem dv/dt = v_leak - v + I,   spike when v > v_th, then v = v_reset,
+ * so I is in voltage units (v tends to v_inf = v_leak + I, no membrane
+ * resistance) and there is no refractory period.  In continuous time
+ *     v(t) = v_inf + (v_0 - v_inf) e^{-t / tau_mem},
+ * which reaches v_th (when v_inf > v_th) after
+ *     tau_mem ln((v_inf - v_0) / (v_inf - v_th)),
+ * so the first spike comes at that time from v_0 = v_init and every later one
+ * the same formula with v_0 = v_reset after its predecessor: a periodic train.
+ * spike_latency_lif_encode keeps the first spike only.  Nothing is stepped;
+ * the run time (regular.c) emits first + j * period.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "sleipnir/network.h"
+#include "core/alloc.h"
+#include "network/network.h"
+
+void slp_lif_encoder_params_init(slp_lif_encoder_params *p) {
+  /* LIFParameters(): tau_mem_inv = 100 1/s, v_leak = 0, v_th = 1 (a bare
+   * number is volts here), v_reset = 0; the encoder starts from v = 0. */
+  p->tau_mem = 10.0;
+  p->v_leak = 0.0;
+  p->v_th = 1000.0;
+  p->v_reset = 0.0;
+  p->v_init = 0.0;
+}
+
+/*
+ * Time of the first spike and the period (ms) for input I.  Either is
+ * INFINITY when there is none.  The log is taken as log1p of
+ * (v_th - v_0) / (v_inf - v_th), the same ratio minus one, which keeps its
+ * precision when v_inf is far above threshold (short intervals).
+ */
+static void lif_times(const slp_lif_encoder_params *p, double I, double *first,
+                      double *period) {
+  double v_inf = p->v_leak + I;
+  *first = INFINITY;
+  *period = INFINITY;
+  if (p->v_init > p->v_th)
+    *first = 0.0; /* starts above threshold: the condition holds at once */
+  else if (v_inf > p->v_th)
+    *first = p->tau_mem * log1p((p->v_th - p->v_init) / (v_inf - p->v_th));
+  if (isfinite(*first) && v_inf > p->v_th)
+    *period = p->tau_mem * log1p((p->v_th - p->v_reset) / (v_inf - p->v_th));
+}
+
+static int params_valid(const slp_lif_encoder_params *p) {
+  return p->tau_mem > 0 && isfinite(p->tau_mem) && isfinite(p->v_leak) &&
+         isfinite(p->v_th) && isfinite(p->v_reset) && isfinite(p->v_init) &&
+         p->v_reset < p->v_th;
+}
+
+int slp_network_add_lif_encoder(slp_network *net, const char *name,
+                                uint32_t size, slp_lif_encoding encoding,
+                                const double *values, size_t n_values,
+                                const slp_lif_encoder_params *p,
+                                uint32_t *id) {
+  slp_lif_encoder_params defaults;
+  if (p == NULL) {
+    slp_lif_encoder_params_init(&defaults);
+    p = &defaults;
+  }
+  if (values == NULL || size == 0 || (n_values != 1 && n_values != size) ||
+      (encoding != SLP_ENCODE_CONSTANT_CURRENT &&
+       encoding != SLP_ENCODE_LATENCY))
+    return SLP_EINVAL;
+  if (!params_valid(p))
+    return SLP_ERANGE;
+  for (size_t k = 0; k < n_values; k++)
+    if (!isfinite(values[k]) || !isfinite(p->v_leak + values[k]))
+      return SLP_ERANGE;
+  double *first = slp__malloc((size_t)size * sizeof *first);
+  double *period = slp__malloc((size_t)size * sizeof *period);
+  if (first == NULL || period == NULL) {
+    slp__free(first);
+    slp__free(period);
+    return SLP_ENOMEM;
+  }
+  for (uint32_t k = 0; k < size; k++) {
+    lif_times(p, values[n_values == 1 ? 0 : k], &first[k], &period[k]);
+    if (encoding == SLP_ENCODE_LATENCY)
+      period[k] = INFINITY; /* infinite refractoriness after spike 0 */
+  }
+  slp__group *g;
+  int rc = slp__network_add_group(net, name, size, SLP__GROUP_REGULAR, &g, id);
+  if (rc != 0) {
+    slp__free(first);
+    slp__free(period);
+    return rc;
+  }
+  g->first_ms = first;
+  g->period_ms = period;
+  g->jitter_ms = 0.0;
+  return 0;
+}
