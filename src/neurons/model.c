@@ -8,8 +8,15 @@
 #include "sleipnir/network.h"
 #include "neurons/model.h"
 
-static const slp__model *const models[] = {&slp__model_lif,
-                                           &slp__model_lif_box};
+static const slp__model *const models[] = {
+    &slp__model_lif, &slp__model_lif_box, &slp__model_li,
+    &slp__model_li_box, &slp__model_iaf, &slp__model_lsnn};
+
+/* Other names of a model: the model keeps its canonical name. */
+static const struct {
+  const char *name;        /* the other name */
+  const slp__model *model; /* the model it stands for */
+} aliases[] = {{"alif", &slp__model_lsnn}};
 
 const slp__model *slp__model_find(const char *name) {
   if (name == NULL)
@@ -17,6 +24,9 @@ const slp__model *slp__model_find(const char *name) {
   for (size_t k = 0; k < sizeof models / sizeof models[0]; k++)
     if (strcmp(models[k]->name, name) == 0)
       return models[k];
+  for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
+    if (strcmp(aliases[k].name, name) == 0)
+      return aliases[k].model;
   return NULL;
 }
 

@@ -76,7 +76,7 @@ typedef struct slp__model {
   double (*get)(const slp__pop *pop, uint32_t i, int var, slp_tick t);
 } slp__model;
 
-/* The registry: NULL if no model has this name. */
+/* The registry: NULL if no model has this name (or alias, as "alif"). */
 const slp__model *slp__model_find(const char *name);
 
 /* Index of a parameter or state variable by name or alias, -1 if none. */
@@ -87,5 +87,9 @@ int slp__model_receptor_index(const slp__model *m, const char *name);
 
 extern const slp__model slp__model_lif;
 extern const slp__model slp__model_lif_box;
+extern const slp__model slp__model_li;
+extern const slp__model slp__model_li_box;
+extern const slp__model slp__model_iaf;
+extern const slp__model slp__model_lsnn;
 
 #endif /* SLP_NEURONS_MODEL_H */
