@@ -18,13 +18,11 @@ int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
   int rc;
   switch (g->kind) {
   case SLP__GROUP_POISSON:
+  case SLP__GROUP_SIGNED_POISSON:
     rc = slp__poisson_create(in, g, seed, t0);
     break;
   case SLP__GROUP_REGULAR:
     rc = slp__regular_create(in, g, seed, t0);
-    break;
-  case SLP__GROUP_SIGNED_POISSON:
-    rc = slp__signed_poisson_create(in, g, seed, t0);
     break;
   default:
     rc = slp__spike_array_create(in, g, t0);
@@ -57,11 +55,10 @@ int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
                     slp__spikebuf *out) {
   switch (in->kind) {
   case SLP__GROUP_POISSON:
+  case SLP__GROUP_SIGNED_POISSON:
     return slp__poisson_emit(in, t0, t1, out);
   case SLP__GROUP_REGULAR:
     return slp__regular_emit(in, t0, t1, out);
-  case SLP__GROUP_SIGNED_POISSON:
-    return slp__signed_poisson_emit(in, t0, t1, out);
   default:
     return slp__spike_array_emit(in, t0, t1, out);
   }

@@ -49,8 +49,9 @@ typedef struct slp__input {
   double *period_ns;     /* per source: period, ns (INFINITY: one spike) */
   uint64_t *index;       /* per source: index of its next spike */
   double jitter_ns;      /* width of the uniform jitter, ns (0: none) */
-  /* signed_poisson (with rate, next_ms and rng above) */
-  float *sign;           /* per source: weight multiplier of its spikes */
+  /* signed_poisson: a Poisson input whose spikes carry a sign */
+  float *sign;           /* per source: weight multiplier of its spikes, or
+                            NULL (plain poisson: 1) */
 } slp__input;
 
 /* next_t of a source that has no spike left. */
@@ -78,14 +79,10 @@ int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
 int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);
 
-/* The regular and signed Poisson halves (regular.c, signed_poisson.c). */
+/* The regular half (regular.c). */
 int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
 int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
                       slp__spikebuf *out);
-int slp__signed_poisson_create(slp__input *in, const slp__group *g,
-                               uint64_t seed, slp_tick t0);
-int slp__signed_poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
-                             slp__spikebuf *out);
 
 #endif /* SLP_INPUTS_INPUTS_H */

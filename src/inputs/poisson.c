@@ -12,7 +12,9 @@
  *     exponential per spike.
  * Which way is fixed per source by its rate and dt (steps when
  * STEP_MU_MIN <= mu <= STEP_MU_MAX), so a network always gets the same
- * spikes.
+ * spikes.  Signed sources (signed_poisson: each spike scales its weights by
+ * the source's sign) are always drawn by intervals, so that their spikes are
+ * those of an unsigned source in exact mode.
  */
 #include "config.h"
 
@@ -110,6 +112,13 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
   if (!in->rate || !in->next_ms || !in->rng || !in->mu || !in->p0 ||
       !in->next_t)
     return SLP_ENOMEM;
+  if (g->signs != NULL) {
+    in->sign = slp__malloc(n * sizeof *in->sign);
+    if (in->sign == NULL)
+      return SLP_ENOMEM;
+    for (uint32_t k = 0; k < in->n; k++)
+      in->sign[k] = g->signs[k];
+  }
   double step_ms = (double)in->grid * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
     uint64_t node = (uint64_t)in->node0 + k;
@@ -126,7 +135,8 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
     in->rate[k] = hz * 1e-3; /* per ms */
     slp__rng_init(&in->rng[k], seed, SLP__RNG_SPIKES, node, 0);
     double mu = in->rate[k] * step_ms;
-    if (in->grid > 1 && mu >= STEP_MU_MIN && mu <= STEP_MU_MAX) {
+    if (in->grid > 1 && in->sign == NULL && mu >= STEP_MU_MIN &&
+        mu <= STEP_MU_MAX) {
       in->mu[k] = mu;
       in->p0[k] = exp(-mu);
       if (in->cdf_mu == 0 && make_cdf(in, mu) != 0)
@@ -163,7 +173,8 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
           (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
       if (t >= t1)
         break;
-      if (slp__spikebuf_push(out, t, in->node0 + k, 1.0f) != 0)
+      float scale = in->sign != NULL ? in->sign[k] : 1.0f;
+      if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
         return SLP_ENOMEM;
       in->emitted++;
       draw_next(in, k);

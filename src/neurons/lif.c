@@ -189,6 +189,21 @@ static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
   update_check(c, n);
 }
 
+/* Fire every crossing at or before tick tb, in order; leave t_check at the
+ * next possible one. */
+static void fire_through(slp__pop *pop, slp__window *win, lif_neuron *n,
+                         slp_tick tb) {
+  const lif_consts *c = pop->consts;
+  while (n->t_check <= tb) {
+    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    if (tc == SLP__NEVER) {
+      n->t_check = lb;
+      return;
+    }
+    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+  }
+}
+
 /* Settle n this window or wake it when it may fire (pop.h). */
 static void schedule(slp__pop *pop, slp__window *win, lif_neuron *n) {
   slp__pop_schedule(pop, win, (uint32_t)(n - (lif_neuron *)pop->state),
@@ -204,14 +219,7 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     lif_neuron *n = &state[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
-    while (n->t_check <= t) {
-      slp_tick lb, tc = first_crossing(c, n, n->t_check, t, &lb);
-      if (tc == SLP__NEVER) {
-        n->t_check = lb;
-        break;
-      }
-      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
-    }
+    fire_through(pop, win, n, t);
     advance(c, n, t);
     n->i[r] += (double)(w[k] * scale);
     update_check(c, n);
@@ -226,14 +234,7 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     lif_neuron *n = &state[idx[k]];
-    while (n->t_check <= last) {
-      slp_tick lb, tc = first_crossing(c, n, n->t_check, last, &lb);
-      if (tc == SLP__NEVER) {
-        n->t_check = lb;
-        break;
-      }
-      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
-    }
+    fire_through(pop, win, n, last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }

@@ -182,6 +182,21 @@ static void fire(slp__pop *pop, slp__window *win, lsnn_neuron *n,
     n->t_check = t + 1;
 }
 
+/* Fire every crossing at or before tick tb, in order; leave t_check at the
+ * next possible one. */
+static void fire_through(slp__pop *pop, slp__window *win, lsnn_neuron *n,
+                         slp_tick tb) {
+  const lsnn_consts *c = pop->consts;
+  while (n->t_check <= tb) {
+    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    if (tc == SLP__NEVER) {
+      n->t_check = lb;
+      return;
+    }
+    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+  }
+}
+
 /* Settle n this window or wake it when it may fire (pop.h). */
 static void schedule(slp__pop *pop, slp__window *win, lsnn_neuron *n) {
   slp__pop_schedule(pop, win, (uint32_t)(n - (lsnn_neuron *)pop->state),
@@ -197,14 +212,7 @@ static void lsnn_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     lsnn_neuron *n = &state[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
-    while (n->t_check <= t) {
-      slp_tick lb, tc = first_crossing(c, n, n->t_check, t, &lb);
-      if (tc == SLP__NEVER) {
-        n->t_check = lb;
-        break;
-      }
-      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
-    }
+    fire_through(pop, win, n, t);
     advance(c, n, t);
     n->i[r] += (double)(w[k] * scale);
     update_check(c, n);
@@ -219,14 +227,7 @@ static void lsnn_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     lsnn_neuron *n = &state[idx[k]];
-    while (n->t_check <= last) {
-      slp_tick lb, tc = first_crossing(c, n, n->t_check, last, &lb);
-      if (tc == SLP__NEVER) {
-        n->t_check = lb;
-        break;
-      }
-      fire(pop, win, n, slp__ceil_grid(tc, c->grid));
-    }
+    fire_through(pop, win, n, last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }
