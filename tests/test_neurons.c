@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "neuron_rig.h"
+#include "neurons/lif.h"
 
 /* --- Subthreshold propagation vs RK4 ------------------------------------ */
 
@@ -48,8 +49,21 @@ static void ref_step(ref *r, long double h) {
 static const double tau_ratio[] = {0.05, 0.2, 0.5, 0.999999, 1.0, 1.000001,
                                    2.0};
 
+#define N_RATIO (sizeof tau_ratio / sizeof tau_ratio[0])
+
+/* Loop tests over lif run each case in both state forms (lif.h): the
+ * epoch form for _i < n, the per-neuron form after. */
+static int lif_form(int i, int n) {
+  slp__lif_epoch_disabled = i >= n;
+  return i % n;
+}
+
+/* Teardown: back to the default form (tests may share a process). */
+static void lif_form_reset(void) { slp__lif_epoch_disabled = 0; }
+
 START_TEST(test_lif_closed_form_vs_rk4) {
-  double tm = 10.0, te = tm * tau_ratio[_i], ti = 7.0;
+  int j = lif_form(_i, N_RATIO);
+  double tm = 10.0, te = tm * tau_ratio[j], ti = 7.0;
   const char *names[] = {"tau_mem", "tau_syn_exc", "tau_syn_inh", "v_leak",
                          "v_th", "v_reset"};
   double values[] = {tm, te, ti, -70.0, 1e9, -80.0};
@@ -90,7 +104,7 @@ START_TEST(test_lif_closed_form_vs_rk4) {
   /* Floating-point propagation is good to ~1e-13 mV here; RK4 with h=1e-4 ms
    * is better than that.  1e-9 mV leaves room for neither to be wrong. */
   ck_assert_msg(max_err < 1e-9, "ratio %g: max |v - v_ref| = %g mV",
-                tau_ratio[_i], max_err);
+                tau_ratio[j], max_err);
   rig_free(&r);
 }
 END_TEST
@@ -218,10 +232,12 @@ static void graze(double delta, int expect_spike) {
   rig_free(&r);
 }
 
-START_TEST(test_lif_grazing_fires) { graze(graze_delta[_i], 1); }
+START_TEST(test_lif_grazing_fires) { graze(graze_delta[lif_form(_i, 3)], 1); }
 END_TEST
 
-START_TEST(test_lif_near_miss_silent) { graze(graze_delta[_i], 0); }
+START_TEST(test_lif_near_miss_silent) {
+  graze(graze_delta[lif_form(_i, 3)], 0);
+}
 END_TEST
 
 /* The same input split in two at one tick, or split across windows of any
@@ -257,6 +273,7 @@ END_TEST
 /* Refractoriness: v clamped, the current keeps integrating, and a current
  * that outlasts t_ref fires at the analytic time after t_ref ends. */
 START_TEST(test_lif_refractory) {
+  lif_form(_i, 1);
   const char *names[] = {"tau_mem", "tau_syn_exc", "v_leak", "v_th",
                          "v_reset", "t_ref"};
   double tm = 10.0, ts = 20.0;
@@ -278,6 +295,59 @@ START_TEST(test_lif_refractory) {
   ck_assert_msg(llabs(r.spikes.s[1].t - expect) <= 1, "%lld vs %lld",
                 (long long)r.spikes.s[1].t, (long long)expect);
   rig_free(&r);
+}
+END_TEST
+
+/*
+ * The epoch form and the per-neuron form compute the same trajectory with
+ * different roundings: on a tonic neuron with refractoriness, driven by 4000
+ * random inputs over 2 s in 1 ms windows (the epoch moves about 20 times),
+ * they give the same spikes to a tick and the same v to 1e-9 mV.  Rounding
+ * differences are ~1e-13 mV; they move a crossing by more than a tick only
+ * if v rises slower than 1e-4 mV/ms there, which this input does not do.
+ */
+START_TEST(test_lif_forms_agree) {
+  const char *names[] = {"tau_mem", "tau_syn_exc", "tau_syn_inh", "v_leak",
+                         "v_th", "v_reset", "t_ref"};
+  double values[] = {20.0, 5.0, 2.0, -49.0, -50.0, -60.0, 3.0};
+  rig r[2];
+  for (int f = 0; f < 2; f++) {
+    slp__lif_epoch_disabled = f;
+    rig_init(&r[f], &slp__model_lif, names, values, 7, -55.0, 1);
+    r[f].window = TPM;
+    slp__ring_free(&r[f].wake);
+    ck_assert_int_eq(slp__ring_init(&r[f].wake, TPM, 64 * TPM, 0), 0);
+    r[f].win.t1 = TPM;
+  }
+  slp__lif_epoch_disabled = 0;
+  uint64_t x = 12345;
+  slp_tick t = 0;
+  double max_dv = 0;
+  for (int k = 0; k < 4000; k++) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    t += (slp_tick)((x >> 33) % (1000 * 1000)) + 1; /* up to 1 ms apart */
+    unsigned rec = (x >> 20) % 5 == 0;              /* 1 in 5 inhibitory */
+    double w = rec ? -4.0 : 1.5 * (double)((x >> 40) % 1000) / 1000.0;
+    for (int f = 0; f < 2; f++)
+      rig_input(&r[f], t, rec, w);
+    double dv = fabs(rig_get(&r[0], "v", t) - rig_get(&r[1], "v", t));
+    if (dv > max_dv)
+      max_dv = dv;
+  }
+  for (int f = 0; f < 2; f++) {
+    rig_run_until(&r[f], t + TPM);
+    slp__spikebuf_sort(&r[f].spikes);
+  }
+  ck_assert_uint_gt(r[0].spikes.n, 20); /* the drive makes it fire */
+  ck_assert_uint_eq(r[0].spikes.n, r[1].spikes.n);
+  for (size_t k = 0; k < r[0].spikes.n; k++)
+    ck_assert_msg(llabs(r[0].spikes.s[k].t - r[1].spikes.s[k].t) <= 1,
+                  "spike %zu: %lld vs %lld", k,
+                  (long long)r[0].spikes.s[k].t,
+                  (long long)r[1].spikes.s[k].t);
+  ck_assert_msg(max_dv < 1e-9, "max |dv| = %g mV", max_dv);
+  rig_free(&r[0]);
+  rig_free(&r[1]);
 }
 END_TEST
 
@@ -392,18 +462,20 @@ END_TEST
 static Suite *suite_neurons(void) {
   Suite *s = suite_create("neurons");
   TCase *tc = tcase_create("lif_propagation");
-  tcase_add_loop_test(tc, test_lif_closed_form_vs_rk4, 0,
-                      (int)(sizeof tau_ratio / sizeof tau_ratio[0]));
+  tcase_add_loop_test(tc, test_lif_closed_form_vs_rk4, 0, 2 * N_RATIO);
   tcase_add_test(tc, test_lif_long_gap);
+  tcase_add_checked_fixture(tc, NULL, lif_form_reset);
   suite_add_tcase(s, tc);
   tc = tcase_create("lif_crossings");
   tcase_add_test(tc, test_lif_tonic_isi);
   tcase_add_test(tc, test_lif_delayed_crossing);
-  tcase_add_loop_test(tc, test_lif_grazing_fires, 0, 3);
-  tcase_add_loop_test(tc, test_lif_near_miss_silent, 0, 3);
+  tcase_add_loop_test(tc, test_lif_grazing_fires, 0, 6);
+  tcase_add_loop_test(tc, test_lif_near_miss_silent, 0, 6);
   tcase_add_test(tc, test_lif_partition_independent);
-  tcase_add_test(tc, test_lif_refractory);
+  tcase_add_loop_test(tc, test_lif_refractory, 0, 2);
+  tcase_add_test(tc, test_lif_forms_agree);
   tcase_add_test(tc, test_lif_grid_emission);
+  tcase_add_checked_fixture(tc, NULL, lif_form_reset);
   suite_add_tcase(s, tc);
   tc = tcase_create("lif_box");
   tcase_add_test(tc, test_box_jump_and_decay);

@@ -41,6 +41,7 @@ void slp__evbuf_sort(slp__evbuf *b);
 
 typedef struct slp__ring {
   slp_tick width;       /* bucket width in ticks: one window */
+  double inv_width;     /* 1 / width: the bucket index without a division */
   size_t n_buckets;     /* buckets in the year */
   slp__evbuf *buckets;  /* the year */
   slp_tick base;        /* start tick of the current window */

@@ -154,7 +154,7 @@ static inline double slp__cuba_lin_bound(const slp__cuba *c, double u,
 
 /* s ms after tick t0, rounded down to a tick; NEVER when out of range. */
 static inline slp_tick slp__cuba_tick_after(slp_tick t0, double s) {
-  double d = floor(s / SLP__MS_PER_TICK);
+  double d = floor(s * SLP__TICKS_PER_MS_F); /* a multiply: once per input */
   if (!(d < 4e18) || (double)(SLP__NEVER - t0) <= d)
     return SLP__NEVER;
   return t0 + (slp_tick)d;

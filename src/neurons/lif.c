@@ -19,6 +19,10 @@
  * rigorous upper bounds of v on an interval, so grazing crossings -- v above
  * threshold only briefly between two inputs -- are never missed.  The
  * propagator and the detector are shared with li and lsnn (cuba.h).
+ *
+ * This file keeps each neuron's state at its last update (the per-neuron
+ * form); prime() switches a population to the cheaper epoch form of
+ * lif_epoch.c when its time constants allow (lif.h).
  */
 #include "config.h"
 
@@ -28,6 +32,7 @@
 
 #include "core/alloc.h"
 #include "neurons/cuba.h"
+#include "neurons/lif.h"
 #include "neurons/model.h"
 #include "neurons/pop.h"
 
@@ -56,34 +61,12 @@ static const slp__var_desc lif_state[S_COUNT] = {
     [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
 };
 
-#define NREC SLP__CUBA_NREC
+#define NREC SLP__LIF_NREC
 static const char *const lif_receptors[NREC] = {"exc", "inh"};
 
 
-/* Per-population constants derived from the parameters. */
-typedef struct lif_consts {
-  slp__cuba m;            /* the membrane: propagator and crossing search */
-  double u_th;            /* v_th - v_leak */
-  double u_reset;         /* v_reset - v_leak */
-  double v_leak;          /* mV */
-  slp_tick t_ref;         /* refractory period, ticks */
-  slp_tick grid;          /* grid step (grid mode) or 1 */
-} lif_consts;
-
-/*
- * One neuron: exactly one cache line, because events reach neurons in
- * random order and every field is read or written on each event.
- */
-typedef struct lif_neuron {
-  double u;          /* v - v_leak at t_last (u_reset while refractory) */
-  double i[NREC];    /* receptor currents at t_last, mV */
-  slp_tick t_last;   /* the tick the state refers to */
-  slp_tick t_ref_end;/* refractory until this tick (<= t_last: not) */
-  slp_tick t_check;  /* no crossing happens before this tick */
-  slp_tick t_wake;   /* earliest wake-up queued for it, or NEVER */
-  uint32_t stamp;    /* serial of the window it was queued to settle in */
-  uint32_t pad;      /* keeps the struct 64 bytes */
-} lif_neuron;
+typedef slp__lif_consts lif_consts;
+typedef slp__lif_neuron lif_neuron;
 
 static size_t lif_param_group(const char *name, size_t *idx, size_t cap) {
   if (strcmp(name, "tau_syn") != 0 || cap < NREC)
@@ -214,6 +197,10 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
                         size_t count, float scale) {
   const lif_consts *c = pop->consts;
+  if (c->epoch) {
+    slp__lif_epoch_deliver(pop, win, t, r, tgt, w, count, scale);
+    return;
+  }
   lif_neuron *state = pop->state;
   for (size_t k = 0; k < count; k++) {
     lif_neuron *n = &state[tgt[k]];
@@ -230,6 +217,10 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
 static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                        size_t count) {
   const lif_consts *c = pop->consts;
+  if (c->epoch) {
+    slp__lif_epoch_settle(pop, win, idx, count);
+    return;
+  }
   lif_neuron *state = pop->state;
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
@@ -242,6 +233,11 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
 
 static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i,
                      slp_tick t) {
+  const lif_consts *c = pop->consts;
+  if (c->epoch) {
+    slp__lif_epoch_wake(pop, win, i, t);
+    return;
+  }
   lif_neuron *n = &((lif_neuron *)pop->state)[i];
   slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
@@ -285,7 +281,19 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   return 0;
 }
 
+/* Switch to the epoch form when the time constants and the window allow it
+ * (lif.h): every neuron still refers to the first window's start. */
 static void lif_prime(slp__pop *pop, slp__window *win) {
+  const lif_consts *c = pop->consts;
+  if (slp__lif_epoch_usable(c, win->t1 - win->t0)) {
+    int rc = slp__lif_epoch_enter(pop, win->t0);
+    if (rc != 0) {
+      win->err = rc;
+      return;
+    }
+    slp__lif_epoch_prime(pop, win);
+    return;
+  }
   lif_neuron *st = pop->state;
   for (uint32_t k = 0; k < pop->n; k++)
     schedule(pop, win, &st[k]);
@@ -293,6 +301,8 @@ static void lif_prime(slp__pop *pop, slp__window *win) {
 
 static double lif_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const lif_consts *c = pop->consts;
+  if (c->epoch)
+    return slp__lif_epoch_get(pop, i, var, t);
   lif_neuron n = ((const lif_neuron *)pop->state)[i];
   advance(c, &n, t);
   switch (var) {

@@ -21,6 +21,8 @@
 
 /* Milliseconds per tick (a tick is 1 ns). */
 #define SLP__MS_PER_TICK 1e-6
+/* Ticks per millisecond, as a double (1e6 is exact in binary; 1e-6 is not). */
+#define SLP__TICKS_PER_MS_F 1e6
 
 /* Round a tick up onto the grid (grid == 1: unchanged). */
 static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {

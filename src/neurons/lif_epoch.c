@@ -1,0 +1,346 @@
+/*
+ * neurons/lif_epoch.c -- the lif model in the epoch form.
+ *
+ * Between inputs the membrane is a sum of exponentials (cuba.h):
+ *
+ *   u(t) = (u0 - sum_k c_k i0_k) E_m(s) + sum_k c_k i0_k E_k(s),
+ *   i_k(t) = i0_k E_k(s),     E_x(s) = exp(-s / tau_x),  s = t - t0,
+ *
+ * with c_k = tau_k / (tau_k - tau_m).  Referring every neuron to one epoch t0
+ * shared by the population, a neuron is the three coefficients
+ *
+ *   cm = u0 - sum_k c_k i0_k,    ik[k] = i0_k,
+ *
+ * and an input w on receptor k at tick t adds w F_k(t) to ik[k] and
+ * -c_k w F_m(t) to cm, where F_x(t) = 1 / E_x(t).  The factors depend on the
+ * tick only, so all the synapses of a CSR segment (one spike, one tick) share
+ * one computation: an input costs a few multiply-adds instead of three exps.
+ * The bound of the crossing detector needs u and i at the input tick, which
+ * come from the same factors.
+ *
+ * The factors grow as exp((t - t0) / tau): the epoch moves forward (every
+ * neuron's coefficients rescaled once) before they pass exp(EPOCH_SPAN).  A
+ * factor exp(x) carries a relative error of about x ulp (x itself is rounded),
+ * so keeping x small keeps the propagator as accurate as the per-neuron form's
+ * to a few ulp.
+ *
+ * A refractory neuron is held at v_reset: its currents go on in ik, and its
+ * cm is set when the period ends, on the first look at it after that.
+ *
+ * The form needs c_k finite and moderate: with a tau_k within 1 % of tau_m the
+ * per-neuron form (lif.c), which has an expm1 kernel for that case, is used.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "sleipnir/error.h"
+#include "neurons/lif.h"
+
+#define NREC SLP__LIF_NREC
+
+/* Move the epoch once factors would reach exp(EPOCH_SPAN). */
+#define EPOCH_SPAN 50.0
+/* No factor may exceed exp(EPOCH_LIMIT) (doubles overflow past exp(709)). */
+#define EPOCH_LIMIT 600.0
+
+int slp__lif_epoch_disabled;
+
+/* A neuron in the epoch form: one cache line, as in the per-neuron form. */
+typedef struct ep_neuron {
+  double cm;          /* u = cm E_m + sum_k c_k ik[k] E_k (0 while held) */
+  double ik[NREC];    /* i_k = ik[k] E_k */
+  slp_tick t_ref_end; /* end of the refractory period */
+  slp_tick t_check;   /* no crossing happens before this tick */
+  slp_tick t_wake;    /* earliest wake-up queued for it, or NEVER */
+  uint32_t stamp;     /* serial of the window it was queued to settle in */
+  uint32_t held;      /* refractory, cm not yet set (it is at t_ref_end) */
+} ep_neuron;
+
+static double tau_min(const slp__cuba *m) {
+  double inv = m->inv_tau_m;
+  for (int k = 0; k < NREC; k++)
+    if (m->inv_tau[k] > inv)
+      inv = m->inv_tau[k];
+  return 1.0 / inv;
+}
+
+int slp__lif_epoch_usable(const slp__lif_consts *c, slp_tick w) {
+  if (slp__lif_epoch_disabled)
+    return 0;
+  for (int k = 0; k < NREC; k++)
+    if (c->m.near_equal[k])
+      return 0;
+  /* Ticks looked at lie within span + window + t_ref of the epoch. */
+  double tm = tau_min(&c->m);
+  double reach = EPOCH_SPAN * tm +
+                 (double)(w + c->t_ref + c->grid) * SLP__MS_PER_TICK;
+  return reach <= EPOCH_LIMIT * tm;
+}
+
+/* The factors of tick t. */
+static void factors(const slp__lif_consts *c, slp_tick t,
+                    slp__lif_factors *f) {
+  double s = (double)(t - c->t0) * SLP__MS_PER_TICK;
+  f->t = t;
+  f->e[0] = exp(-s * c->m.inv_tau_m);
+  for (int k = 0; k < NREC; k++)
+    f->e[1 + k] = exp(-s * c->m.inv_tau[k]);
+  for (int j = 0; j < 1 + NREC; j++)
+    f->f[j] = 1.0 / f->e[j];
+}
+
+/* u and i of a neuron that is not held, at the tick of f. */
+static double state_at(const slp__lif_consts *c, const ep_neuron *n,
+                       const slp__lif_factors *f, double *i) {
+  double u = n->cm * f->e[0];
+  for (int k = 0; k < NREC; k++) {
+    i[k] = n->ik[k] * f->e[1 + k];
+    u += c->m.c[k] * i[k];
+  }
+  return u;
+}
+
+/* The cm that puts u at u_reset at the tick of f. */
+static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
+                       const slp__lif_factors *f) {
+  double u = c->u_reset;
+  for (int k = 0; k < NREC; k++)
+    u -= c->m.c[k] * n->ik[k] * f->e[1 + k];
+  return u * f->f[0];
+}
+
+/* End a refractory period that is over by tick t (f: factors of some tick,
+ * used if it is the period's end). */
+static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
+                    const slp__lif_factors *f) {
+  if (!n->held || n->t_ref_end > t)
+    return;
+  slp__lif_factors fr;
+  if (f == NULL || f->t != n->t_ref_end) {
+    factors(c, n->t_ref_end, &fr);
+    f = &fr;
+  }
+  n->cm = reset_cm(c, n, f);
+  n->held = 0;
+}
+
+/*
+ * The state from which the free dynamics start, no earlier than tick t: at
+ * t, or at the end of the refractory period if the neuron is held past t.  f
+ * holds the factors of t, or NULL.  The neuron must be released up to t.
+ */
+static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
+                           slp_tick t, const slp__lif_factors *f, double *u,
+                           double *i) {
+  slp__lif_factors fs;
+  if (n->held) {
+    t = n->t_ref_end;
+    f = NULL;
+  }
+  if (f == NULL || f->t != t) {
+    factors(c, t, &fs);
+    f = &fs;
+  }
+  if (n->held) {
+    for (int k = 0; k < NREC; k++)
+      i[k] = n->ik[k] * f->e[1 + k];
+    *u = c->u_reset;
+  } else {
+    *u = state_at(c, n, f, i);
+  }
+  return t;
+}
+
+/* Recompute n->t_check from the neuron's state at tick t. */
+static void update_check(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
+                         const slp__lif_factors *f) {
+  double u, i[NREC];
+  slp_tick ts = free_start(c, n, t, f, &u, i);
+  n->t_check = slp__cuba_tick_after(
+      ts, slp__cuba_lin_bound(&c->m, u, i, c->u_th, 0.0, 0.0));
+}
+
+/* The first tick in [ta, tb] at which u > u_th, given that there is none
+ * before ta (cuba.h). */
+static slp_tick first_crossing(const slp__lif_consts *c, ep_neuron *n,
+                               slp_tick ta, slp_tick tb, slp_tick *lb) {
+  release(c, n, ta, NULL);
+  slp__cuba_traj tr;
+  tr.c = &c->m;
+  tr.ts = free_start(c, n, ta, NULL, &tr.u0, tr.i0);
+  tr.th = c->u_th;
+  tr.cb = 0.0;
+  tr.inv_tau_b = 0.0;
+  return slp__cuba_first_crossing(&tr, ta, tb, lb);
+}
+
+static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
+  const slp__lif_consts *c = pop->consts;
+  slp__pop_emit(pop, win, (uint32_t)(n - (ep_neuron *)pop->state), t);
+  n->t_ref_end = t + c->t_ref;
+  if (c->t_ref > 0) {
+    n->held = 1;
+    n->cm = 0.0;
+    update_check(c, n, t, NULL);
+    return;
+  }
+  slp__lif_factors f;
+  factors(c, t, &f);
+  n->cm = reset_cm(c, n, &f);
+  update_check(c, n, t, &f);
+}
+
+/* Fire every crossing at or before tick tb, in order; leave t_check at the
+ * next possible one. */
+static void fire_through(slp__pop *pop, slp__window *win, ep_neuron *n,
+                         slp_tick tb) {
+  const slp__lif_consts *c = pop->consts;
+  while (n->t_check <= tb) {
+    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    if (tc == SLP__NEVER) {
+      n->t_check = lb;
+      return;
+    }
+    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+  }
+}
+
+static void schedule(slp__pop *pop, slp__window *win, ep_neuron *n) {
+  slp__pop_schedule(pop, win, (uint32_t)(n - (ep_neuron *)pop->state),
+                    n->t_check, &n->t_wake, &n->stamp);
+}
+
+/* Move the epoch to the window's start if the window would reach past the
+ * span: every coefficient is rescaled by the decay from the old epoch. */
+static void keep_epoch(slp__pop *pop, const slp__window *win) {
+  slp__lif_consts *c = pop->consts;
+  if (win->t1 - c->t0 <= c->span)
+    return;
+  slp__lif_factors g;
+  factors(c, win->t0, &g);
+  ep_neuron *st = pop->state;
+  for (uint32_t j = 0; j < pop->n; j++) {
+    st[j].cm *= g.e[0];
+    for (int k = 0; k < NREC; k++)
+      st[j].ik[k] *= g.e[1 + k];
+  }
+  c->t0 = win->t0;
+  c->at.t = -1;
+}
+
+int slp__lif_epoch_enter(slp__pop *pop, slp_tick t0) {
+  slp__lif_consts *c = pop->consts;
+  const slp__lif_neuron *old = pop->state;
+  ep_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
+  if (st == NULL)
+    return SLP_ENOMEM;
+  for (uint32_t j = 0; j < pop->n; j++) {
+    const slp__lif_neuron *o = &old[j];
+    ep_neuron *n = &st[j];
+    memset(n, 0, sizeof *n);
+    /* At the epoch every factor is 1: cm = u - sum_k c_k i_k. */
+    n->cm = o->u;
+    for (int k = 0; k < NREC; k++) {
+      n->ik[k] = o->i[k];
+      n->cm -= c->m.c[k] * o->i[k];
+    }
+    n->t_ref_end = o->t_ref_end;
+    n->held = o->t_ref_end > t0;
+    if (n->held)
+      n->cm = 0.0;
+    n->t_check = o->t_check;
+    n->t_wake = o->t_wake;
+    n->stamp = o->stamp;
+  }
+  slp__free(pop->state);
+  pop->state = st;
+  pop->state_bytes = (size_t)pop->n * sizeof *st;
+  c->epoch = 1;
+  c->t0 = t0;
+  c->span = (slp_tick)(EPOCH_SPAN * tau_min(&c->m) / SLP__MS_PER_TICK);
+  c->at.t = -1;
+  return 0;
+}
+
+/* --- The model operations. ------------------------------------------------ */
+
+void slp__lif_epoch_prime(slp__pop *pop, slp__window *win) {
+  ep_neuron *st = pop->state;
+  for (uint32_t j = 0; j < pop->n; j++)
+    schedule(pop, win, &st[j]);
+}
+
+void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
+                            unsigned r, const uint32_t *tgt, const float *w,
+                            size_t count, float scale) {
+  slp__lif_consts *c = pop->consts;
+  ep_neuron *st = pop->state;
+  keep_epoch(pop, win);
+  if (c->at.t != t)
+    factors(c, t, &c->at);
+  const slp__lif_factors *f = &c->at;
+  double fk = f->f[1 + r], fm = c->m.c[r] * f->f[0];
+  for (size_t k = 0; k < count; k++) {
+    ep_neuron *n = &st[tgt[k]];
+    /* Crossings up to the input's tick come first: the neuron fires before
+     * the input is applied when the crossing tick is <= the input tick. */
+    fire_through(pop, win, n, t);
+    release(c, n, t, f);
+    double x = (double)(w[k] * scale);
+    n->ik[r] += x * fk;
+    if (!n->held)
+      n->cm -= x * fm;
+    update_check(c, n, t, f);
+    schedule(pop, win, n);
+  }
+}
+
+void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
+                           const uint32_t *idx, size_t count) {
+  const slp__lif_consts *c = pop->consts;
+  ep_neuron *st = pop->state;
+  keep_epoch(pop, win);
+  slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
+  for (size_t k = 0; k < count; k++) {
+    ep_neuron *n = &st[idx[k]];
+    fire_through(pop, win, n, last);
+    n->stamp = win->serial;
+    schedule(pop, win, n);
+  }
+}
+
+void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i,
+                         slp_tick t) {
+  ep_neuron *n = &((ep_neuron *)pop->state)[i];
+  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+}
+
+double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
+                          slp_tick t) {
+  const slp__lif_consts *c = pop->consts;
+  ep_neuron n = ((const ep_neuron *)pop->state)[i];
+  release(c, &n, t, NULL);
+  slp__lif_factors f;
+  factors(c, t, &f);
+  double u, cur[NREC];
+  if (n.held) {
+    u = c->u_reset;
+    for (int k = 0; k < NREC; k++)
+      cur[k] = n.ik[k] * f.e[1 + k];
+  } else {
+    u = state_at(c, &n, &f, cur);
+  }
+  switch (var) {
+  case 0:
+    return u + c->v_leak;
+  case 1:
+    return cur[0];
+  case 2:
+    return cur[1];
+  default:
+    return NAN;
+  }
+}
