@@ -154,10 +154,12 @@ static inline double slp__cuba_lin_bound(const slp__cuba *c, double u,
 
 /* s ms after tick t0, rounded down to a tick; NEVER when out of range. */
 static inline slp_tick slp__cuba_tick_after(slp_tick t0, double s) {
-  double d = floor(s * SLP__TICKS_PER_MS_F); /* a multiply: once per input */
-  if (!(d < 4e18) || (double)(SLP__NEVER - t0) <= d)
+  /* Once per input: a multiply, and truncation (= floor for d >= 0). */
+  double d = s > 0 ? s * SLP__TICKS_PER_MS_F : 0.0;
+  if (!(d < 4e18))
     return SLP__NEVER;
-  return t0 + (slp_tick)d;
+  slp_tick n = (slp_tick)d;
+  return n >= SLP__NEVER - t0 ? SLP__NEVER : t0 + n;
 }
 
 /* A free trajectory: the state at tick ts and the threshold it is held to. */

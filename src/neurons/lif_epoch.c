@@ -93,7 +93,7 @@ static void factors(const slp__lif_consts *c, slp_tick t,
 }
 
 /* u and i of a neuron that is not held, at the tick of f. */
-static double state_at(const slp__lif_consts *c, const ep_neuron *n,
+static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
                        const slp__lif_factors *f, double *i) {
   double u = n->cm * f->e[0];
   for (int k = 0; k < NREC; k++) {
@@ -154,11 +154,16 @@ static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
   return t;
 }
 
-/* Recompute n->t_check from the neuron's state at tick t. */
-static void update_check(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
-                         const slp__lif_factors *f) {
+/* Recompute n->t_check from the neuron's state at tick t (f: the factors of
+ * t, or NULL).  Inline for the common case of an input at f's tick. */
+static inline void update_check(const slp__lif_consts *c, ep_neuron *n,
+                                slp_tick t, const slp__lif_factors *f) {
   double u, i[NREC];
-  slp_tick ts = free_start(c, n, t, f, &u, i);
+  slp_tick ts = t;
+  if (!n->held && f != NULL && f->t == t)
+    u = state_at(c, n, f, i);
+  else
+    ts = free_start(c, n, t, f, &u, i);
   n->t_check = slp__cuba_tick_after(
       ts, slp__cuba_lin_bound(&c->m, u, i, c->u_th, 0.0, 0.0));
 }
@@ -287,14 +292,20 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     ep_neuron *n = &st[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
-    fire_through(pop, win, n, t);
+    if (n->t_check <= t)
+      fire_through(pop, win, n, t);
     release(c, n, t, f);
     double x = (double)(w[k] * scale);
     n->ik[r] += x * fk;
     if (!n->held)
       n->cm -= x * fm;
-    update_check(c, n, t, f);
-    schedule(pop, win, n);
+    /* An input that lowers the trajectory everywhere (x <= 0: its kernel
+     * is >= 0) leaves t_check a valid bound and the neuron's schedule as it
+     * was; only a raise needs a new bound. */
+    if (x > 0) {
+      update_check(c, n, t, f);
+      schedule(pop, win, n);
+    }
   }
 }
 
