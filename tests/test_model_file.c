@@ -825,8 +825,37 @@ static const struct {
      POP "inputs:\n  q: {type: population, size: 8, value: 1,\n"
      "      phase: 1 ms}\n",
      SLP_EKEY, 5, "inputs.q.phase", "Unknown key 'phase'"},
-    {"unknown record key", POP "record: {state: {file: v.csv}}\n", SLP_EKEY, 3,
-     "record.state", "Unknown key 'state'"},
+    {"unknown record key", POP "record: {voltage: {file: v.csv}}\n", SLP_EKEY,
+     3, "record.voltage", "Unknown key 'voltage'"},
+    {"state without population", POP "record: {state: {file: v.csv}}\n",
+     SLP_EKEY, 3, "record.state.population", "no 'population'"},
+#define STATE(x) POP "record:\n  state: {population: exc, vars: [v], " x "}\n"
+    {"state: unknown variable",
+     POP "record: {state: {population: exc, vars: [v, q], interval: 1 ms, "
+         "file: v.csv}}\n",
+     SLP_EKEY, 3, "record.state.vars[1]", "no state variable 'q'"},
+    {"state: unknown population",
+     POP "record: {state: {population: nope, vars: v, interval: 1 ms, "
+         "file: v.csv}}\n",
+     SLP_ENOENT, 3, "record.state.population", "named 'nope'"},
+    {"state: an input", POP "inputs: {ext: {type: poisson, size: 2, rate: 1 "
+     "Hz}}\nrecord: {state: {population: ext, vars: v, interval: 1 ms, "
+     "file: v.csv}}\n",
+     SLP_EINVAL, 4, "record.state.population", "only populations"},
+    {"state: neuron out of range",
+     STATE("neurons: [0, 10], interval: 1 ms, file: v.csv"), SLP_ERANGE, 4,
+     "record.state.neurons[1]", "between 0 and 9"},
+    {"state: negative interval", STATE("interval: -1 ms, file: v.csv"),
+     SLP_ERANGE, 4, "record.state.interval", "at least 1 ns"},
+    {"state: interval without unit", STATE("interval: 1 mm, file: v.csv"),
+     SLP_EUNIT, 4, "record.state.interval", "interval is a time"},
+    {"state: file format", STATE("interval: 1 ms, file: v.txt"), SLP_EINVAL, 4,
+     "record.state.file", "*.csv or *.bin"},
+    {"state: second of a list",
+     POP "record:\n  state:\n    - {population: exc, vars: v, interval: 1 ms, "
+         "file: a.csv}\n    - {population: exc, vars: [i], interval: 1 ms, "
+         "file: b.csv}\n",
+     SLP_EKEY, 6, "record.state[1].vars[0]", "no state variable 'i'"},
     {"record without file", POP "record: {spikes: {}}\n", SLP_EKEY, 3,
      "record.spikes.file", "no 'file'"},
     {"NUL in a value", POP "simulation: {mode: \"exa\\0ct\"}\n", SLP_EPARSE, 3,

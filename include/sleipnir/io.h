@@ -26,6 +26,7 @@ typedef struct slp_model {
   slp_network *net;   /* the network (owned by this struct) */
   slp_sim_config cfg; /* simulation settings; cfg.spikes_path from record */
   char *spikes_path;  /* storage behind cfg.spikes_path (or NULL) */
+  slp_state_record *state; /* record.state, owned; cfg.state points here */
 } slp_model;
 
 /*

@@ -31,6 +31,26 @@ typedef enum slp_mode {
   SLP_MODE_GRID       /* arrivals and spikes on a grid of step dt */
 } slp_mode;
 
+/*
+ * A recording of state variables: every `interval_ms` from time 0 (the first
+ * sample at one interval), the values of `vars` of the chosen neurons of one
+ * population, as they are after every input that arrived before the sample
+ * time, streamed to `path` (.csv or .bin; io/state_writer.h and
+ * docs/model-file.md describe the formats).  Values are in SI units.
+ * Recording never changes what the simulation computes; windows are cut so
+ * that every sample time falls between two (simulation.dt must divide the
+ * interval in grid mode).
+ */
+typedef struct slp_state_record {
+  const char *population;  /* population name */
+  const char *const *vars; /* state variable names (or aliases), 1..8 */
+  size_t n_vars;           /* number of vars */
+  const uint32_t *neurons; /* indices within the population; NULL: all */
+  size_t n_neurons;        /* entries in neurons (ignored when NULL) */
+  double interval_ms;      /* sampling interval, > 0 */
+  const char *path;        /* output file */
+} slp_state_record;
+
 /* Settings of one run; fill with slp_sim_config_init() first. */
 typedef struct slp_sim_config {
   double time_ms;          /* simulated time */
@@ -39,9 +59,12 @@ typedef struct slp_sim_config {
   double dt_ms;            /* grid step (grid mode); default 0.1 ms */
   unsigned threads;        /* worker threads; 0 = all cores */
   const char *spikes_path; /* spike file (.csv or .bin), NULL: none */
+  const slp_state_record *state; /* state recordings (borrowed during
+                                    slp_sim_create only), or NULL */
+  size_t n_state;          /* number of state recordings */
 } slp_sim_config;
 
-/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no file. */
+/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no files. */
 SLP_EXTERN void slp_sim_config_init(slp_sim_config *cfg);
 
 /* Parse a mode name ("exact", "grid"): SLP_EINVAL if unknown. */
@@ -53,9 +76,9 @@ typedef struct slp_sim slp_sim;
 /*
  * Build a simulation of `net` (borrowed only during the call).  Fails with
  * SLP_EINVAL/SLP_ERANGE (diag says which parameter or projection, and why),
- * SLP_ENOMEM, or SLP_EIO when the spike file cannot be created.  *out is NULL
- * on failure.  Nothing is written to spikes_path until slp_sim_run(); the file
- * appears under its name only when slp_sim_finish() succeeds.
+ * SLP_ENOMEM, or SLP_EIO when an output file cannot be created.  *out is NULL
+ * on failure.  Output files (spikes, state recordings) appear under their
+ * names only when slp_sim_finish() succeeds.
  */
 SLP_EXTERN int slp_sim_create(slp_sim **out, const slp_network *net,
                               const slp_sim_config *cfg, slp_diag *diag);

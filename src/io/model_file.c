@@ -48,8 +48,9 @@
 /* What the loader knows about a group it added (the public API does not
  * report sizes back, and range checks want them with a line number). */
 typedef struct group_info {
-  uint32_t size; /* neurons or sources */
-  int is_pop;    /* 1 for a population, 0 for an input */
+  uint32_t size;     /* neurons or sources */
+  int is_pop;        /* 1 for a population, 0 for an input */
+  const char *model; /* populations: the model's name (in the document) */
 } group_info;
 
 /* The state of one load. */
@@ -786,6 +787,7 @@ static int note_group(loader *L, uint32_t id, uint32_t size, int is_pop) {
   (void)id; /* ids are handed out densely in order: id == L->n_groups */
   L->groups[L->n_groups].size = size;
   L->groups[L->n_groups].is_pop = is_pop;
+  L->groups[L->n_groups].model = NULL;
   L->n_groups++;
   return 0;
 }
@@ -928,6 +930,7 @@ static int load_population(loader *L, const yaml_node_t *key,
     return add_failed(L, rc, key, path, name);
   if (note_group(L, id, (uint32_t)size, 1) != 0)
     return oom(L, n, path);
+  L->groups[id].model = model;
   if (v[2] != NULL) {
     path_key(kp, path, "params");
     if ((rc = load_params(L, id, model, v[2], kp)) != 0)
@@ -2031,15 +2034,188 @@ static int load_projections(loader *L, const yaml_node_t *n) {
 /* record                                                                 */
 /* ---------------------------------------------------------------------- */
 
+/* A copy of s, or NULL (out of memory). */
+static char *copy_text(const char *s) { return slp__strdup(s); }
+
+/* Free what a const pointer of the model points to (the model owns it). */
+static void free_owned(const void *p) { slp__free((void *)(uintptr_t)p); }
+
+static void free_state_record(slp_state_record *r) {
+  free_owned(r->population);
+  if (r->vars != NULL)
+    for (size_t v = 0; v < r->n_vars; v++)
+      free_owned(r->vars[v]);
+  free_owned(r->vars);
+  free_owned(r->neurons);
+  free_owned(r->path);
+}
+
+/* record.state[k].vars: a name or a list of names of the model's state. */
+static int load_state_vars(loader *L, const yaml_node_t *n, const char *kp,
+                           const char *model, slp_state_record *r) {
+  size_t count = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;
+  if (count == 0 || count > 8)
+    return fail(L, SLP_EINVAL, n, kp, "vars must name between 1 and 8 state "
+                "variables, not %zu.", count);
+  const char **vars = slp__calloc(count, sizeof *vars);
+  if (vars == NULL)
+    return oom(L, n, kp);
+  r->vars = vars;
+  for (size_t k = 0; k < count; k++) {
+    const yaml_node_t *item =
+        n->type == YAML_SEQUENCE_NODE ? node(L, n->data.sequence.items.start[k])
+                                      : n;
+    char ip[PATH_CAP];
+    if (n->type == YAML_SEQUENCE_NODE)
+      path_index(ip, kp, k);
+    else
+      snprintf(ip, sizeof ip, "%s", kp);
+    const char *s = NULL;
+    int rc = text_of(L, item, ip, "a state variable", &s);
+    if (rc != 0)
+      return rc;
+    slp_var_info info;
+    if (slp_model_state_info(model, s, &info) != 0)
+      return fail(L, SLP_EKEY, item, ip, "The neuron model '%s' has no state "
+                  "variable '%.64s' to record.", model, s);
+    for (size_t j = 0; j < k; j++) {
+      slp_var_info other;
+      if (slp_model_state_info(model, vars[j], &other) == 0 &&
+          strcmp(other.name, info.name) == 0)
+        return fail(L, SLP_EEXIST, item, ip, "'%.64s' is recorded twice.", s);
+    }
+    if ((vars[k] = copy_text(s)) == NULL)
+      return oom(L, item, ip);
+    r->n_vars = k + 1;
+  }
+  return 0;
+}
+
+/* record.state[k].neurons: all, or a list of indices in the population. */
+static int load_state_neurons(loader *L, const yaml_node_t *n, const char *kp,
+                              uint32_t size, slp_state_record *r) {
+  if (n->type == YAML_SCALAR_NODE &&
+      strcmp((const char *)n->data.scalar.value, "all") == 0)
+    return 0;
+  if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+    return fail(L, SLP_EPARSE, n, kp, "neurons must be 'all' or a non-empty "
+                "list of neuron indices such as [0, 5, 9].");
+  size_t count = seq_len(n);
+  uint32_t *idx = slp__malloc(count * sizeof *idx);
+  if (idx == NULL)
+    return oom(L, n, kp);
+  r->neurons = idx;
+  r->n_neurons = count;
+  for (size_t k = 0; k < count; k++) {
+    char ip[PATH_CAP];
+    path_index(ip, kp, k);
+    uint64_t v;
+    int rc = whole(L, node(L, n->data.sequence.items.start[k]), ip,
+                   "a neuron index", 0, size - 1, &v);
+    if (rc != 0)
+      return rc;
+    idx[k] = (uint32_t)v;
+  }
+  return 0;
+}
+
+/* record.state[k]: one recording. */
+static int load_state_record(loader *L, const yaml_node_t *n, const char *path,
+                             slp_state_record *r) {
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"population", "vars", "neurons",
+                                     "interval", "file"};
+  yaml_node_t *v[5];
+  if ((rc = fields(L, n, path, path, keys, 5, v, NULL)) != 0 ||
+      (rc = require(L, v[0], n, path, path, "population",
+                    "(e.g. population: exc)")) != 0 ||
+      (rc = require(L, v[1], n, path, path, "vars", "(e.g. vars: [v])")) != 0 ||
+      (rc = require(L, v[3], n, path, path, "interval",
+                    "(e.g. interval: 1 ms)")) != 0 ||
+      (rc = require(L, v[4], n, path, path, "file",
+                    "(e.g. file: state.csv)")) != 0)
+    return rc;
+  char kp[PATH_CAP];
+  path_key(kp, path, "population");
+  uint32_t id;
+  if ((rc = group_ref(L, v[0], kp, "population", &id)) != 0)
+    return rc;
+  if (!L->groups[id].is_pop)
+    return fail(L, SLP_EINVAL, v[0], kp, "'%s' is an input; only populations "
+                "have state to record.", (const char *)v[0]->data.scalar.value);
+  if ((r->population = copy_text((const char *)v[0]->data.scalar.value)) ==
+      NULL)
+    return oom(L, v[0], kp);
+  path_key(kp, path, "vars");
+  if ((rc = load_state_vars(L, v[1], kp, L->groups[id].model, r)) != 0)
+    return rc;
+  if (v[2] != NULL) {
+    path_key(kp, path, "neurons");
+    if ((rc = load_state_neurons(L, v[2], kp, L->groups[id].size, r)) != 0)
+      return rc;
+  }
+  path_key(kp, path, "interval");
+  if ((rc = quantity(L, v[3], SLP_DIM_TIME, kp, "interval",
+                     &r->interval_ms)) != 0)
+    return rc;
+  if (!(r->interval_ms >= TICK_MS) || !(r->interval_ms <= MAX_TIME_MS))
+    return fail(L, SLP_ERANGE, v[3], kp, "The sampling interval must be at "
+                "least 1 ns, not %g ms.", r->interval_ms);
+  path_key(kp, path, "file");
+  const char *s = NULL;
+  if ((rc = text_of(L, v[4], kp, "file", &s)) != 0)
+    return rc;
+  size_t len = strlen(s);
+  if (!(len > 4 && (strcmp(s + len - 4, ".csv") == 0 ||
+                    strcmp(s + len - 4, ".bin") == 0)))
+    return fail(L, SLP_EINVAL, v[4], kp, "The state file must be named "
+                "*.csv or *.bin, not '%.64s'.", s);
+  if ((r->path = copy_text(s)) == NULL)
+    return oom(L, v[4], kp);
+  return 0;
+}
+
+/* record.state: a recording or a list of them. */
+static int load_state_records(loader *L, const yaml_node_t *n) {
+  size_t count = n->type == YAML_SEQUENCE_NODE ? seq_len(n) : 1;
+  if (n->type != YAML_SEQUENCE_NODE && n->type != YAML_MAPPING_NODE)
+    return fail(L, SLP_EPARSE, n, "record.state", "record.state must be a "
+                "recording ({population: ..., vars: ..., interval: ..., "
+                "file: ...}) or a list of them, not %s.", node_kind(n));
+  slp_model *m = L->model;
+  m->state = slp__calloc(count > 0 ? count : 1, sizeof *m->state);
+  if (m->state == NULL)
+    return oom(L, n, "record.state");
+  for (size_t k = 0; k < count; k++) {
+    char path[PATH_CAP];
+    const yaml_node_t *item = n;
+    snprintf(path, sizeof path, "record.state");
+    if (n->type == YAML_SEQUENCE_NODE) {
+      path_index(path, "record.state", k);
+      item = node(L, n->data.sequence.items.start[k]);
+    }
+    m->cfg.n_state = k + 1;
+    int rc = load_state_record(L, item, path, &m->state[k]);
+    if (rc != 0)
+      return rc;
+  }
+  m->cfg.state = m->state;
+  return 0;
+}
+
 static int load_record(loader *L, const yaml_node_t *n) {
   if (is_null(n))
     return 0;
   int rc = check_map(L, n, "record", "record");
   if (rc != 0)
     return rc;
-  static const char *const keys[] = {"spikes"};
-  yaml_node_t *v[1];
-  if ((rc = fields(L, n, "record", "record", keys, 1, v, NULL)) != 0)
+  static const char *const keys[] = {"spikes", "state"};
+  yaml_node_t *v[2];
+  if ((rc = fields(L, n, "record", "record", keys, 2, v, NULL)) != 0)
+    return rc;
+  if (v[1] != NULL && (rc = load_state_records(L, v[1])) != 0)
     return rc;
   if (v[0] == NULL)
     return 0;
@@ -2272,5 +2448,9 @@ void slp_model_destroy(slp_model *model) {
     return;
   slp_network_destroy(model->net);
   slp__free(model->spikes_path);
+  if (model->state != NULL)
+    for (size_t k = 0; k < model->cfg.n_state; k++)
+      free_state_record(&model->state[k]);
+  slp__free(model->state);
   slp__free(model);
 }

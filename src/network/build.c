@@ -254,6 +254,8 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   sim->n_sources = (uint32_t)net->n_sources;
   int rc = build_pops(sim, net, diag);
   if (rc == 0)
+    rc = slp__records_create(sim, net, &sim->cfg, diag);
+  if (rc == 0)
     rc = build_inputs(sim, net, diag);
   if (rc == 0)
     rc = build_synapses(sim, net, diag);
@@ -268,6 +270,9 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     if (sim->grid > 1)
       w = w / sim->grid > 0 ? (w / sim->grid) * sim->grid : sim->grid;
   }
+  /* Recording cuts windows so that sample times fall between them. */
+  if ((rc = slp__records_fit_window(sim, &w, diag)) != 0)
+    return rc;
   sim->window = w;
   rc = slp__ring_init(&sim->ring, w, sim->csr.d_max + w, 0);
   /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far

@@ -20,6 +20,7 @@ void slp_sim_destroy(slp_sim *sim) {
   if (sim == NULL)
     return;
   slp__spike_writer_abort(sim->writer);
+  slp__records_free(sim);
   for (size_t k = 0; k < sim->n_pops; k++) {
     slp__pop *p = &sim->pops[k];
     if (p->model != NULL && p->state != NULL)
@@ -65,6 +66,8 @@ int slp_sim_create(slp_sim **out, const slp_network *net,
   int rc = slp__sim_build(sim, net, diag);
   if (rc == 0 && sim->spikes_path != NULL)
     rc = slp__spike_writer_open(&sim->writer, sim->spikes_path, diag);
+  if (rc == 0)
+    rc = slp__records_open(sim, diag);
   if (rc != 0) {
     slp_sim_destroy(sim);
     return rc;
@@ -84,6 +87,8 @@ int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   int rc = 0;
   while (sim->now < until) {
     rc = slp__sim_step(sim);
+    if (rc == 0)
+      rc = slp__records_sample(sim);
     if (rc != 0) {
       sim->failed = 1;
       break;
@@ -106,11 +111,13 @@ int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
 }
 
 int slp_sim_finish(slp_sim *sim) {
+  int rc = slp__records_finish(sim);
   if (sim->writer == NULL)
-    return 0;
+    return rc;
   slp__spike_writer *w = sim->writer;
   sim->writer = NULL;
-  return slp__spike_writer_close(w);
+  int rs = slp__spike_writer_close(w);
+  return rc != 0 ? rc : rs;
 }
 
 void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {

@@ -16,6 +16,7 @@
 #include "inputs/inputs.h"
 #include "io/spike_writer.h"
 #include "network/direct.h"
+#include "network/record.h"
 #include "neurons/pop.h"
 #include "synapses/csr.h"
 
@@ -41,6 +42,8 @@ struct slp_sim {
   slp__spikebuf in_spikes;  /* this window's input-source spikes */
   slp__spikebuf scratch;    /* radix sort scratch */
   slp__spike_writer *writer;/* spike file, or NULL */
+  slp__state_rec *records;  /* state recordings */
+  size_t n_records;         /* number of them */
   slp_spike_fn on_spike;    /* spike callback, or NULL */
   void *on_spike_arg;       /* its argument */
   slp_tick now;             /* start of the next window */
