@@ -35,7 +35,8 @@ typedef struct slp__input {
   double *cdf;           /* P(N <= n) for one mean, cdf_mu, n < n_cdf */
   double cdf_mu;         /* the mean cdf is for (0: none) */
   uint32_t n_cdf;        /* entries */
-  uint32_t n_bulk;       /* leading entries counted without branches */
+  uint32_t guide[256];   /* entries of cdf below b / 256: where the count
+                            of a uniform in [b/256, (b+1)/256) starts */
   /* spike_array */
   slp_tick *ev_t;        /* event ticks, ascending */
   uint32_t *ev_src;      /* event sources */

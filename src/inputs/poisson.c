@@ -44,28 +44,21 @@ static void draw_next(slp__input *in, uint32_t k) {
  * the result is the same.
  */
 uint32_t slp__poisson_step_count(slp__input *in, uint32_t k) {
-  double u = ((double)slp__rng_u32(&in->rng[k]) + 0.5) * 0x1.0p-32;
+  uint32_t bits = slp__rng_u32(&in->rng[k]);
+  double u = ((double)bits + 0.5) * 0x1.0p-32;
   double mu = in->mu[k];
-  uint32_t n = 0;
   in->next_t[k] += in->grid;
   if (mu == in->cdf_mu) {
-    /* The sums ascend, so the count is the number of them below u.
-     * Counting over the table's bulk without branches (vectorised) avoids
-     * a mispredicted exit per draw; the rare tail is walked. */
+    /* The count is the number of sums below u (they ascend).  The guide
+     * table (Chen and Asau 1974) gives how many lie below the start of u's
+     * 1/256 bucket, so a walk of one or two steps finishes it. */
     const double *cdf = in->cdf;
-    uint32_t n1 = 0, n2 = 0, n3 = 0;
-    for (uint32_t j = 0; j < in->n_bulk; j += 4) {
-      n += u > cdf[j];
-      n1 += u > cdf[j + 1];
-      n2 += u > cdf[j + 2];
-      n3 += u > cdf[j + 3];
-    }
-    n += n1 + n2 + n3;
-    if (n == in->n_bulk)
-      while (n + 1 < in->n_cdf && u > cdf[n])
-        n++;
+    uint32_t n = in->guide[bits >> 24];
+    while (n + 1 < in->n_cdf && u > cdf[n])
+      n++;
     return n;
   }
+  uint32_t n = 0;
   double p = in->p0[k], cdf = p;
   while (u > cdf && p > 0) {
     n++;
@@ -91,12 +84,14 @@ static int make_cdf(slp__input *in, double mu) {
   }
   in->n_cdf = (uint32_t)n;
   in->cdf_mu = mu;
-  /* The bulk: the entries a draw exceeds with probability above 2^-20,
-   * in whole groups of four, never the last entry. */
-  uint32_t bulk = 0;
-  while (bulk + 4 < in->n_cdf && in->cdf[bulk] < 1.0 - 0x1.0p-20)
-    bulk += 4;
-  in->n_bulk = bulk;
+  /* guide[b]: the sums below b / 256 (never past the last entry, where
+   * the walk stops anyway). */
+  uint32_t j = 0;
+  for (uint32_t b = 0; b < 256; b++) {
+    while (j + 1 < in->n_cdf && in->cdf[j] < (double)b / 256.0)
+      j++;
+    in->guide[b] = j;
+  }
   return 0;
 }
 

@@ -62,6 +62,7 @@ typedef struct box_consts {
   double v_leak;     /* mV */
   slp_tick t_ref;    /* refractory period, ticks */
   slp_tick grid;     /* grid step (grid mode) or 1 */
+  double inv_grid;   /* 1 / grid */
   size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab */
   double *tab;       /* that table */
   uint32_t n_slots;  /* grid mode: grid steps per window */
@@ -103,8 +104,14 @@ static int box_check(const double *p, char *why, size_t cap) {
 }
 
 static double decay(const box_consts *c, slp_tick d) {
-  if (c->tab != NULL && d % c->grid == 0 && (uint64_t)(d / c->grid) < c->n_tab)
-    return c->tab[d / c->grid];
+  if (c->tab != NULL && d < (slp_tick)1 << 52) {
+    /* Whole steps come from the table.  The step count by a multiply
+     * (rounded, then checked): two divisions here would cost more than the
+     * rest of an input's update. */
+    slp_tick k = (slp_tick)((double)d * c->inv_grid + 0.5);
+    if (k * c->grid == d && (uint64_t)k < c->n_tab)
+      return c->tab[k];
+  }
   return exp(-(double)d * SLP__MS_PER_TICK * c->inv_tau_m);
 }
 
@@ -274,6 +281,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
   c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
   c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
+  c->inv_grid = 1.0 / (double)init->grid;
   if (init->grid > 1) {
     c->n_tab = 4096;
     c->tab = slp__malloc(c->n_tab * sizeof *c->tab);
