@@ -1768,22 +1768,161 @@ done:
   return rc;
 }
 
+/* ---------------------------------------------------------------------- */
+/* inputs: spike data sets (N-MNIST, Spiking Heidelberg Digits)           */
+/* ---------------------------------------------------------------------- */
+
+/* A reader's diag (naming the data file) re-reported at the model's `file`
+ * key, so that the message names both the model line and the data file. */
+static int reader_failed(loader *L, int rc, const yaml_node_t *at,
+                         const char *kp) {
+  char msg[sizeof L->diag->message];
+  snprintf(msg, sizeof msg, "%s", L->diag->message[0]
+                                      ? L->diag->message
+                                      : slp_strerror(rc));
+  return fail(L, rc, at, kp, "%s", msg);
+}
+
+/* gap: a time >= 0, 0 when absent. */
+static int load_gap(loader *L, const yaml_node_t *n, const char *path,
+                    double *out) {
+  *out = 0.0;
+  if (n == NULL)
+    return 0;
+  char kp[PATH_CAP];
+  path_key(kp, path, "gap");
+  int rc = quantity(L, n, SLP_DIM_TIME, kp, "gap", out);
+  if (rc == 0 && (!(*out >= 0) || *out > MAX_TIME_MS))
+    rc = fail(L, SLP_ERANGE, n, kp, "gap must be >= 0 and within 292 years, "
+              "not %g ms.", *out);
+  return rc;
+}
+
+static int load_nmnist(loader *L, const yaml_node_t *key,
+                       const yaml_node_t *map, const char *name,
+                       const char *path, uint32_t size,
+                       const yaml_node_t *file, const yaml_node_t *gap) {
+  char kp[PATH_CAP];
+  int rc = require(L, file, map, path, path, "file",
+                   "(an N-MNIST event file, or a list of them)");
+  if (rc != 0)
+    return rc;
+  if (size != SLP_NMNIST_SOURCES) {
+    path_key(kp, path, "size");
+    return fail(L, SLP_EINVAL, map, kp, "An nmnist input has 2 x 34 x 34 = "
+                "%u sources (polarity, y, x), not %u.", SLP_NMNIST_SOURCES,
+                size);
+  }
+  double gap_ms;
+  if ((rc = load_gap(L, gap, path, &gap_ms)) != 0)
+    return rc;
+  path_key(kp, path, "file");
+  size_t n = file->type == YAML_SEQUENCE_NODE ? seq_len(file) : 1;
+  if (n == 0)
+    return fail(L, SLP_EINVAL, file, kp, "file is an empty list; give at "
+                "least one N-MNIST file.");
+  char **paths = slp__calloc(n, sizeof *paths);
+  if (paths == NULL)
+    return oom(L, file, kp);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = file;
+    snprintf(ip, sizeof ip, "%s", kp);
+    if (file->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, i);
+      item = node(L, file->data.sequence.items.start[i]);
+    }
+    const char *rel = NULL;
+    if ((rc = text_of(L, item, ip, "file", &rel)) != 0)
+      break;
+    if (rel[0] == '\0') {
+      rc = fail(L, SLP_EINVAL, item, ip, "The file name is empty.");
+      break;
+    }
+    if ((paths[i] = resolve(L, rel)) == NULL)
+      rc = oom(L, item, ip);
+  }
+  uint32_t id = 0;
+  if (rc == 0) {
+    rc = slp_network_add_nmnist(L->net, name, (const char *const *)paths, n,
+                                gap_ms, L->diag, &id);
+    rc = rc == 0 ? added(L, rc, key, path, name, id, size)
+                 : reader_failed(L, rc, file, kp);
+  }
+  for (size_t i = 0; i < n; i++)
+    slp__free(paths[i]);
+  slp__free(paths);
+  return rc;
+}
+
+static int load_shd(loader *L, const yaml_node_t *key, const yaml_node_t *map,
+                    const char *name, const char *path, uint32_t size,
+                    const yaml_node_t *file, const yaml_node_t *samples,
+                    const yaml_node_t *gap) {
+  char kp[PATH_CAP];
+  int rc = require(L, file, map, path, path, "file",
+                   "(a Spiking Heidelberg Digits style HDF5 file)");
+  if (rc == 0)
+    rc = require(L, samples, map, path, path, "samples",
+                 "(the sample indices to present, e.g. samples: [0, 3, 5])");
+  double gap_ms;
+  if (rc != 0 || (rc = load_gap(L, gap, path, &gap_ms)) != 0)
+    return rc;
+  path_key(kp, path, "samples");
+  size_t n = samples->type == YAML_SEQUENCE_NODE ? seq_len(samples) : 1;
+  if (n == 0)
+    return fail(L, SLP_EINVAL, samples, kp, "samples is an empty list; give "
+                "at least one sample index.");
+  uint64_t *idx = slp__malloc(n * sizeof *idx);
+  if (idx == NULL)
+    return oom(L, samples, kp);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = samples;
+    snprintf(ip, sizeof ip, "%s", kp);
+    if (samples->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, i);
+      item = node(L, samples->data.sequence.items.start[i]);
+    }
+    rc = whole(L, item, ip, "A sample index", 0, UINT64_MAX - 1, &idx[i]);
+  }
+  const char *rel = NULL;
+  char *full = NULL;
+  path_key(kp, path, "file");
+  if (rc == 0 && (rc = text_of(L, file, kp, "file", &rel)) == 0) {
+    if (rel[0] == '\0')
+      rc = fail(L, SLP_EINVAL, file, kp, "The file name is empty.");
+    else if ((full = resolve(L, rel)) == NULL)
+      rc = oom(L, file, kp);
+  }
+  uint32_t id = 0;
+  if (rc == 0) {
+    rc = slp_network_add_shd(L->net, name, size, full, idx, n, gap_ms,
+                             L->diag, &id);
+    rc = rc == 0 ? added(L, rc, key, path, name, id, size)
+                 : reader_failed(L, rc, file, kp);
+  }
+  slp__free(full);
+  slp__free(idx);
+  return rc;
+}
+
 /* Keys of an input, as indices into input_keys. */
 enum {
   K_TYPE, K_SIZE, K_RATE, K_SPIKES, K_FILE, K_VALUE, K_F_MAX, K_PHASE,
   K_JITTER, K_PARAMS, K_INIT, K_SCALE, K_DEAD_TIME, K_DISCRETISATION, K_DT,
-  K_COUNT
+  K_SAMPLES, K_GAP, K_COUNT
 };
 
 static const char *const input_keys[K_COUNT] = {
     "type",  "size",   "rate",   "spikes", "file", "value",
     "f_max", "phase",  "jitter", "params", "init", "scale",
-    "dead_time", "discretisation", "dt"};
+    "dead_time", "discretisation", "dt", "samples", "gap"};
 
 /* The input types, as indices into input_types. */
 enum {
   T_POISSON, T_SPIKE_ARRAY, T_REGULAR, T_CONSTANT_CURRENT_LIF, T_LATENCY,
-  T_SIGNED_POISSON, T_POPULATION
+  T_SIGNED_POISSON, T_POPULATION, T_NMNIST, T_SHD
 };
 
 /* The input types and the keys each takes, in the order of the T_ names. */
@@ -1804,6 +1943,8 @@ static const struct {
      {K_TYPE, K_SIZE, K_VALUE, K_F_MAX, K_DISCRETISATION, K_DT, -1}},
     {"population", "a population input",
      {K_TYPE, K_SIZE, K_VALUE, K_SCALE, K_F_MAX, K_DISCRETISATION, K_DT, -1}},
+    {"nmnist", "an nmnist input", {K_TYPE, K_SIZE, K_FILE, K_GAP, -1}},
+    {"shd", "an shd input", {K_TYPE, K_SIZE, K_FILE, K_SAMPLES, K_GAP, -1}},
 };
 
 #define N_INPUT_TYPES (sizeof input_types / sizeof input_types[0])
@@ -1822,7 +1963,7 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     return rc;
   if ((rc = require(L, v[K_TYPE], n, path, path, "type",
                     "(poisson, spike_array, regular, constant_current_lif, "
-                    "latency, signed_poisson or population)")) != 0)
+                    "latency, nmnist, shd, signed_poisson or population)")) != 0)
     return rc;
   const char *type = NULL;
   path_key(kp, path, "type");
@@ -1834,7 +1975,8 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
   if (t == N_INPUT_TYPES)
     return fail(L, SLP_EINVAL, v[K_TYPE], kp, "The input type must be "
                 "'poisson', 'spike_array', 'regular', 'constant_current_lif', "
-                "'latency', 'signed_poisson' or 'population', not '%.40s'.",
+                "'latency', 'nmnist', 'shd', 'signed_poisson' or 'population', "
+                "not '%.40s'.",
                 type);
   /* Now that the type is known, check its keys again more narrowly, so that
    * `spikes:` on a poisson input is an unknown key, not silently ignored. */
@@ -1920,6 +2062,11 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
                              v[K_F_MAX]);
     return rc ? rc : load_process(L, (uint32_t)(L->n_groups - 1), n, path,
                                   NULL, NULL, v[K_DISCRETISATION], v[K_DT]);
+  case T_NMNIST:
+    return load_nmnist(L, key, n, name, path, sz, v[K_FILE], v[K_GAP]);
+  case T_SHD:
+    return load_shd(L, key, n, name, path, sz, v[K_FILE], v[K_SAMPLES],
+                    v[K_GAP]);
   default: /* T_POPULATION */
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(the value or values to encode)")) != 0)
