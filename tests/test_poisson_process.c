@@ -366,7 +366,11 @@ START_TEST(test_bernoulli_varying) {
       "  b: {type: poisson, size: 200, discretisation: bernoulli, dt: 2 ms, "
       "rate: {sinusoid: {mean: 100 Hz, amplitude: 100 Hz, frequency: 10 Hz}}}\n"
       "  c: {type: signed_poisson, size: 2, value: [-1, 1], f_max: 300 Hz, "
-      "discretisation: bernoulli}\n");
+      "discretisation: bernoulli}\n"
+      "  d: {type: population, size: 4, value: 1.0, f_max: 500 Hz, "
+      "discretisation: bernoulli, dt: 2 ms}\n"
+      "  e: {type: poisson, size: 4, rate: 500 Hz, discretisation: "
+      "continuous, dead_time: 0 ms}\n");
   train a = run_group(named(m, "a"), 3, 1, 1000 * MS, 9 * MS);
   ck_steps(&a, 200, MS);
   for (int j = 0; j < 4; j++) {
@@ -396,6 +400,22 @@ START_TEST(test_bernoulli_varying) {
     ck_assert(buf.s[k].scale == (buf.s[k].node == 0 ? -1.0f : 1.0f));
   slp__spikebuf_free(&buf);
   slp__input_destroy(&in);
+  /* d: Norse's population code into Bernoulli steps of 2 ms.  Centres 0,
+   * 1/3, 2/3, 1 with scale 1: field i fires with p = 500 Hz * 2 ms *
+   * exp(-(1 - c_i)^2 / 2) per step, Binomial(500 steps, p). */
+  train d = run_group(named(m, "d"), 3, 1, 1000 * MS, 9 * MS);
+  ck_steps(&d, 4, 2 * MS);
+  for (uint32_t i = 0; i < 4; i++) {
+    double c = i / 3.0, p = fmin(1.0, exp(-(1 - c) * (1 - c) / 2));
+    size_t got = 0;
+    for (size_t k = 0; k < d.n; k++)
+      got += d.s[k].node == i;
+    ck_count(got, 500 * p, 500 * p * (1 - p) + 1e-12, "population field");
+  }
+  /* e: the explicit defaults keep the plain process (no process at all). */
+  ck_assert_ptr_null(named(m, "e")->process);
+  ck_assert_ptr_nonnull(named(m, "d")->process);
+  free(d.s);
   free(a.s);
   free(b.s);
   slp_model_destroy(m);

@@ -1750,6 +1750,8 @@ static int load_process(loader *L, uint32_t id, const yaml_node_t *map,
       return fail(L, SLP_ERANGE, dead, kp, "dead_time must be >= 0 and "
                   "within 292 years, not %g ms.", pr.dead_time_ms);
   }
+  if (vrate == NULL && !bernoulli && pr.dead_time_ms == 0)
+    return 0; /* the plain process, drawn as poisson.c draws it */
   if (vrate != NULL && (rc = load_rate_shape(L, vrate, path, &pr, &t, &r)) != 0)
     goto done;
   rc = slp_network_set_poisson_process(L->net, id, &pr);
