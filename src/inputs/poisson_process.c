@@ -233,7 +233,7 @@ static void next_continuous(slp__input *in, uint32_t k) {
         t = (double)INFINITY;
         break;
       }
-      e -= rate * (end - t);
+      e = fmax(0.0, e - rate * (end - t)); /* >= 0 up to rounding */
       t = end;
       s++;
     }
