@@ -7,6 +7,7 @@
  * crash or abort in the target fails the whole program, which is the point:
  * inputs that once broke the loader stay in the corpus as regression tests.
  * Files are run in name order so that the output is the same everywhere.
+ * Another target names its own corpus directory with -DFUZZ_CORPUS.
  */
 #include "config.h"
 
@@ -19,6 +20,10 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#ifndef FUZZ_CORPUS
+#define FUZZ_CORPUS "model_file" /* fuzz/corpus/<this> */
+#endif
 
 static int name_cmp(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
@@ -59,7 +64,7 @@ static uint8_t *read_all(const char *path, size_t *size) {
 int main(void) {
   const char *srcdir = getenv("srcdir");
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/fuzz/corpus/model_file",
+  snprintf(dir, sizeof dir, "%s/fuzz/corpus/" FUZZ_CORPUS,
            srcdir && srcdir[0] ? srcdir : ".");
   DIR *d = opendir(dir);
   if (d == NULL) {

@@ -9,6 +9,7 @@
 #define SLEIPNIR_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sleipnir/error.h"
 #include "sleipnir/network.h"
@@ -57,6 +58,56 @@ SLP_EXTERN const char *slp_model_default_text(void);
  */
 SLP_EXTERN int slp_quantity_parse(const char *text, slp_dim dim, double *out,
                                   slp_diag *diag);
+
+/* ---------------------------------------------------------------------- */
+/* Spike data sets, each read into a spike_array-like input               */
+/* ---------------------------------------------------------------------- */
+
+/* Sources of an N-MNIST input: the 34 x 34 sensor, two polarities. */
+#define SLP_NMNIST_SOURCES (2u * 34u * 34u)
+
+/*
+ * Add an input of SLP_NMNIST_SOURCES sources fed by the N-MNIST event files
+ * paths[0..n_paths) (n_paths >= 1), presented one after another: file 0
+ * starts at time 0, file i + 1 at the start of file i plus the time of its
+ * last event plus gap_ms.  Each file is a sequence of 5-byte big-endian
+ * records (x, y, polarity in bit 7 of byte 2, 23-bit timestamp in us); a
+ * record with y == 240 is a timestamp-overflow marker that adds 2^13 us to
+ * every later timestamp (tonic's read_mnist_file).  An event (x, y, p) is a
+ * spike of source p * 34 * 34 + y * 34 + x (Norse's and tonic's [2, 34, 34]
+ * layout).
+ * Errors, with diag (may be NULL) naming the file and what is wrong:
+ * SLP_EINVAL (no paths), SLP_ERANGE (gap_ms negative or not finite),
+ * SLP_ENOENT or SLP_EIO (a file cannot be read), SLP_EPARSE (a size that is
+ * not whole records, an event outside the sensor), SLP_ENOMEM, and those of
+ * slp_network_add_spike_array().  Nothing is added on failure.
+ */
+SLP_EXTERN int slp_network_add_nmnist(slp_network *net, const char *name,
+                                      const char *const *paths, size_t n_paths,
+                                      double gap_ms, slp_diag *diag,
+                                      uint32_t *id);
+
+/*
+ * Add an input of `channels` sources fed by samples samples[0..n_samples)
+ * of the Spiking Heidelberg Digits style HDF5 file `path`
+ * (/spikes/times: one variable-length row of times in seconds per sample;
+ * /spikes/units: the matching rows of channel ids; any numeric element
+ * types), presented one after another in the order given: the first at
+ * time 0, each next one at the start of the previous one plus the time of
+ * its last spike plus gap_ms.
+ * Errors, with diag naming the file and what is wrong: SLP_EINVAL (no
+ * samples), SLP_ERANGE (gap; a sample index beyond the file's rows; a unit
+ * >= channels; a time negative or not finite), SLP_ENOENT or SLP_EIO (the
+ * file cannot be opened as HDF5, or lacks a dataset), SLP_EPARSE (rows of
+ * times and units of different lengths, datasets that are not
+ * one-dimensional variable-length arrays), SLP_ENOMEM, SLP_ESTATE (built
+ * without HDF5), and those of slp_network_add_spike_array().
+ */
+SLP_EXTERN int slp_network_add_shd(slp_network *net, const char *name,
+                                   uint32_t channels, const char *path,
+                                   const uint64_t *samples, size_t n_samples,
+                                   double gap_ms, slp_diag *diag,
+                                   uint32_t *id);
 
 #ifdef __cplusplus
 }

@@ -231,6 +231,54 @@ SLP_EXTERN int slp_network_add_population_encoder(slp_network *net,
                                                   double f_max_hz,
                                                   uint32_t *id);
 
+/* How the rate of a Poisson input changes with time. */
+typedef enum slp_rate_shape {
+  SLP_RATE_FIXED = 0,  /* each source keeps the rate it was added with */
+  SLP_RATE_SCHEDULE,   /* piecewise constant, the same for every source */
+  SLP_RATE_SINUSOID    /* mean + amplitude sin(2 pi f t + phase) */
+} slp_rate_shape;
+
+/* A Poisson input's process beyond the plain constant-rate one. */
+typedef struct slp_poisson_process {
+  slp_rate_shape shape;    /* how the rate varies */
+  const double *times_ms;  /* SCHEDULE: segment j starts at times_ms[j]
+                              (ascending; the rate is 0 before times_ms[0]);
+                              the last segment never ends */
+  const double *rates_hz;  /* SCHEDULE: the rate of segment j, Hz, >= 0 */
+  size_t n_segments;       /* SCHEDULE: entries in both, >= 1 */
+  double mean_hz;          /* SINUSOID: mean rate, Hz */
+  double amplitude_hz;     /* SINUSOID: amplitude, 0 <= amplitude <= mean */
+  double frequency_hz;     /* SINUSOID: frequency, Hz, >= 0 */
+  double phase_rad;        /* SINUSOID: phase at time 0, radians */
+  double dead_time_ms;     /* no spike sooner than this after the last one;
+                              the exponential part is sped up so that the
+                              mean rate stays the stated one (FIXED only) */
+  double dt_ms;            /* > 0: Norse's discretisation -- at most one
+                              spike per step of dt_ms, at the step's start,
+                              with probability min(1, rate * dt); 0: exact
+                              continuous time */
+} slp_poisson_process;
+
+/* The plain process: FIXED, no dead time, continuous time. */
+SLP_EXTERN void slp_poisson_process_init(slp_poisson_process *p);
+
+/*
+ * Give Poisson input `input` (added by slp_network_add_poisson,
+ * slp_network_add_signed_poisson or slp_network_add_population_encoder) the
+ * process `p` (copied).  A SCHEDULE or SINUSOID replaces the rates the
+ * sources were added with (not on signed inputs).  Every spike stays an
+ * independent draw from the source's own stream.
+ * Errors: SLP_ENOENT (no such input), SLP_EINVAL (not a Poisson input, a
+ * shape on a signed input, a dead time with a varying rate or
+ * with dt_ms > 0, schedule arrays missing), SLP_ERANGE (a time, rate,
+ * amplitude, frequency, dead time or dt negative or not finite, times not
+ * ascending, amplitude > mean), SLP_ENOMEM.  A rate that a dead time cannot
+ * reach (rate * dead time >= 1) is SLP_ERANGE when the simulation is created.
+ */
+SLP_EXTERN int slp_network_set_poisson_process(slp_network *net,
+                                               uint32_t input,
+                                               const slp_poisson_process *p);
+
 /* Find a group (population or input) by name: SLP_ENOENT if there is none. */
 SLP_EXTERN int slp_network_find(const slp_network *net, const char *name,
                                 uint32_t *id);

@@ -16,6 +16,13 @@ int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
   in->n = g->size;
   in->grid = grid;
   int rc;
+  if (g->process != NULL) {
+    in->kind = SLP__GROUP_POISSON_PROCESS;
+    rc = slp__process_create(in, g, seed, t0);
+    if (rc != 0)
+      slp__input_destroy(in);
+    return rc;
+  }
   switch (g->kind) {
   case SLP__GROUP_POISSON:
   case SLP__GROUP_SIGNED_POISSON:
@@ -48,6 +55,9 @@ void slp__input_destroy(slp__input *in) {
   slp__free(in->period_ns);
   slp__free(in->index);
   slp__free(in->sign);
+  slp__free(in->seg);
+  slp__free(in->prob);
+  slp__free(in->step);
   memset(in, 0, sizeof *in);
 }
 
@@ -59,6 +69,8 @@ int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
     return slp__poisson_emit(in, t0, t1, out);
   case SLP__GROUP_REGULAR:
     return slp__regular_emit(in, t0, t1, out);
+  case SLP__GROUP_POISSON_PROCESS:
+    return slp__process_emit(in, t0, t1, out);
   default:
     return slp__spike_array_emit(in, t0, t1, out);
   }

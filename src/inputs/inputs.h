@@ -53,6 +53,17 @@ typedef struct slp__input {
   /* signed_poisson: a Poisson input whose spikes carry a sign */
   float *sign;           /* per source: weight multiplier of its spikes, or
                             NULL (plain poisson: 1) */
+  /* poisson_process: a time-varying rate, a dead time or Bernoulli steps;
+   * also uses rate (per ms; with a dead time, the sped-up rate of the
+   * exponential part), next_ms, rng and sign */
+  const struct slp__process *proc; /* the group's process */
+  uint32_t *seg;         /* per source: schedule segment next_ms is in */
+  double bound;          /* thinning bound: the largest rate (per ms) or,
+                            in steps, the largest step probability */
+  slp_tick dt;           /* Bernoulli: step length, ticks (0: continuous) */
+  double *prob;          /* Bernoulli, FIXED: per source, step probability */
+  uint64_t *step;        /* Bernoulli: per source, the step of its next
+                            spike (UINT64_MAX: none) */
 } slp__input;
 
 /* next_t of a source that has no spike left. */
@@ -84,6 +95,12 @@ int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
 int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
 int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                      slp__spikebuf *out);
+
+/* Poisson groups with a process (poisson_process.c). */
+int slp__process_create(slp__input *in, const slp__group *g, uint64_t seed,
+                        slp_tick t0);
+int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
                       slp__spikebuf *out);
 
 #endif /* SLP_INPUTS_INPUTS_H */

@@ -1503,38 +1503,453 @@ static int load_lif_encoder(loader *L, const yaml_node_t *key,
   return added(L, rc, key, path, name, id, size);
 }
 
+/* ---------------------------------------------------------------------- */
+/* inputs: Poisson processes beyond the constant rate                     */
+/* ---------------------------------------------------------------------- */
+
+/* Is `rate` a time-varying rate ({schedule: ...}, {sinusoid: ...} or
+ * {file: ...}) rather than a value or a distribution? */
+static int rate_varies(loader *L, const yaml_node_t *rate) {
+  if (rate == NULL || rate->type != YAML_MAPPING_NODE)
+    return 0;
+  for (yaml_node_pair_t *p = rate->data.mapping.pairs.start;
+       p < rate->data.mapping.pairs.top; p++) {
+    const char *k = key_text(L, p);
+    if (strcmp(k, "schedule") == 0 || strcmp(k, "sinusoid") == 0 ||
+        strcmp(k, "file") == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* A schedule segment (start, rate) appended to the arrays of *pr. */
+static int push_segment(double **t, double **r, size_t *n, size_t *cap_t,
+                        size_t *cap_r, double t_ms, double hz) {
+  if (slp__grow((void **)t, cap_t, *n + 1, sizeof **t) != 0 ||
+      slp__grow((void **)r, cap_r, *n + 1, sizeof **r) != 0)
+    return SLP_ENOMEM;
+  (*t)[*n] = t_ms;
+  (*r)[*n] = hz;
+  (*n)++;
+  return 0;
+}
+
+/* schedule: [[start, rate], ...], starts ascending. */
+static int schedule_inline(loader *L, const yaml_node_t *n, const char *kp,
+                           double **t, double **r, size_t *n_seg) {
+  size_t cap_t = 0, cap_r = 0;
+  if (n->type != YAML_SEQUENCE_NODE || seq_len(n) == 0)
+    return fail(L, SLP_EPARSE, n, kp, "schedule must be a non-empty list of "
+                "[start, rate] pairs such as [[0 ms, 5 Hz], [200 ms, 20 Hz]], "
+                "not %s.", n->type == YAML_SEQUENCE_NODE ? "an empty list"
+                                                         : node_kind(n));
+  for (size_t j = 0; j < seq_len(n); j++) {
+    char ip[PATH_CAP];
+    path_index(ip, kp, j);
+    const yaml_node_t *item = node(L, n->data.sequence.items.start[j]);
+    if (item->type != YAML_SEQUENCE_NODE || seq_len(item) != 2)
+      return fail(L, SLP_EPARSE, item, ip, "Each schedule entry is a pair "
+                  "[start, rate] such as [200 ms, 20 Hz].");
+    double tm, hz;
+    const yaml_node_t *a = node(L, item->data.sequence.items.start[0]);
+    const yaml_node_t *b = node(L, item->data.sequence.items.start[1]);
+    int rc = quantity(L, a, SLP_DIM_TIME, ip, "start", &tm);
+    if (rc == 0)
+      rc = quantity(L, b, SLP_DIM_RATE, ip, "rate", &hz);
+    if (rc != 0)
+      return rc;
+    if (!(tm >= 0) || tm > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, a, ip, "A segment's start must be >= 0 and "
+                  "within 292 years, not %g ms.", tm);
+    if (j > 0 && !(tm > (*t)[j - 1]))
+      return fail(L, SLP_ERANGE, a, ip, "The segment starts must ascend: "
+                  "%g ms comes after %g ms.", tm, (*t)[j - 1]);
+    if (!(hz >= 0) || !isfinite(hz))
+      return fail(L, SLP_ERANGE, b, ip, "rate must be >= 0 Hz, not %g Hz.",
+                  hz);
+    if (push_segment(t, r, n_seg, &cap_t, &cap_r, tm, hz) != 0)
+      return oom(L, item, ip);
+  }
+  return 0;
+}
+
+/* file: a CSV of time_ms,rate_hz lines, piecewise constant. */
+static int schedule_csv(loader *L, const yaml_node_t *n, const char *kp,
+                        double **t, double **r, size_t *n_seg) {
+  size_t cap_t = 0, cap_r = 0;
+  const char *rel = NULL;
+  int rc = text_of(L, n, kp, "file", &rel);
+  if (rc != 0)
+    return rc;
+  csv c;
+  if ((rc = csv_open(L, &c, n, kp, rel)) != 0)
+    return rc;
+  while ((rc = csv_next(L, &c, kp)) == 1) {
+    char *f[2];
+    unsigned col[2];
+    double tm, hz;
+    if (csv_split(&c, f, col, 2) != 2) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, 1, kp, "Line %u is not "
+                   "'time_ms,rate_hz'.", c.line);
+      break;
+    }
+    if (!csv_number(f[0], &tm) || !(tm >= 0) || tm > MAX_TIME_MS) {
+      rc = fail_at(L, SLP_EPARSE, c.path, c.line, col[0], kp, "The time "
+                   "'%.40s' on line %u is not a number of milliseconds "
+                   "between 0 and 292 years.", f[0], c.line);
+      break;
+    }
+    if (*n_seg > 0 && !(tm > (*t)[*n_seg - 1])) {
+      rc = fail_at(L, SLP_ERANGE, c.path, c.line, col[0], kp, "The times "
+                   "must ascend: %g ms on line %u comes after %g ms.", tm,
+                   c.line, (*t)[*n_seg - 1]);
+      break;
+    }
+    if (!csv_number(f[1], &hz) || !(hz >= 0) || !isfinite(hz)) {
+      rc = fail_at(L, SLP_ERANGE, c.path, c.line, col[1], kp, "The rate "
+                   "'%.40s' on line %u is not a number of Hz >= 0.", f[1],
+                   c.line);
+      break;
+    }
+    if (push_segment(t, r, n_seg, &cap_t, &cap_r, tm, hz) != 0) {
+      rc = fail_at(L, SLP_ENOMEM, c.path, c.line, 0, kp, "Out of memory "
+                   "while reading '%.200s'.", c.path);
+      break;
+    }
+  }
+  if (rc == 0 && *n_seg == 0)
+    rc = fail_at(L, SLP_EINVAL, c.path, c.line, 0, kp, "'%.200s' has no "
+                 "time_ms,rate_hz lines.", c.path);
+  csv_close(&c);
+  return rc < 0 ? rc : 0;
+}
+
+/* sinusoid: {mean, amplitude, frequency, phase}. */
+static int load_sinusoid(loader *L, const yaml_node_t *n, const char *kp,
+                         slp_poisson_process *pr) {
+  int rc = check_map(L, n, kp, kp);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"mean", "amplitude", "frequency",
+                                     "phase"};
+  static const slp_dim dims[] = {SLP_DIM_RATE, SLP_DIM_RATE, SLP_DIM_RATE,
+                                 SLP_DIM_NONE};
+  double *slot[] = {&pr->mean_hz, &pr->amplitude_hz, &pr->frequency_hz,
+                    &pr->phase_rad};
+  yaml_node_t *v[4];
+  if ((rc = fields(L, n, kp, "a sinusoid", keys, 4, v, NULL)) != 0)
+    return rc;
+  for (size_t i = 0; i < 4; i++) {
+    char sp[PATH_CAP];
+    path_key(sp, kp, keys[i]);
+    if (v[i] == NULL) {
+      if (i == 3)
+        continue; /* phase defaults to 0 */
+      return require(L, v[i], n, kp, "The sinusoid", keys[i],
+                     "(mean, amplitude and frequency; phase is optional)");
+    }
+    if ((rc = quantity(L, v[i], dims[i], sp, keys[i], slot[i])) != 0)
+      return rc;
+    if (i < 3 && !(*slot[i] >= 0))
+      return fail(L, SLP_ERANGE, v[i], sp, "%s must be >= 0 Hz, not %g Hz.",
+                  keys[i], *slot[i]);
+  }
+  if (pr->amplitude_hz > pr->mean_hz) {
+    char sp[PATH_CAP];
+    path_key(sp, kp, "amplitude");
+    return fail(L, SLP_ERANGE, v[1], sp, "The amplitude (%g Hz) exceeds the "
+                "mean (%g Hz), so the rate would go below 0 Hz.",
+                pr->amplitude_hz, pr->mean_hz);
+  }
+  return 0;
+}
+
+/* rate: {schedule: ...} | {sinusoid: ...} | {file: ...} into pr; the
+ * schedule's arrays are allocated into *t and *r (the caller frees). */
+static int load_rate_shape(loader *L, const yaml_node_t *rate,
+                           const char *path, slp_poisson_process *pr,
+                           double **t, double **r) {
+  char kp[PATH_CAP];
+  path_key(kp, path, "rate");
+  int rc = check_map(L, rate, kp, kp);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"schedule", "sinusoid", "file"};
+  yaml_node_t *v[3];
+  if ((rc = fields(L, rate, kp, "a time-varying rate", keys, 3, v, NULL)) != 0)
+    return rc;
+  if ((v[0] != NULL) + (v[1] != NULL) + (v[2] != NULL) != 1)
+    return fail(L, SLP_EKEY, rate, kp, "A time-varying rate takes exactly "
+                "one of 'schedule', 'sinusoid' or 'file'.");
+  char sp[PATH_CAP];
+  if (v[1] != NULL) {
+    path_key(sp, kp, "sinusoid");
+    pr->shape = SLP_RATE_SINUSOID;
+    return load_sinusoid(L, v[1], sp, pr);
+  }
+  pr->shape = SLP_RATE_SCHEDULE;
+  path_key(sp, kp, v[0] != NULL ? "schedule" : "file");
+  rc = v[0] != NULL ? schedule_inline(L, v[0], sp, t, r, &pr->n_segments)
+                    : schedule_csv(L, v[2], sp, t, r, &pr->n_segments);
+  pr->times_ms = *t;
+  pr->rates_hz = *r;
+  return rc;
+}
+
+/*
+ * The process keys of a Poisson input added as group `id`: a time-varying
+ * `rate` (poisson only; vrate NULL otherwise), `dead_time` (poisson only),
+ * `discretisation` and `dt`.  Nothing to do when none is given.
+ */
+static int load_process(loader *L, uint32_t id, const yaml_node_t *map,
+                        const char *path, const yaml_node_t *vrate,
+                        const yaml_node_t *dead, const yaml_node_t *disc,
+                        const yaml_node_t *dt) {
+  if (vrate == NULL && dead == NULL && disc == NULL && dt == NULL)
+    return 0;
+  char kp[PATH_CAP];
+  slp_poisson_process pr;
+  slp_poisson_process_init(&pr);
+  double *t = NULL, *r = NULL;
+  int rc = 0, bernoulli = 0;
+  if (disc != NULL) {
+    const char *what = NULL;
+    path_key(kp, path, "discretisation");
+    if ((rc = text_of(L, disc, kp, "discretisation", &what)) != 0)
+      return rc;
+    if (strcmp(what, "bernoulli") == 0)
+      bernoulli = 1;
+    else if (strcmp(what, "continuous") != 0)
+      return fail(L, SLP_EINVAL, disc, kp, "discretisation must be "
+                  "'continuous' (exact spike times, the default) or "
+                  "'bernoulli' (Norse's: at most one spike per step of dt), "
+                  "not '%.40s'.", what);
+  }
+  if (dt != NULL) {
+    path_key(kp, path, "dt");
+    if (!bernoulli)
+      return fail(L, SLP_EKEY, dt, kp, "dt is the step of the Bernoulli "
+                  "discretisation; it goes with 'discretisation: "
+                  "bernoulli'.");
+    if ((rc = quantity(L, dt, SLP_DIM_TIME, kp, "dt", &pr.dt_ms)) != 0)
+      return rc;
+    if (!(pr.dt_ms >= TICK_MS) || pr.dt_ms > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, dt, kp, "dt must be at least 1 ns and "
+                  "within 292 years, not %g ms.", pr.dt_ms);
+  } else if (bernoulli) {
+    pr.dt_ms = 1.0; /* Norse's poisson_encode default, dt = 0.001 s */
+  }
+  if (dead != NULL) {
+    path_key(kp, path, "dead_time");
+    if (vrate != NULL || bernoulli)
+      return fail(L, SLP_EKEY, dead, kp, "dead_time works only with a "
+                  "constant rate per source in continuous time, not with %s.",
+                  vrate != NULL ? "a time-varying rate"
+                                : "discretisation: bernoulli");
+    if ((rc = quantity(L, dead, SLP_DIM_TIME, kp, "dead_time",
+                       &pr.dead_time_ms)) != 0)
+      return rc;
+    if (!(pr.dead_time_ms >= 0) || pr.dead_time_ms > MAX_TIME_MS)
+      return fail(L, SLP_ERANGE, dead, kp, "dead_time must be >= 0 and "
+                  "within 292 years, not %g ms.", pr.dead_time_ms);
+  }
+  if (vrate == NULL && !bernoulli && pr.dead_time_ms == 0)
+    return 0; /* the plain process, drawn as poisson.c draws it */
+  if (vrate != NULL && (rc = load_rate_shape(L, vrate, path, &pr, &t, &r)) != 0)
+    goto done;
+  rc = slp_network_set_poisson_process(L->net, id, &pr);
+  if (rc == SLP_ERANGE && dead != NULL) {
+    path_key(kp, path, "dead_time");
+    rc = fail(L, rc, dead, kp, "With a dead time of %g ms no source can fire "
+              "at %g Hz or more (one spike per dead time); a rate reaches "
+              "that.", pr.dead_time_ms, 1000.0 / pr.dead_time_ms);
+  } else if (rc != 0) {
+    rc = fail(L, rc, map, path, "The Poisson process was refused: %s.",
+              slp_strerror(rc));
+  }
+done:
+  slp__free(t);
+  slp__free(r);
+  return rc;
+}
+
+/* ---------------------------------------------------------------------- */
+/* inputs: spike data sets (N-MNIST, Spiking Heidelberg Digits)           */
+/* ---------------------------------------------------------------------- */
+
+/* A reader's diag (naming the data file) re-reported at the model's `file`
+ * key, so that the message names both the model line and the data file. */
+static int reader_failed(loader *L, int rc, const yaml_node_t *at,
+                         const char *kp) {
+  char msg[sizeof L->diag->message];
+  snprintf(msg, sizeof msg, "%s", L->diag->message[0]
+                                      ? L->diag->message
+                                      : slp_strerror(rc));
+  return fail(L, rc, at, kp, "%s", msg);
+}
+
+/* gap: a time >= 0, 0 when absent. */
+static int load_gap(loader *L, const yaml_node_t *n, const char *path,
+                    double *out) {
+  *out = 0.0;
+  if (n == NULL)
+    return 0;
+  char kp[PATH_CAP];
+  path_key(kp, path, "gap");
+  int rc = quantity(L, n, SLP_DIM_TIME, kp, "gap", out);
+  if (rc == 0 && (!(*out >= 0) || *out > MAX_TIME_MS))
+    rc = fail(L, SLP_ERANGE, n, kp, "gap must be >= 0 and within 292 years, "
+              "not %g ms.", *out);
+  return rc;
+}
+
+static int load_nmnist(loader *L, const yaml_node_t *key,
+                       const yaml_node_t *map, const char *name,
+                       const char *path, uint32_t size,
+                       const yaml_node_t *file, const yaml_node_t *gap) {
+  char kp[PATH_CAP];
+  int rc = require(L, file, map, path, path, "file",
+                   "(an N-MNIST event file, or a list of them)");
+  if (rc != 0)
+    return rc;
+  if (size != SLP_NMNIST_SOURCES) {
+    path_key(kp, path, "size");
+    return fail(L, SLP_EINVAL, map, kp, "An nmnist input has 2 x 34 x 34 = "
+                "%u sources (polarity, y, x), not %u.", SLP_NMNIST_SOURCES,
+                size);
+  }
+  double gap_ms;
+  if ((rc = load_gap(L, gap, path, &gap_ms)) != 0)
+    return rc;
+  path_key(kp, path, "file");
+  size_t n = file->type == YAML_SEQUENCE_NODE ? seq_len(file) : 1;
+  if (n == 0)
+    return fail(L, SLP_EINVAL, file, kp, "file is an empty list; give at "
+                "least one N-MNIST file.");
+  char **paths = slp__calloc(n, sizeof *paths);
+  if (paths == NULL)
+    return oom(L, file, kp);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = file;
+    snprintf(ip, sizeof ip, "%s", kp);
+    if (file->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, i);
+      item = node(L, file->data.sequence.items.start[i]);
+    }
+    const char *rel = NULL;
+    if ((rc = text_of(L, item, ip, "file", &rel)) != 0)
+      break;
+    if (rel[0] == '\0') {
+      rc = fail(L, SLP_EINVAL, item, ip, "The file name is empty.");
+      break;
+    }
+    if ((paths[i] = resolve(L, rel)) == NULL)
+      rc = oom(L, item, ip);
+  }
+  uint32_t id = 0;
+  if (rc == 0) {
+    rc = slp_network_add_nmnist(L->net, name, (const char *const *)paths, n,
+                                gap_ms, L->diag, &id);
+    rc = rc == 0 ? added(L, rc, key, path, name, id, size)
+                 : reader_failed(L, rc, file, kp);
+  }
+  for (size_t i = 0; i < n; i++)
+    slp__free(paths[i]);
+  slp__free(paths);
+  return rc;
+}
+
+static int load_shd(loader *L, const yaml_node_t *key, const yaml_node_t *map,
+                    const char *name, const char *path, uint32_t size,
+                    const yaml_node_t *file, const yaml_node_t *samples,
+                    const yaml_node_t *gap) {
+  char kp[PATH_CAP];
+  int rc = require(L, file, map, path, path, "file",
+                   "(a Spiking Heidelberg Digits style HDF5 file)");
+  if (rc == 0)
+    rc = require(L, samples, map, path, path, "samples",
+                 "(the sample indices to present, e.g. samples: [0, 3, 5])");
+  double gap_ms;
+  if (rc != 0 || (rc = load_gap(L, gap, path, &gap_ms)) != 0)
+    return rc;
+  path_key(kp, path, "samples");
+  size_t n = samples->type == YAML_SEQUENCE_NODE ? seq_len(samples) : 1;
+  if (n == 0)
+    return fail(L, SLP_EINVAL, samples, kp, "samples is an empty list; give "
+                "at least one sample index.");
+  uint64_t *idx = slp__malloc(n * sizeof *idx);
+  if (idx == NULL)
+    return oom(L, samples, kp);
+  for (size_t i = 0; i < n && rc == 0; i++) {
+    char ip[PATH_CAP];
+    const yaml_node_t *item = samples;
+    snprintf(ip, sizeof ip, "%s", kp);
+    if (samples->type == YAML_SEQUENCE_NODE) {
+      path_index(ip, kp, i);
+      item = node(L, samples->data.sequence.items.start[i]);
+    }
+    rc = whole(L, item, ip, "A sample index", 0, UINT64_MAX - 1, &idx[i]);
+  }
+  const char *rel = NULL;
+  char *full = NULL;
+  path_key(kp, path, "file");
+  if (rc == 0 && (rc = text_of(L, file, kp, "file", &rel)) == 0) {
+    if (rel[0] == '\0')
+      rc = fail(L, SLP_EINVAL, file, kp, "The file name is empty.");
+    else if ((full = resolve(L, rel)) == NULL)
+      rc = oom(L, file, kp);
+  }
+  uint32_t id = 0;
+  if (rc == 0) {
+    rc = slp_network_add_shd(L->net, name, size, full, idx, n, gap_ms,
+                             L->diag, &id);
+    rc = rc == 0 ? added(L, rc, key, path, name, id, size)
+                 : reader_failed(L, rc, file, kp);
+  }
+  slp__free(full);
+  slp__free(idx);
+  return rc;
+}
+
 /* Keys of an input, as indices into input_keys. */
 enum {
   K_TYPE, K_SIZE, K_RATE, K_SPIKES, K_FILE, K_VALUE, K_F_MAX, K_PHASE,
-  K_JITTER, K_PARAMS, K_INIT, K_SCALE, K_COUNT
+  K_JITTER, K_PARAMS, K_INIT, K_SCALE, K_DEAD_TIME, K_DISCRETISATION, K_DT,
+  K_SAMPLES, K_GAP, K_COUNT
 };
 
 static const char *const input_keys[K_COUNT] = {
     "type",  "size",   "rate",   "spikes", "file", "value",
-    "f_max", "phase",  "jitter", "params", "init", "scale"};
+    "f_max", "phase",  "jitter", "params", "init", "scale",
+    "dead_time", "discretisation", "dt", "samples", "gap"};
 
 /* The input types, as indices into input_types. */
 enum {
   T_POISSON, T_SPIKE_ARRAY, T_REGULAR, T_CONSTANT_CURRENT_LIF, T_LATENCY,
-  T_SIGNED_POISSON, T_POPULATION
+  T_SIGNED_POISSON, T_POPULATION, T_NMNIST, T_SHD
 };
 
 /* The input types and the keys each takes, in the order of the T_ names. */
 static const struct {
   const char *name;  /* the value of type: */
   const char *what;  /* how messages name such an input */
-  int keys[6];       /* its keys (indices into input_keys), -1 ends */
+  int keys[12];      /* its keys (indices into input_keys), -1 ends */
 } input_types[] = {
-    {"poisson", "a poisson input", {K_TYPE, K_SIZE, K_RATE, K_VALUE, K_F_MAX, -1}},
+    {"poisson", "a poisson input",
+     {K_TYPE, K_SIZE, K_RATE, K_VALUE, K_F_MAX, K_DEAD_TIME, K_DISCRETISATION,
+      K_DT, -1}},
     {"spike_array", "a spike_array input", {K_TYPE, K_SIZE, K_SPIKES, K_FILE, -1}},
     {"regular", "a regular input", {K_TYPE, K_SIZE, K_RATE, K_PHASE, K_JITTER, -1}},
     {"constant_current_lif", "a constant_current_lif input",
      {K_TYPE, K_SIZE, K_VALUE, K_PARAMS, K_INIT, -1}},
     {"latency", "a latency input", {K_TYPE, K_SIZE, K_VALUE, K_PARAMS, K_INIT, -1}},
     {"signed_poisson", "a signed_poisson input",
-     {K_TYPE, K_SIZE, K_VALUE, K_F_MAX, -1}},
+     {K_TYPE, K_SIZE, K_VALUE, K_F_MAX, K_DISCRETISATION, K_DT, -1}},
     {"population", "a population input",
-     {K_TYPE, K_SIZE, K_VALUE, K_SCALE, K_F_MAX, -1}},
+     {K_TYPE, K_SIZE, K_VALUE, K_SCALE, K_F_MAX, K_DISCRETISATION, K_DT, -1}},
+    {"nmnist", "an nmnist input", {K_TYPE, K_SIZE, K_FILE, K_GAP, -1}},
+    {"shd", "an shd input", {K_TYPE, K_SIZE, K_FILE, K_SAMPLES, K_GAP, -1}},
 };
 
 #define N_INPUT_TYPES (sizeof input_types / sizeof input_types[0])
@@ -1553,7 +1968,7 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     return rc;
   if ((rc = require(L, v[K_TYPE], n, path, path, "type",
                     "(poisson, spike_array, regular, constant_current_lif, "
-                    "latency, signed_poisson or population)")) != 0)
+                    "latency, nmnist, shd, signed_poisson or population)")) != 0)
     return rc;
   const char *type = NULL;
   path_key(kp, path, "type");
@@ -1565,7 +1980,8 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
   if (t == N_INPUT_TYPES)
     return fail(L, SLP_EINVAL, v[K_TYPE], kp, "The input type must be "
                 "'poisson', 'spike_array', 'regular', 'constant_current_lif', "
-                "'latency', 'signed_poisson' or 'population', not '%.40s'.",
+                "'latency', 'nmnist', 'shd', 'signed_poisson' or 'population', "
+                "not '%.40s'.",
                 type);
   /* Now that the type is known, check its keys again more narrowly, so that
    * `spikes:` on a poisson input is an unknown key, not silently ignored. */
@@ -1595,8 +2011,11 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
         return fail(L, SLP_EKEY, k[K_RATE], kp, "A poisson input takes "
                     "either 'rate' or 'value' (with f_max), not both.");
       }
-      return load_poisson_value(L, key, name, path, sz, v[K_VALUE],
-                                v[K_F_MAX]);
+      rc = load_poisson_value(L, key, name, path, sz, v[K_VALUE],
+                              v[K_F_MAX]);
+      return rc ? rc : load_process(L, (uint32_t)(L->n_groups - 1), n, path,
+                                    NULL, v[K_DEAD_TIME],
+                                    v[K_DISCRETISATION], v[K_DT]);
     }
     if (v[K_F_MAX] != NULL) {
       path_key(kp, path, "f_max");
@@ -1606,7 +2025,21 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     if ((rc = require(L, v[K_RATE], n, path, path, "rate",
                       "(e.g. rate: 10 Hz, or value: 0.5 with f_max)")) != 0)
       return rc;
-    return load_poisson(L, key, name, path, sz, v[K_RATE]);
+    if (rate_varies(L, v[K_RATE])) {
+      /* The sources start at 0 Hz; the process gives them their rate. */
+      uint32_t id = 0;
+      slp_dist zero = slp_dist_const(0.0);
+      rc = added(L, slp_network_add_poisson(L->net, name, sz, &zero, NULL,
+                                            &id),
+                 key, path, name, id, sz);
+      return rc ? rc : load_process(L, id, n, path, v[K_RATE],
+                                    v[K_DEAD_TIME], v[K_DISCRETISATION],
+                                    v[K_DT]);
+    }
+    rc = load_poisson(L, key, name, path, sz, v[K_RATE]);
+    return rc ? rc : load_process(L, (uint32_t)(L->n_groups - 1), n, path,
+                                  NULL, v[K_DEAD_TIME], v[K_DISCRETISATION],
+                                  v[K_DT]);
   case T_SPIKE_ARRAY:
     return load_spike_array(L, key, n, name, path, sz, v[K_SPIKES],
                             v[K_FILE]);
@@ -1630,14 +2063,23 @@ static int load_input(loader *L, const yaml_node_t *key, const yaml_node_t *n,
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(e.g. value: -0.5)")) != 0)
       return rc;
-    return load_signed_poisson(L, key, name, path, sz, v[K_VALUE],
-                               v[K_F_MAX]);
+    rc = load_signed_poisson(L, key, name, path, sz, v[K_VALUE],
+                             v[K_F_MAX]);
+    return rc ? rc : load_process(L, (uint32_t)(L->n_groups - 1), n, path,
+                                  NULL, NULL, v[K_DISCRETISATION], v[K_DT]);
+  case T_NMNIST:
+    return load_nmnist(L, key, n, name, path, sz, v[K_FILE], v[K_GAP]);
+  case T_SHD:
+    return load_shd(L, key, n, name, path, sz, v[K_FILE], v[K_SAMPLES],
+                    v[K_GAP]);
   default: /* T_POPULATION */
     if ((rc = require(L, v[K_VALUE], n, path, path, "value",
                       "(the value or values to encode)")) != 0)
       return rc;
-    return load_population_code(L, key, name, path, sz, v[K_VALUE],
-                                v[K_SCALE], v[K_F_MAX]);
+    rc = load_population_code(L, key, name, path, sz, v[K_VALUE],
+                              v[K_SCALE], v[K_F_MAX]);
+    return rc ? rc : load_process(L, (uint32_t)(L->n_groups - 1), n, path,
+                                  NULL, NULL, v[K_DISCRETISATION], v[K_DT]);
   }
 }
 

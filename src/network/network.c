@@ -28,6 +28,7 @@ static void group_free(slp__group *g) {
   slp__free(g->first_ms);
   slp__free(g->period_ms);
   slp__free(g->signs);
+  slp__process_free(g->process);
 }
 
 static void proj_free(slp__projection *p) {

@@ -18,7 +18,9 @@ typedef enum slp__group_kind {
   SLP__GROUP_POISSON,        /* Poisson spike sources */
   SLP__GROUP_SPIKE_ARRAY,    /* sources firing at given times */
   SLP__GROUP_REGULAR,        /* periodic trains (regular, LIF encoders) */
-  SLP__GROUP_SIGNED_POISSON  /* Poisson sources with signed weights */
+  SLP__GROUP_SIGNED_POISSON, /* Poisson sources with signed weights */
+  SLP__GROUP_POISSON_PROCESS /* run time only (slp__input.kind): a Poisson
+                                group with a process (poisson_process.c) */
 } slp__group_kind;
 
 /* A population or an input. */
@@ -45,7 +47,29 @@ typedef struct slp__group {
   float *signs;                     /* signed_poisson: per-source weight
                                        multiplier, -1, 0 or +1 (rates holds
                                        the rates) */
+  struct slp__process *process;     /* poisson, signed_poisson: a time-
+                                       varying rate, a dead time or
+                                       Bernoulli steps (poisson_process.c),
+                                       or NULL for the plain process */
 } slp__group;
+
+/* How a Poisson group departs from the plain process (poisson_process.c):
+ * the public slp_poisson_process with its arrays copied. */
+typedef struct slp__process {
+  int shape;           /* slp_rate_shape */
+  double *times_ms;    /* SCHEDULE: segment starts, ascending, [0] == 0 */
+  double *rates_hz;    /* SCHEDULE: segment rates, Hz */
+  size_t n_segments;   /* SCHEDULE: entries in both */
+  double mean_hz;      /* SINUSOID: mean rate */
+  double amplitude_hz; /* SINUSOID: amplitude, <= mean */
+  double frequency_hz; /* SINUSOID: frequency */
+  double phase_rad;    /* SINUSOID: phase at time 0 */
+  double dead_time_ms; /* >= 0 */
+  double dt_ms;        /* > 0: Bernoulli steps of this length; 0: none */
+} slp__process;
+
+/* Free a process and its arrays; NULL is fine. */
+void slp__process_free(slp__process *p);
 
 /* A projection as specified (arrays owned). */
 typedef struct slp__projection {
