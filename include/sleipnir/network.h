@@ -111,6 +111,18 @@ SLP_EXTERN int slp_network_set_init(slp_network *net, uint32_t pop,
                                     const char *var, const slp_dist *value);
 
 /*
+ * Apply the model's named preset `preset` to population `pop`: the
+ * parameters it names (and the initial state it names, as constants) are
+ * overwritten; set explicit values after it to override them.  Presets:
+ * izhikevich's firing patterns ("tonic_spiking", ...), "bio" (Norse's
+ * bio_default) for lif_ex, adex, adex_refrac and coba_lif; see
+ * docs/model-file.md.  SLP_ENOENT if the model has no such preset (the
+ * population is then unchanged), SLP_EINVAL for a bad pop or NULL name.
+ */
+SLP_EXTERN int slp_network_set_preset(slp_network *net, uint32_t pop,
+                                      const char *preset);
+
+/*
  * Add `size` Poisson spike sources.  Source k fires at rate rates[k] Hz when
  * `rates` has `size` entries, or at a rate drawn from `rate` (one draw per
  * source) when `rates` is NULL.  Inter-spike intervals are exact exponential

@@ -808,6 +808,26 @@ static int add_failed(loader *L, int rc, const yaml_node_t *at,
   }
 }
 
+/* params.preset: the name of one of the model's presets. */
+static int load_preset(loader *L, uint32_t id, const char *model,
+                       const yaml_node_t *v, const char *path) {
+  char kp[PATH_CAP];
+  path_key(kp, path, "preset");
+  const char *name = NULL;
+  int rc = text_of(L, v, kp, "preset", &name);
+  if (rc != 0)
+    return rc;
+  rc = slp_network_set_preset(L->net, id, name);
+  if (rc == SLP_ENOENT)
+    return fail(L, rc, v, kp, "The neuron model '%s' has no preset '%.64s' "
+                "(docs/model-file.md lists each model's presets).", model,
+                name);
+  if (rc != 0)
+    return fail(L, rc, v, kp, "The preset '%.64s' was refused: %s.", name,
+                slp_strerror(rc));
+  return 0;
+}
+
 /* params: name -> quantity, with names and dimensions from the model. */
 static int load_params(loader *L, uint32_t id, const char *model,
                        const yaml_node_t *n, const char *path) {
@@ -822,12 +842,21 @@ static int load_params(loader *L, uint32_t id, const char *model,
   if (seen == NULL)
     return oom(L, n, path);
   size_t k = 0;
+  /* preset: a named parameter set, applied before the other keys whatever
+   * their order, so that they override it. */
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-       p < n->data.mapping.pairs.top; p++, k++) {
+       p < n->data.mapping.pairs.top && rc == 0; p++)
+    if (strcmp(key_text(L, p), "preset") == 0)
+      rc = load_preset(L, id, model, node(L, p->value), path);
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top && rc == 0; p++, k++) {
     const char *name = key_text(L, p);
     char kp[PATH_CAP];
     path_key(kp, path, name);
     slp_var_info info;
+    seen[k] = "";
+    if (strcmp(name, "preset") == 0)
+      continue;
     if (slp_model_param_info(model, name, &info) != 0) {
       rc = fail(L, SLP_EKEY, node(L, p->key), kp, "The neuron model '%s' has "
                 "no parameter '%.64s'.", model, name);
