@@ -685,6 +685,50 @@ START_TEST(test_bad_preset) {
 }
 END_TEST
 
+/* Weights onto coba_lif are conductances, plain numbers: "0.5" is 0.5 (not
+ * 0.5 V), "0.5 mV" is a unit error, and one projection may not mix
+ * conductance- and current-based targets. */
+START_TEST(test_coba_weights) {
+  static const char head[] =
+      "populations:\n"
+      "  g: {size: 2, model: coba_lif}\n"
+      "  c: {size: 2, model: lif}\n"
+      "inputs:\n"
+      "  s: {type: poisson, size: 2, rate: 1 Hz}\n"
+      "projections:\n";
+  static const struct {
+    const char *proj;
+    int ok;
+    const char *msg;
+  } cases[] = {
+      {"  - {from: s, to: g, connect: one_to_one, weight: 0.5, delay: 1 ms}\n",
+       1, NULL},
+      {"  - {from: s, to: g, connect: one_to_one, weight: 0.5 mV, "
+       "delay: 1 ms}\n", 0, "weight"},
+      {"  - {from: s, to: [g, c], connect: all_to_all, weight: 0.5, "
+       "delay: 1 ms}\n", 0, "mixes"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    char text[512];
+    snprintf(text, sizeof text, "%s%s", head, cases[k].proj);
+    slp_model *m = NULL;
+    slp_diag d;
+    int rc = slp_model_load(&m, "w.yaml", text, strlen(text), &d);
+    if (cases[k].ok) {
+      ck_assert_msg(rc == 0, "case %zu: %s", k, d.message);
+      ck_assert_double_eq(m->net->projs[0].weight.a, 0.5);
+      slp_model_destroy(m);
+    } else {
+      ck_assert_msg(rc < 0, "case %zu accepted", k);
+      ck_assert_uint_eq(d.line, 7);
+      ck_assert_msg(strstr(d.message, cases[k].msg) != NULL ||
+                        strstr(d.key, cases[k].msg) != NULL,
+                    "case %zu: [%s] %s", k, d.key, d.message);
+    }
+  }
+}
+END_TEST
+
 Suite *suite_nonlinear(void);
 
 Suite *suite_nonlinear(void) {
@@ -701,6 +745,7 @@ Suite *suite_nonlinear(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("coba_lif");
   tcase_add_test(tc, test_coba_bounds);
+  tcase_add_test(tc, test_coba_weights);
   suite_add_tcase(s, tc);
   tc = tcase_create("presets");
   tcase_add_test(tc, test_preset_in_model_file);

@@ -77,6 +77,12 @@ SLP_EXTERN int slp_model_param_info(const char *model, const char *name,
 SLP_EXTERN int slp_model_state_info(const char *model, const char *name,
                                     slp_var_info *out);
 
+/* The dimension of a synaptic weight onto `model`: SLP_DIM_VOLTAGE (a jump
+ * of a current or of v, in mV) for most models, SLP_DIM_NONE for
+ * conductance-based ones (coba_lif: a jump of a conductance, in units of
+ * its leak conductance g_l).  SLP_DIM_VOLTAGE for an unknown model. */
+SLP_EXTERN slp_dim slp_model_weight_dim(const char *model);
+
 /* 1 if `model` names a neuron model this library knows, else 0. */
 SLP_EXTERN int slp_model_exists(const char *model);
 

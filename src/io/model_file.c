@@ -50,6 +50,7 @@
 typedef struct group_info {
   uint32_t size; /* neurons or sources */
   int is_pop;    /* 1 for a population, 0 for an input */
+  slp_dim weight_dim; /* populations: dimension of a weight onto them */
 } group_info;
 
 /* The state of one load. */
@@ -786,6 +787,7 @@ static int note_group(loader *L, uint32_t id, uint32_t size, int is_pop) {
   (void)id; /* ids are handed out densely in order: id == L->n_groups */
   L->groups[L->n_groups].size = size;
   L->groups[L->n_groups].is_pop = is_pop;
+  L->groups[L->n_groups].weight_dim = SLP_DIM_VOLTAGE;
   L->n_groups++;
   return 0;
 }
@@ -957,6 +959,7 @@ static int load_population(loader *L, const yaml_node_t *key,
     return add_failed(L, rc, key, path, name);
   if (note_group(L, id, (uint32_t)size, 1) != 0)
     return oom(L, n, path);
+  L->groups[id].weight_dim = slp_model_weight_dim(model);
   if (v[2] != NULL) {
     path_key(kp, path, "params");
     if ((rc = load_params(L, id, model, v[2], kp)) != 0)
@@ -2009,8 +2012,17 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
                       &pl);
   }
   if (rc == 0) {
+    /* A weight is a voltage, or a conductance (a plain number) onto
+     * conductance-based models; one projection cannot mix the two. */
+    slp_dim wdim = L->groups[ids[0]].weight_dim;
+    for (size_t k = 1; k < n_to && rc == 0; k++)
+      if (L->groups[ids[k]].weight_dim != wdim)
+        rc = fail(L, SLP_EINVAL, to, kp, "to mixes conductance-based and "
+                  "current-based populations, whose weights differ in "
+                  "kind; use one projection for each.");
     path_key(kp, path, "weight");
-    rc = distribution(L, v[4], SLP_DIM_VOLTAGE, kp, "weight", &spec.weight);
+    if (rc == 0)
+      rc = distribution(L, v[4], wdim, kp, "weight", &spec.weight);
   }
   if (rc == 0) {
     path_key(kp, path, "delay");

@@ -208,4 +208,5 @@ const slp__model slp__model_coba_lif = {
     .wake = slp__ode_wake,
     .get = slp__ode_get,
     .preset = coba_preset,
+    .conductance_weights = 1,
 };

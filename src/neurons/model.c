@@ -62,6 +62,11 @@ int slp_model_exists(const char *model) {
   return slp__model_find(model) != NULL;
 }
 
+slp_dim slp_model_weight_dim(const char *model) {
+  const slp__model *m = slp__model_find(model);
+  return m != NULL && m->conductance_weights ? SLP_DIM_NONE : SLP_DIM_VOLTAGE;
+}
+
 static int info(const slp__var_desc *d, slp_var_info *out) {
   if (out != NULL) {
     out->name = d->name;

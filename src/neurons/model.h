@@ -80,6 +80,9 @@ typedef struct slp__model {
    * 0, or SLP_ENOENT for a name the model does not know. */
   int (*preset)(const char *name, double *params, double *state,
                 int *state_set);
+  /* 1: a weight is a conductance jump, a plain number (coba_lif); 0: a
+   * voltage (a jump of a current in voltage units, or of v). */
+  int conductance_weights;
 } slp__model;
 
 /* The registry: NULL if no model has this name (or alias, as "alif"). */
