@@ -11,6 +11,10 @@ simulated second.  The linear lif (exact, event-driven) is the baseline.
 
     /usr/bin/python3 bench/nonlinear.py [--n 1000] [--time 1] [--reps 3]
                                         [--sleipnir ./sleipnir] [--tol 1e-6]
+                                        [--with-brian2]
+
+--with-brian2 also runs bench/brian2_nonlinear.py (Brian2 cpp_standalone,
+rk4, dt = 0.1 ms; ~30 s of compilation per model) and adds its figure.
 """
 import argparse
 import json
@@ -62,6 +66,15 @@ def run(sleipnir, path):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def brian2(model, a):
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "brian2_nonlinear.py")
+    out = subprocess.run(["/usr/bin/python3", script, "--model", model,
+                          "--n", str(a.n), "--time", str(a.time)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
@@ -70,14 +83,16 @@ def main():
     ap.add_argument("--tol", type=float, default=None,
                     help="ode_abs_tol = ode_rel_tol (default: the model's)")
     ap.add_argument("--sleipnir", default="./sleipnir")
+    ap.add_argument("--with-brian2", action="store_true")
     a = ap.parse_args()
     if not os.access(a.sleipnir, os.X_OK):
         sys.exit("no sleipnir program at %s (build it first)" % a.sleipnir)
     tol = "" if a.tol is None else \
         ", ode_abs_tol: %g, ode_rel_tol: %g" % (a.tol, a.tol)
     print("| model | neurons | rate (Hz) | run wall (s) | us per neuron per "
+          "simulated s | Brian2 rk4 0.1 ms: rate (Hz), us per neuron per "
           "simulated s |")
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as d:
         for model, (params, (lo, hi), w) in MODELS.items():
             path = os.path.join(d, model + ".yaml")
@@ -91,8 +106,15 @@ def main():
                 if best is None or r["run_wall_s"] < best["run_wall_s"]:
                     best = r
             cost = best["run_wall_s"] / (a.n * a.time) * 1e6
-            print("| %s | %d | %.1f | %.3f | %.2f |" % (
-                model, a.n, best["mean_rate_hz"], best["run_wall_s"], cost))
+            b2 = "-"
+            if a.with_brian2 and model in ("lif_ex", "adex", "coba_lif",
+                                           "izhikevich"):
+                r = brian2(model, a)
+                b2 = "%.1f, %.2f" % (r["mean_rate_hz"],
+                                     r["run_wall_s"] / (a.n * a.time) * 1e6)
+            print("| %s | %d | %.1f | %.3f | %.2f | %s |" % (
+                model, a.n, best["mean_rate_hz"], best["run_wall_s"], cost,
+                b2), flush=True)
 
 
 if __name__ == "__main__":
