@@ -431,8 +431,8 @@ END_TEST
 
 /* Run one izhikevich neuron of a preset with bias = 140 mV + I (Izhikevich's
  * input current, Izhikevich 2004's values) for t_ms; spike times in ms. */
-static size_t izh_run(const char *preset, double bias, double t_ms,
-                      double *spk, size_t cap) {
+static size_t izh_run_grid(const char *preset, double bias, double t_ms,
+                           double *spk, size_t cap, slp_tick grid) {
   const slp__model *m = slp__model_find("izhikevich");
   double p[SLP__MAX_PARAMS], st[SLP__MAX_STATE] = {0};
   int set[SLP__MAX_STATE] = {0};
@@ -446,7 +446,7 @@ static size_t izh_run(const char *preset, double bias, double t_ms,
   const char *snames[] = {"v", "u"};
   ck_assert(set[0] && set[1]);
   rig r;
-  rig_init_state(&r, m, names, p, m->n_params, snames, st, 2, 1);
+  rig_init_state(&r, m, names, p, m->n_params, snames, st, 2, grid);
   rig_run_until(&r, (slp_tick)(t_ms * TPM));
   ck_assert_int_eq(r.win.err, 0);
   slp__spikebuf_sort(&r.spikes);
@@ -462,6 +462,27 @@ static size_t izh_run(const char *preset, double bias, double t_ms,
   }
   return n;
 }
+
+static size_t izh_run(const char *preset, double bias, double t_ms,
+                      double *spk, size_t cap) {
+  return izh_run_grid(preset, bias, t_ms, spk, cap, 1);
+}
+
+/* Grid mode: a neuron is reset at its exact crossing and only its spike is
+ * emitted on the grid, so with no input off the grid the spikes are those
+ * of exact mode, each moved up to the next grid tick (0.1 ms). */
+START_TEST(test_izh_grid_mode) {
+  double ex[256], gr[256];
+  size_t n = izh_run("tonic_bursting", 155.0, 1000.0, ex, 256);
+  size_t m = izh_run_grid("tonic_bursting", 155.0, 1000.0, gr, 256, TPM / 10);
+  ck_assert_uint_ge(n, 10);
+  ck_assert_uint_eq(m, n);
+  for (size_t k = 0; k < n; k++) {
+    slp_tick te = (slp_tick)llround(ex[k] * TPM), tg = llround(gr[k] * TPM);
+    ck_assert_int_eq(tg, slp__ceil_grid(te, TPM / 10));
+  }
+}
+END_TEST
 
 /* Tonic spiking (I = 14): after a short adapting transient (three
  * intervals, as in Izhikevich 2004's figure), regular firing: the intervals
@@ -742,6 +763,7 @@ Suite *suite_nonlinear(void) {
   tcase_add_test(tc, test_izh_tonic_bursting);
   tcase_add_test(tc, test_izh_adaptation);
   tcase_add_test(tc, test_izh_phasic_spiking);
+  tcase_add_test(tc, test_izh_grid_mode);
   suite_add_tcase(s, tc);
   tc = tcase_create("coba_lif");
   tcase_add_test(tc, test_coba_bounds);
