@@ -632,6 +632,44 @@ START_TEST(test_coba_bounds) {
 }
 END_TEST
 
+/* Parameters that make no sense are refused by the model's check, with a
+ * sentence naming the parameter (the simulation is then not built). */
+static const struct {
+  const char *model, *param;
+  double value;
+} bad_params[] = {
+    {"lif_ex", "tau_mem", 0.0},       {"lif_ex", "delta_T", -1.0},
+    {"lif_ex", "v_reset", 2000.0},    {"lif_ex", "ode_rel_tol", 0.0},
+    {"adex", "tau_ada", -5.0},        {"adex", "ode_abs_tol", -1e-6},
+    {"adex", "v_th", -10.0},          {"adex_refrac", "t_ref", -1.0},
+    {"coba_lif", "c_m", 0.0},         {"coba_lif", "g_l", -0.5},
+    {"coba_lif", "v_thresh", -80000}, {"coba_lif", "tau_syn_inh", NAN},
+    {"izhikevich", "tau", 0.0},       {"izhikevich", "c", 40.0},
+    {"izhikevich", "a", INFINITY},
+};
+
+START_TEST(test_bad_params) {
+  const slp__model *m = slp__model_find(bad_params[_i].model);
+  ck_assert_ptr_nonnull(m);
+  double p[SLP__MAX_PARAMS];
+  for (size_t k = 0; k < m->n_params; k++)
+    p[k] = m->params[k].deflt;
+  char why[256] = "";
+  ck_assert_int_eq(m->check(p, why, sizeof why), 0); /* defaults are fine */
+  int k = slp__model_param_index(m, bad_params[_i].param);
+  ck_assert_int_ge(k, 0);
+  p[k] = bad_params[_i].value;
+  ck_assert_int_eq(m->check(p, why, sizeof why), SLP_ERANGE);
+  /* v_th / v_thresh lowered below the reset: the sentence names v_reset */
+  const char *name = bad_params[_i].param;
+  ck_assert_msg(strstr(why, name) != NULL ||
+                    (strstr(name, "v_th") != NULL &&
+                     strstr(why, "v_reset") != NULL) ||
+                    (strcmp(name, "c") == 0 && strstr(why, "v_th") != NULL),
+                "%s %s: '%s'", bad_params[_i].model, name, why);
+}
+END_TEST
+
 /* --- presets in the model file ------------------------------------------- */
 
 static double group_param(const slp_model *m, uint32_t g, const char *name) {
@@ -768,6 +806,10 @@ Suite *suite_nonlinear(void) {
   tc = tcase_create("coba_lif");
   tcase_add_test(tc, test_coba_bounds);
   tcase_add_test(tc, test_coba_weights);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("params");
+  tcase_add_loop_test(tc, test_bad_params, 0,
+                      (int)(sizeof bad_params / sizeof bad_params[0]));
   suite_add_tcase(s, tc);
   tc = tcase_create("presets");
   tcase_add_test(tc, test_preset_in_model_file);
