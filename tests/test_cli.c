@@ -667,6 +667,87 @@ START_TEST(test_garbage_models) {
 }
 END_TEST
 
+/* The nonlinear models from a model file, presets included: three tonic
+ * Izhikevich neurons (tonic_spiking, I = 14: 11 spikes in 1 s, see
+ * tests/test_nonlinear.c) drive a conductance-based population.  The
+ * Izhikevich neurons are identical, so their spike counts are equal. */
+static const char nonlinear_model[] =
+    "populations:\n"
+    "  izh:\n"
+    "    size: 3\n"
+    "    model: izhikevich\n"
+    "    params: {preset: tonic_spiking, bias: 154 mV}\n"
+    "  coba:\n"
+    "    size: 2\n"
+    "    model: coba_lif\n"
+    "    params: {bias_free: 1}\n"
+    "projections:\n"
+    "  - {from: izh, to: coba, connect: all_to_all, weight: 2, delay: 1 ms}\n"
+    "simulation: {time: 1 s}\n";
+
+START_TEST(test_nonlinear_presets) {
+  char model[600];
+  /* first the bad key, reported with file, line and key, exit 2 */
+  model_file(model, sizeof model, "nl.yaml", nonlinear_model);
+  char where[700];
+  snprintf(where, sizeof where, "%s:9:", model);
+  result r;
+  RUN(&r, "run", model, "--quiet");
+  ASSERT_EXIT(&r, 2);
+  ASSERT_HAS(r.err, where);
+  ASSERT_HAS(r.err, "bias_free");
+  result_free(&r);
+
+  /* an unknown preset: file, line, key, exit 2, nothing written */
+  char text[sizeof nonlinear_model + 64], spikes[700];
+  snprintf(spikes, sizeof spikes, "%s/out.csv", outdir);
+  const char *good = "{preset: bio}";
+  const char *cut = strstr(nonlinear_model, "{bias_free: 1}");
+  snprintf(text, sizeof text, "%.*s%s%s", (int)(cut - nonlinear_model),
+           nonlinear_model, good, cut + strlen("{bias_free: 1}"));
+  char *at = strstr(text, "tonic_spiking");
+  memcpy(at, "tonic_spoking", 13);
+  model_file(model, sizeof model, "nl.yaml", text);
+  snprintf(where, sizeof where, "%s:5:", model);
+  RUN(&r, "run", model, "--spikes", spikes, "--quiet");
+  ASSERT_EXIT(&r, 2);
+  ASSERT_HAS(r.err, where);
+  ASSERT_HAS(r.err, "populations.izh.params.preset");
+  ASSERT_HAS(r.err, "tonic_spoking");
+  ck_assert_str_eq(list_dir(outdir), "");
+  result_free(&r);
+
+  /* the good model runs */
+  memcpy(at, "tonic_spiking", 13);
+  model_file(model, sizeof model, "nl.yaml", text);
+  RUN(&r, "run", model, "--spikes", spikes, "--json", "--quiet");
+  ASSERT_EXIT(&r, 0);
+  const char *json = last_line(r.out);
+  double n_spikes = json_get(json, "spikes");
+  char *csv = read_file(spikes);
+  ck_assert_ptr_nonnull(csv);
+  size_t per[5] = {0};
+  for (const char *l = strchr(csv, '\n'); l != NULL && l[1] != '\0';
+       l = strchr(l + 1, '\n')) {
+    const char *comma = strchr(l + 1, ',');
+    ck_assert_ptr_nonnull(comma);
+    unsigned long node = strtoul(comma + 1, NULL, 10);
+    ck_assert_uint_lt(node, 5);
+    per[node]++;
+  }
+  ck_assert_uint_eq(per[0], 11);
+  ck_assert_uint_eq(per[1], 11);
+  ck_assert_uint_eq(per[2], 11);
+  /* 33 inputs of conductance 2 (bio: tau_syn_exc 0.3 ms, c_m 0.2 ms, from
+   * -65 mV towards e_rev_E = 0 mV) each carry v over v_thresh = -50 mV */
+  ck_assert_uint_gt(per[3], 0);
+  ck_assert_uint_eq(per[3], per[4]);
+  ck_assert_double_eq(n_spikes, (double)(per[0] * 3 + per[3] * 2));
+  free(csv);
+  result_free(&r);
+}
+END_TEST
+
 /* Every model shipped in examples/ must at least validate and build. */
 START_TEST(test_examples_validate) {
   char dir[600];
@@ -955,6 +1036,7 @@ Suite *suite_cli(void) {
   tcase_add_test(tc, test_wrong_unit);
   tcase_add_test(tc, test_zero_delay);
   tcase_add_test(tc, test_garbage_models);
+  tcase_add_test(tc, test_nonlinear_presets);
   tcase_add_test(tc, test_examples_validate);
   tcase_set_timeout(tc, 60);
   suite_add_tcase(s, tc);

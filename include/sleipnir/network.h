@@ -77,6 +77,12 @@ SLP_EXTERN int slp_model_param_info(const char *model, const char *name,
 SLP_EXTERN int slp_model_state_info(const char *model, const char *name,
                                     slp_var_info *out);
 
+/* The dimension of a synaptic weight onto `model`: SLP_DIM_VOLTAGE (a jump
+ * of a current or of v, in mV) for most models, SLP_DIM_NONE for
+ * conductance-based ones (coba_lif: a jump of a conductance, in units of
+ * its leak conductance g_l).  SLP_DIM_VOLTAGE for an unknown model. */
+SLP_EXTERN slp_dim slp_model_weight_dim(const char *model);
+
 /* 1 if `model` names a neuron model this library knows, else 0. */
 SLP_EXTERN int slp_model_exists(const char *model);
 
@@ -109,6 +115,18 @@ SLP_EXTERN int slp_network_set_param(slp_network *net, uint32_t pop,
 /* Set the initial value of state variable `var` ("v", "i_exc", ...). */
 SLP_EXTERN int slp_network_set_init(slp_network *net, uint32_t pop,
                                     const char *var, const slp_dist *value);
+
+/*
+ * Apply the model's named preset `preset` to population `pop`: the
+ * parameters it names (and the initial state it names, as constants) are
+ * overwritten; set explicit values after it to override them.  Presets:
+ * izhikevich's firing patterns ("tonic_spiking", ...), "bio" (Norse's
+ * bio_default) for lif_ex, adex, adex_refrac and coba_lif; see
+ * docs/model-file.md.  SLP_ENOENT if the model has no such preset (the
+ * population is then unchanged), SLP_EINVAL for a bad pop or NULL name.
+ */
+SLP_EXTERN int slp_network_set_preset(slp_network *net, uint32_t pop,
+                                      const char *preset);
 
 /*
  * Add `size` Poisson spike sources.  Source k fires at rate rates[k] Hz when

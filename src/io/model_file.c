@@ -48,9 +48,10 @@
 /* What the loader knows about a group it added (the public API does not
  * report sizes back, and range checks want them with a line number). */
 typedef struct group_info {
-  uint32_t size;     /* neurons or sources */
-  int is_pop;        /* 1 for a population, 0 for an input */
-  const char *model; /* populations: the model's name (in the document) */
+  uint32_t size;      /* neurons or sources */
+  int is_pop;         /* 1 for a population, 0 for an input */
+  const char *model;  /* populations: the model's name (in the document) */
+  slp_dim weight_dim; /* populations: dimension of a weight onto them */
 } group_info;
 
 /* The state of one load. */
@@ -788,6 +789,7 @@ static int note_group(loader *L, uint32_t id, uint32_t size, int is_pop) {
   L->groups[L->n_groups].size = size;
   L->groups[L->n_groups].is_pop = is_pop;
   L->groups[L->n_groups].model = NULL;
+  L->groups[L->n_groups].weight_dim = SLP_DIM_VOLTAGE;
   L->n_groups++;
   return 0;
 }
@@ -810,6 +812,26 @@ static int add_failed(loader *L, int rc, const yaml_node_t *at,
   }
 }
 
+/* params.preset: the name of one of the model's presets. */
+static int load_preset(loader *L, uint32_t id, const char *model,
+                       const yaml_node_t *v, const char *path) {
+  char kp[PATH_CAP];
+  path_key(kp, path, "preset");
+  const char *name = NULL;
+  int rc = text_of(L, v, kp, "preset", &name);
+  if (rc != 0)
+    return rc;
+  rc = slp_network_set_preset(L->net, id, name);
+  if (rc == SLP_ENOENT)
+    return fail(L, rc, v, kp, "The neuron model '%s' has no preset '%.64s' "
+                "(docs/model-file.md lists each model's presets).", model,
+                name);
+  if (rc != 0)
+    return fail(L, rc, v, kp, "The preset '%.64s' was refused: %s.", name,
+                slp_strerror(rc));
+  return 0;
+}
+
 /* params: name -> quantity, with names and dimensions from the model. */
 static int load_params(loader *L, uint32_t id, const char *model,
                        const yaml_node_t *n, const char *path) {
@@ -824,12 +846,21 @@ static int load_params(loader *L, uint32_t id, const char *model,
   if (seen == NULL)
     return oom(L, n, path);
   size_t k = 0;
+  /* preset: a named parameter set, applied before the other keys whatever
+   * their order, so that they override it. */
   for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-       p < n->data.mapping.pairs.top; p++, k++) {
+       p < n->data.mapping.pairs.top && rc == 0; p++)
+    if (strcmp(key_text(L, p), "preset") == 0)
+      rc = load_preset(L, id, model, node(L, p->value), path);
+  for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
+       p < n->data.mapping.pairs.top && rc == 0; p++, k++) {
     const char *name = key_text(L, p);
     char kp[PATH_CAP];
     path_key(kp, path, name);
     slp_var_info info;
+    seen[k] = "";
+    if (strcmp(name, "preset") == 0)
+      continue;
     if (slp_model_param_info(model, name, &info) != 0) {
       rc = fail(L, SLP_EKEY, node(L, p->key), kp, "The neuron model '%s' has "
                 "no parameter '%.64s'.", model, name);
@@ -931,6 +962,7 @@ static int load_population(loader *L, const yaml_node_t *key,
   if (note_group(L, id, (uint32_t)size, 1) != 0)
     return oom(L, n, path);
   L->groups[id].model = model;
+  L->groups[id].weight_dim = slp_model_weight_dim(model);
   if (v[2] != NULL) {
     path_key(kp, path, "params");
     if ((rc = load_params(L, id, model, v[2], kp)) != 0)
@@ -2425,8 +2457,17 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
                       &pl);
   }
   if (rc == 0) {
+    /* A weight is a voltage, or a conductance (a plain number) onto
+     * conductance-based models; one projection cannot mix the two. */
+    slp_dim wdim = L->groups[ids[0]].weight_dim;
+    for (size_t k = 1; k < n_to && rc == 0; k++)
+      if (L->groups[ids[k]].weight_dim != wdim)
+        rc = fail(L, SLP_EINVAL, to, kp, "to mixes conductance-based and "
+                  "current-based populations, whose weights differ in "
+                  "kind; use one projection for each.");
     path_key(kp, path, "weight");
-    rc = distribution(L, v[4], SLP_DIM_VOLTAGE, kp, "weight", &spec.weight);
+    if (rc == 0)
+      rc = distribution(L, v[4], wdim, kp, "weight", &spec.weight);
   }
   if (rc == 0) {
     path_key(kp, path, "delay");

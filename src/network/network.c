@@ -179,6 +179,29 @@ int slp_network_set_init(slp_network *net, uint32_t pop, const char *var,
   return 0;
 }
 
+int slp_network_set_preset(slp_network *net, uint32_t pop,
+                           const char *preset) {
+  slp__group *g = population(net, pop);
+  if (g == NULL || preset == NULL)
+    return SLP_EINVAL;
+  if (g->model->preset == NULL)
+    return SLP_ENOENT;
+  /* Into copies first: an unknown name leaves the population as it was. */
+  double params[SLP__MAX_PARAMS], state[SLP__MAX_STATE] = {0};
+  int state_set[SLP__MAX_STATE] = {0};
+  memcpy(params, g->params, sizeof params);
+  int rc = g->model->preset(preset, params, state, state_set);
+  if (rc != 0)
+    return rc;
+  memcpy(g->params, params, sizeof params);
+  for (size_t k = 0; k < g->model->n_state; k++)
+    if (state_set[k]) {
+      g->init[k] = slp_dist_const(state[k]);
+      g->init_set[k] = 1;
+    }
+  return 0;
+}
+
 int slp_network_add_poisson(slp_network *net, const char *name, uint32_t size,
                             const slp_dist *rate, const double *rates,
                             uint32_t *id) {

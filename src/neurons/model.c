@@ -10,7 +10,9 @@
 
 static const slp__model *const models[] = {
     &slp__model_lif, &slp__model_lif_box, &slp__model_li,
-    &slp__model_li_box, &slp__model_iaf, &slp__model_lsnn};
+    &slp__model_li_box, &slp__model_iaf, &slp__model_lsnn,
+    &slp__model_lif_ex, &slp__model_adex, &slp__model_adex_refrac,
+    &slp__model_coba_lif, &slp__model_izhikevich};
 
 /* Other names of a model: the model keeps its canonical name. */
 static const struct {
@@ -58,6 +60,11 @@ int slp__model_receptor_index(const slp__model *m, const char *name) {
 
 int slp_model_exists(const char *model) {
   return slp__model_find(model) != NULL;
+}
+
+slp_dim slp_model_weight_dim(const char *model) {
+  const slp__model *m = slp__model_find(model);
+  return m != NULL && m->conductance_weights ? SLP_DIM_NONE : SLP_DIM_VOLTAGE;
 }
 
 static int info(const slp__var_desc *d, slp_var_info *out) {

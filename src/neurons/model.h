@@ -74,6 +74,15 @@ typedef struct slp__model {
   /* State variable `var` of neuron i as it will be at tick t (>= its last
    * update) if no input arrives; for recording and tests. */
   double (*get)(const slp__pop *pop, uint32_t i, int var, slp_tick t);
+  /* A named parameter set ("tonic_spiking"), or NULL if the model has none:
+   * writes the parameters the preset sets into params (others untouched)
+   * and the initial values it sets into state, flagging them in state_set.
+   * 0, or SLP_ENOENT for a name the model does not know. */
+  int (*preset)(const char *name, double *params, double *state,
+                int *state_set);
+  /* 1: a weight is a conductance jump, a plain number (coba_lif); 0: a
+   * voltage (a jump of a current in voltage units, or of v). */
+  int conductance_weights;
 } slp__model;
 
 /* The registry: NULL if no model has this name (or alias, as "alif"). */
@@ -91,5 +100,10 @@ extern const slp__model slp__model_li;
 extern const slp__model slp__model_li_box;
 extern const slp__model slp__model_iaf;
 extern const slp__model slp__model_lsnn;
+extern const slp__model slp__model_lif_ex;
+extern const slp__model slp__model_adex;
+extern const slp__model slp__model_adex_refrac;
+extern const slp__model slp__model_coba_lif;
+extern const slp__model slp__model_izhikevich;
 
 #endif /* SLP_NEURONS_MODEL_H */
