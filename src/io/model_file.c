@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include "sleipnir/error.h"
 #include "sleipnir/io.h"
 #include "sleipnir/network.h"
+#include "sleipnir/plasticity.h"
 #include "sleipnir/sim.h"
 #include "core/alloc.h"
 
@@ -1911,6 +1913,128 @@ static int group_ref(loader *L, const yaml_node_t *n, const char *kp,
   return 0;
 }
 
+/*
+ * plasticity: {rule: stdp, ...} on projection `proj` (docs/model-file.md).
+ * Algorithm names beyond Norse's four are presets of multiplicative_pow:
+ * multiplicative (mu = 1) and van_rossum (mu_plus = 0, mu_minus = 1).
+ */
+enum {
+  PL_RULE, PL_ALGORITHM, PL_PAIRING, PL_TAU_PRE, PL_TAU_POST, PL_ETA_PLUS,
+  PL_ETA_MINUS, PL_A_PRE, PL_A_POST, PL_W_MIN, PL_W_MAX, PL_MU, PL_MU_PLUS,
+  PL_MU_MINUS, PL_HARDBOUND, PL_AXONAL_DELAY, PL_COUNT
+};
+static const char *const plasticity_keys[PL_COUNT] = {
+    "rule",      "algorithm", "pairing",  "tau_pre",      "tau_post",
+    "eta_plus",  "eta_minus", "a_pre",    "a_post",       "w_min",
+    "w_max",     "mu",        "mu_plus",  "mu_minus",     "hardbound",
+    "axonal_delay"};
+
+static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
+                           uint32_t proj) {
+  int rc = check_map(L, n, path, path);
+  yaml_node_t *v[PL_COUNT];
+  if (rc != 0 ||
+      (rc = fields(L, n, path, path, plasticity_keys, PL_COUNT, v, NULL)) != 0 ||
+      (rc = require(L, v[PL_RULE], n, path, path, "rule",
+                    "(e.g. rule: stdp)")) != 0)
+    return rc;
+  char kp[PATH_CAP];
+  const char *s = NULL;
+  path_key(kp, path, "rule");
+  if ((rc = text_of(L, v[PL_RULE], kp, "rule", &s)) != 0)
+    return rc;
+  if (strcmp(s, "stdp") != 0)
+    return fail(L, SLP_EINVAL, v[PL_RULE], kp, "Unknown plasticity rule "
+                "'%.40s'; the rules are stdp (pair-based STDP).", s);
+  slp_stdp_params p;
+  slp_stdp_params_init(&p);
+  if (v[PL_ALGORITHM] != NULL) {
+    path_key(kp, path, "algorithm");
+    if ((rc = text_of(L, v[PL_ALGORITHM], kp, "algorithm", &s)) != 0)
+      return rc;
+    if (strcmp(s, "multiplicative") == 0) {
+      p.algorithm = SLP_STDP_MULTIPLICATIVE_POW;
+      p.mu_plus = p.mu_minus = 1.0;
+    } else if (strcmp(s, "van_rossum") == 0) {
+      p.algorithm = SLP_STDP_MULTIPLICATIVE_POW;
+      p.mu_plus = 0.0;
+      p.mu_minus = 1.0;
+    } else if (slp_stdp_algorithm_parse(s, &p.algorithm) != 0) {
+      return fail(L, SLP_EINVAL, v[PL_ALGORITHM], kp, "Unknown STDP algorithm "
+                  "'%.40s'; the algorithms are additive, additive_step, "
+                  "multiplicative_pow, multiplicative_relu, multiplicative "
+                  "and van_rossum.", s);
+    }
+  }
+  if (v[PL_PAIRING] != NULL) {
+    path_key(kp, path, "pairing");
+    if ((rc = text_of(L, v[PL_PAIRING], kp, "pairing", &s)) != 0)
+      return rc;
+    if (slp_stdp_pairing_parse(s, &p.pairing) != 0)
+      return fail(L, SLP_EINVAL, v[PL_PAIRING], kp, "Unknown STDP pairing "
+                  "'%.40s'; the pairings are all, nearest_symmetric, "
+                  "nearest_pre_centred and nearest_restricted.", s);
+  }
+  static const struct {
+    int key;
+    slp_dim dim;
+    size_t off;
+  } q[] = {
+      {PL_TAU_PRE, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_pre_ms)},
+      {PL_TAU_POST, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_post_ms)},
+      {PL_ETA_PLUS, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, eta_plus)},
+      {PL_ETA_MINUS, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, eta_minus)},
+      {PL_A_PRE, SLP_DIM_NONE, offsetof(slp_stdp_params, a_pre)},
+      {PL_A_POST, SLP_DIM_NONE, offsetof(slp_stdp_params, a_post)},
+      {PL_W_MIN, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, w_min)},
+      {PL_W_MAX, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, w_max)},
+      {PL_MU, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_plus)},
+      {PL_MU_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_plus)},
+      {PL_MU_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_minus)},
+      {PL_AXONAL_DELAY, SLP_DIM_TIME,
+       offsetof(slp_stdp_params, axonal_delay_ms)},
+  };
+  for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+    if (v[q[k].key] == NULL)
+      continue;
+    const char *leaf = plasticity_keys[q[k].key];
+    double x;
+    path_key(kp, path, leaf);
+    if ((rc = quantity(L, v[q[k].key], q[k].dim, kp, leaf, &x)) != 0)
+      return rc;
+    *(double *)(void *)((char *)&p + q[k].off) = x;
+    if (q[k].key == PL_MU) /* mu sets both exponents */
+      p.mu_minus = x;
+  }
+  if (v[PL_HARDBOUND] != NULL) {
+    path_key(kp, path, "hardbound");
+    if ((rc = boolean(L, v[PL_HARDBOUND], kp, "hardbound", &p.hardbound)) != 0)
+      return rc;
+  }
+  slp_diag d;
+  memset(&d, 0, sizeof d);
+  rc = slp_network_set_stdp(L->net, proj, &p, &d);
+  if (rc == SLP_ENOMEM)
+    return oom(L, n, path);
+  if (rc != 0) {
+    /* Point at the key the check names, when it was given. */
+    const yaml_node_t *at = n;
+    for (size_t k = 0; k < PL_COUNT; k++)
+      if (v[k] != NULL && strcmp(d.key, plasticity_keys[k]) == 0)
+        at = v[k];
+    if (at == n && strcmp(d.key, "w_min") == 0 && v[PL_W_MAX] != NULL)
+      at = v[PL_W_MAX];
+    const char *key = d.key[0] ? d.key : "rule";
+    if (at == n && strncmp(d.key, "mu_", 3) == 0 && v[PL_MU] != NULL) {
+      at = v[PL_MU]; /* the exponent came from mu */
+      key = "mu";
+    }
+    path_key(kp, path, key);
+    return fail(L, rc, at, kp, "%s.", d.message);
+  }
+  return 0;
+}
+
 static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
   char path[PATH_CAP], kp[PATH_CAP];
   path_index(path, "projections", index);
@@ -1918,9 +2042,10 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
   if (rc != 0)
     return rc;
   static const char *const keys[] = {"name",   "from",  "to",      "connect",
-                                     "weight", "delay", "receptor"};
-  yaml_node_t *v[7];
-  if ((rc = fields(L, n, path, path, keys, 7, v, NULL)) != 0)
+                                     "weight", "delay", "receptor",
+                                     "plasticity"};
+  yaml_node_t *v[8];
+  if ((rc = fields(L, n, path, path, keys, 8, v, NULL)) != 0)
     return rc;
   if ((rc = require(L, v[1], n, path, path, "from", "")) != 0 ||
       (rc = require(L, v[2], n, path, path, "to", "")) != 0 ||
@@ -2007,6 +2132,11 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
     else if (rc != 0)
       rc = fail(L, rc, n, path, "%s", d.message[0] ? d.message :
                 slp_strerror(rc));
+  }
+  if (rc == 0 && v[7] != NULL) {
+    path_key(kp, path, "plasticity");
+    rc = load_plasticity(L, v[7], kp,
+                         (uint32_t)(slp_network_projection_count(L->net) - 1));
   }
   slp__free(ids);
   slp__free(pl.v);

@@ -35,6 +35,7 @@ static void proj_free(slp__projection *p) {
   slp__free(p->to);
   slp__free(p->pairs);
   slp__free(p->receptor_name);
+  slp__free(p->stdp);
 }
 
 void slp_network_destroy(slp_network *net) {

@@ -33,6 +33,7 @@ void slp_sim_destroy(slp_sim *sim) {
   for (size_t k = 0; k < sim->n_inputs; k++)
     slp__input_destroy(&sim->inputs[k]);
   slp__free(sim->inputs);
+  slp__plasticity_destroy(sim->plast);
   slp__csr_free(&sim->csr);
   slp__ring_free(&sim->ring);
   slp__ring_free(&sim->wake);

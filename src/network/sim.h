@@ -17,6 +17,7 @@
 #include "io/spike_writer.h"
 #include "network/direct.h"
 #include "neurons/pop.h"
+#include "plasticity/stdp.h"
 #include "synapses/csr.h"
 
 struct slp_sim {
@@ -35,6 +36,7 @@ struct slp_sim {
                                order */
   size_t n_direct;          /* number of them */
   slp__csr csr;             /* all synapses (one target partition) */
+  slp__plasticity *plast;   /* STDP of plastic projections, or NULL */
   slp__ring ring;           /* pending (spike, segment) deliveries */
   slp__ring wake;           /* pending neuron wake-ups */
   slp__spikebuf spikes;     /* this window's neuron spikes */

@@ -1,0 +1,125 @@
+/*
+ * sleipnir/plasticity.h -- spike-timing-dependent plasticity on projections.
+ *
+ * A projection made plastic with slp_network_set_stdp() changes its weights
+ * at every pre and post spike (pair-based STDP, docs/model-file.md,
+ * "plasticity").  Traces are per neuron and decayed exactly; the weights of
+ * plastic synapses are kept as doubles so that tiny steps are not lost.
+ *
+ * Conventions (in the frame of the synapse):
+ *   - each synaptic delay d splits into an axonal part d_a (the projection's
+ *     axonal_delay_ms, default 0) and a dendritic part d_d = d - d_a: a pre
+ *     spike at t_pre reaches the synapse at t_pre + d_a, a post spike at
+ *     t_post reaches it at t_post + d_d, and the pair's time difference is
+ *     dt = (t_post + d_d) - (t_pre + d_a);
+ *   - a pair with dt > 0 potentiates, one with dt < 0 depresses, and a pair
+ *     with dt == 0 exactly does nothing (neither);
+ *   - a spike raises its neuron's trace by a_pre / a_post, so one pair at
+ *     dt > 0 changes an additive weight by eta_plus * a_pre * exp(-dt/tau_pre).
+ */
+#ifndef SLEIPNIR_PLASTICITY_H
+#define SLEIPNIR_PLASTICITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sleipnir/error.h"
+#include "sleipnir/network.h"
+#include "sleipnir/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Weight dependence of the updates (Norse's stdp_algorithm names).  With
+ * F+(w) and F-(w) the potentiation and depression factors:
+ *   ADDITIVE             eta_plus,                    eta_minus
+ *   ADDITIVE_STEP        eta_plus  * H(w_max - w),    eta_minus * H(w - w_min)
+ *   MULTIPLICATIVE_POW   eta_plus  * (w_max - w)^mu+, eta_minus * (w - w_min)^mu-
+ *   MULTIPLICATIVE_RELU  eta_plus  * relu(w_max - w), eta_minus * relu(w - w_min)
+ * H(x) is 1 for x > 0 and 0 otherwise; a negative base of the power counts
+ * as 0.  mu = 0 is additive, mu = 1 multiplicative (Guetig et al. 2003);
+ * mu+ = 0, mu- = 1 is van Rossum et al. 2000's mixed rule. */
+typedef enum slp_stdp_algorithm {
+  SLP_STDP_ADDITIVE = 0,
+  SLP_STDP_ADDITIVE_STEP,
+  SLP_STDP_MULTIPLICATIVE_POW,
+  SLP_STDP_MULTIPLICATIVE_RELU
+} slp_stdp_algorithm;
+
+/* Which spike pairs count (Morrison, Diesmann & Gerstner 2008, Fig. 7). */
+typedef enum slp_stdp_pairing {
+  SLP_STDP_ALL = 0,             /* all to all: traces add up */
+  SLP_STDP_NEAREST_SYMMETRIC,   /* traces are set, not added: each spike
+                                   pairs with the nearest partner before it */
+  SLP_STDP_NEAREST_PRE_CENTRED, /* the pre trace adds up and is reset by a
+                                   post spike; the post trace is set */
+  SLP_STDP_NEAREST_RESTRICTED   /* a pair counts only if each spike is the
+                                   other's nearest neighbour */
+} slp_stdp_pairing;
+
+typedef struct slp_stdp_params {
+  slp_stdp_algorithm algorithm; /* weight dependence */
+  slp_stdp_pairing pairing;     /* which pairs count */
+  double tau_pre_ms;            /* pre trace time constant, ms, > 0 */
+  double tau_post_ms;           /* post trace time constant, ms, > 0 */
+  double eta_plus;              /* potentiation rate, in weight units (mV) */
+  double eta_minus;             /* depression rate, weight units (mV) */
+  double a_pre;                 /* pre trace increment */
+  double a_post;                /* post trace increment */
+  double w_min;                 /* lower bound, mV */
+  double w_max;                 /* upper bound, mV */
+  double mu_plus;               /* MULTIPLICATIVE_POW exponent of F+ */
+  double mu_minus;              /* MULTIPLICATIVE_POW exponent of F- */
+  int hardbound;                /* clamp w to [w_min, w_max] after updates */
+  double axonal_delay_ms;       /* axonal part of every delay, ms, >= 0 */
+} slp_stdp_params;
+
+/* Norse's defaults (STDPParameters), with a bare number read as SI:
+ * additive, all-to-all, tau_pre = tau_post = 50 ms, eta_plus = eta_minus =
+ * 1 mV, a_pre = a_post = 1, w_min = 0, w_max = 1000 mV, mu = 0, hardbound,
+ * all of the delay dendritic (axonal_delay_ms = 0, as NEST). */
+SLP_EXTERN void slp_stdp_params_init(slp_stdp_params *p);
+
+/* Names as in model files ("additive", "multiplicative_pow", ...;
+ * "all", "nearest_symmetric", ...).  SLP_EINVAL for an unknown name. */
+SLP_EXTERN int slp_stdp_algorithm_parse(const char *name,
+                                        slp_stdp_algorithm *out);
+SLP_EXTERN const char *slp_stdp_algorithm_name(slp_stdp_algorithm a);
+SLP_EXTERN int slp_stdp_pairing_parse(const char *name,
+                                      slp_stdp_pairing *out);
+SLP_EXTERN const char *slp_stdp_pairing_name(slp_stdp_pairing p);
+
+/*
+ * Make projection `proj` (its index: projections are numbered 0, 1, ... in
+ * the order slp_network_connect() added them) plastic with the parameters
+ * *p (copied).  SLP_EINVAL with a message in diag (when not NULL) for an
+ * unknown projection or a parameter out of range (tau <= 0, a rate, bound,
+ * amplitude or exponent not finite, eta < 0, mu < 0, w_min > w_max,
+ * axonal_delay_ms < 0).  Whether every delay keeps a dendritic part is
+ * checked when the simulation is built.
+ */
+SLP_EXTERN int slp_network_set_stdp(slp_network *net, uint32_t proj,
+                                    const slp_stdp_params *p, slp_diag *diag);
+
+/* Projections the network holds (the next one added gets this index). */
+SLP_EXTERN size_t slp_network_projection_count(const slp_network *net);
+
+/*
+ * The synapses of plastic projection `proj` as they stand now: all pending
+ * updates are applied first, so the weights are exact at the synapse at
+ * time now - d_d (every pre spike delivered so far and every post spike that
+ * reached the synapse by then).  Fills up to `cap` entries of pre (local to
+ * the projection's source group), post (local to the concatenation of its
+ * targets) and w (mV); any of the arrays may be NULL.  *n receives the
+ * number of synapses.  Synapses come in (pre, delay, post) order.
+ * SLP_EINVAL if proj is not a plastic projection.
+ */
+SLP_EXTERN int slp_sim_get_weights(slp_sim *sim, uint32_t proj,
+                                   uint32_t *pre, uint32_t *post, double *w,
+                                   size_t cap, size_t *n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* SLEIPNIR_PLASTICITY_H */

@@ -1,0 +1,114 @@
+/*
+ * plasticity/params.c -- STDP parameters: defaults, names, validation, and
+ * attaching them to a projection of a network description.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "sleipnir/plasticity.h"
+#include "core/alloc.h"
+#include "network/network.h"
+
+void slp_stdp_params_init(slp_stdp_params *p) {
+  memset(p, 0, sizeof *p);
+  p->algorithm = SLP_STDP_ADDITIVE;
+  p->pairing = SLP_STDP_ALL;
+  p->tau_pre_ms = 50.0; /* Norse: tau_pre_inv = 1 / 50e-3 */
+  p->tau_post_ms = 50.0;
+  p->eta_plus = 1.0; /* Norse's 1e-3, read as SI volts: 1 mV */
+  p->eta_minus = 1.0;
+  p->a_pre = 1.0;
+  p->a_post = 1.0;
+  p->w_min = 0.0;
+  p->w_max = 1000.0; /* Norse's 1.0, as volts */
+  p->mu_plus = 0.0;
+  p->mu_minus = 0.0;
+  p->hardbound = 1;
+  p->axonal_delay_ms = 0.0; /* all dendritic, as NEST */
+}
+
+static const char *const algorithm_names[] = {
+    "additive", "additive_step", "multiplicative_pow", "multiplicative_relu"};
+static const char *const pairing_names[] = {
+    "all", "nearest_symmetric", "nearest_pre_centred", "nearest_restricted"};
+
+int slp_stdp_algorithm_parse(const char *name, slp_stdp_algorithm *out) {
+  for (size_t k = 0; name != NULL && k < 4; k++)
+    if (strcmp(name, algorithm_names[k]) == 0) {
+      *out = (slp_stdp_algorithm)k;
+      return 0;
+    }
+  return SLP_EINVAL;
+}
+
+const char *slp_stdp_algorithm_name(slp_stdp_algorithm a) {
+  return (unsigned)a < 4 ? algorithm_names[a] : "?";
+}
+
+int slp_stdp_pairing_parse(const char *name, slp_stdp_pairing *out) {
+  for (size_t k = 0; name != NULL && k < 4; k++)
+    if (strcmp(name, pairing_names[k]) == 0) {
+      *out = (slp_stdp_pairing)k;
+      return 0;
+    }
+  /* The American spelling, as NEST writes it (stdp_nn_pre_centered). */
+  if (name != NULL && strcmp(name, "nearest_pre_centered") == 0) {
+    *out = SLP_STDP_NEAREST_PRE_CENTRED;
+    return 0;
+  }
+  return SLP_EINVAL;
+}
+
+const char *slp_stdp_pairing_name(slp_stdp_pairing p) {
+  return (unsigned)p < 4 ? pairing_names[p] : "?";
+}
+
+size_t slp_network_projection_count(const slp_network *net) {
+  return net->n_projs;
+}
+
+static int bad(slp_diag *diag, const char *key, const char *msg) {
+  return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, key, "%s", msg);
+}
+
+int slp_network_set_stdp(slp_network *net, uint32_t proj,
+                         const slp_stdp_params *p, slp_diag *diag) {
+  if (net == NULL || p == NULL || proj >= net->n_projs)
+    return bad(diag, NULL, "there is no projection with that index");
+  if ((unsigned)p->algorithm > SLP_STDP_MULTIPLICATIVE_RELU)
+    return bad(diag, "algorithm", "unknown STDP algorithm");
+  if ((unsigned)p->pairing > SLP_STDP_NEAREST_RESTRICTED)
+    return bad(diag, "pairing", "unknown STDP pairing");
+  if (!(p->tau_pre_ms > 0) || !isfinite(p->tau_pre_ms))
+    return bad(diag, "tau_pre", "tau_pre must be > 0 and finite");
+  if (!(p->tau_post_ms > 0) || !isfinite(p->tau_post_ms))
+    return bad(diag, "tau_post", "tau_post must be > 0 and finite");
+  if (!(p->eta_plus >= 0) || !isfinite(p->eta_plus))
+    return bad(diag, "eta_plus", "eta_plus must be >= 0 and finite");
+  if (!(p->eta_minus >= 0) || !isfinite(p->eta_minus))
+    return bad(diag, "eta_minus", "eta_minus must be >= 0 and finite");
+  if (!isfinite(p->a_pre))
+    return bad(diag, "a_pre", "a_pre must be finite");
+  if (!isfinite(p->a_post))
+    return bad(diag, "a_post", "a_post must be finite");
+  if (!isfinite(p->w_min) || !isfinite(p->w_max))
+    return bad(diag, "w_min", "w_min and w_max must be finite");
+  if (!(p->w_min <= p->w_max))
+    return bad(diag, "w_max", "w_max must be >= w_min");
+  if (!(p->mu_plus >= 0) || !isfinite(p->mu_plus))
+    return bad(diag, "mu_plus", "mu_plus (mu) must be >= 0 and finite");
+  if (!(p->mu_minus >= 0) || !isfinite(p->mu_minus))
+    return bad(diag, "mu_minus", "mu_minus (mu) must be >= 0 and finite");
+  if (!(p->axonal_delay_ms >= 0) || !isfinite(p->axonal_delay_ms))
+    return bad(diag, "axonal_delay", "axonal_delay must be >= 0 and finite");
+  slp__projection *pr = &net->projs[proj];
+  if (pr->stdp == NULL) {
+    pr->stdp = slp__malloc(sizeof *pr->stdp);
+    if (pr->stdp == NULL)
+      return SLP_ENOMEM;
+  }
+  *pr->stdp = *p;
+  return 0;
+}

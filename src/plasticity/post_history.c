@@ -1,0 +1,58 @@
+/*
+ * plasticity/post_history.c -- growing and trimming a neuron's spike ring
+ * (see post_history.h).
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "sleipnir/error.h"
+#include "core/alloc.h"
+#include "plasticity/post_history.h"
+
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y) {
+  if (h->n == h->cap) {
+    uint32_t cap = h->cap == 0 ? 4 : 2 * h->cap;
+    if (cap < h->cap)
+      return SLP_ENOMEM;
+    slp_tick *nt = slp__malloc((size_t)cap * sizeof *nt);
+    double *ny = slp__malloc((size_t)cap * sizeof *ny);
+    if (nt == NULL || ny == NULL) {
+      slp__free(nt);
+      slp__free(ny);
+      return SLP_ENOMEM;
+    }
+    /* Unroll the ring so that the oldest entry is at 0. */
+    for (uint32_t k = 0; k < h->n; k++) {
+      nt[k] = slp__hist_t(h, k);
+      ny[k] = slp__hist_y(h, k);
+    }
+    slp__free(h->t);
+    slp__free(h->y);
+    h->t = nt;
+    h->y = ny;
+    h->head = 0;
+    h->cap = cap;
+  }
+  uint32_t at = (h->head + h->n) & (h->cap - 1);
+  h->t[at] = t;
+  h->y[at] = y;
+  h->n++;
+  return 0;
+}
+
+void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
+  while (h->n > 0 && h->t[h->head] < t) {
+    h->base_t = h->t[h->head];
+    h->base_y = h->y[h->head];
+    h->head = (h->head + 1) & (h->cap - 1);
+    h->n--;
+  }
+}
+
+void slp__hist_free(slp__post_hist *h) {
+  slp__free(h->t);
+  slp__free(h->y);
+  memset(h, 0, sizeof *h);
+  h->base_t = SLP__HIST_NONE;
+}

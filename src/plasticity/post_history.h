@@ -1,0 +1,60 @@
+/*
+ * plasticity/post_history.h -- a neuron's recent spikes and its trace.
+ *
+ * Lazy, pre-triggered STDP (reference/algorithms.md 3.3) pairs a pre spike
+ * with the post spikes that reached the synapse since the synapse's last
+ * update, so each postsynaptic neuron keeps its recent spikes: the tick and
+ * the post trace just after each.  The oldest entries are dropped once every
+ * incoming synapse has used them (plasticity/stdp.c decides when); the last
+ * dropped one stays as the "base", so the trace (and the time of the latest
+ * spike) can still be read at any later time.  A ring of growable capacity:
+ * its length is bounded by the neuron's rate times the retention horizon.
+ */
+#ifndef SLP_PLASTICITY_POST_HISTORY_H
+#define SLP_PLASTICITY_POST_HISTORY_H
+
+#include <stdint.h>
+
+#include "sleipnir/sim.h"
+
+/* "Before everything": the time of the base of an empty history. */
+#define SLP__HIST_NONE INT64_MIN
+
+typedef struct slp__post_hist {
+  slp_tick *t;       /* cap entries: spike ticks (emission at the soma) */
+  double *y;         /* cap entries: trace just after each spike */
+  uint32_t head;     /* index of the oldest entry */
+  uint32_t n;        /* entries held */
+  uint32_t cap;      /* capacity, a power of two (0 before the first) */
+  slp_tick base_t;   /* newest dropped spike, or SLP__HIST_NONE */
+  double base_y;     /* trace just after it (0 if none) */
+} slp__post_hist;
+
+/* Entry k (0 = oldest) of h. */
+static inline slp_tick slp__hist_t(const slp__post_hist *h, uint32_t k) {
+  return h->t[(h->head + k) & (h->cap - 1)];
+}
+static inline double slp__hist_y(const slp__post_hist *h, uint32_t k) {
+  return h->y[(h->head + k) & (h->cap - 1)];
+}
+
+/* Number of entries with tick <= t (they are the oldest ones): a short
+ * backward scan, since reads are nearly always about the latest spikes. */
+static inline uint32_t slp__hist_count_upto(const slp__post_hist *h,
+                                            slp_tick t) {
+  uint32_t k = h->n;
+  while (k > 0 && slp__hist_t(h, k - 1) > t)
+    k--;
+  return k;
+}
+
+/* Append a spike at t (later than every entry) with trace value y after it.
+ * SLP_ENOMEM when the ring cannot grow. */
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y);
+
+/* Drop the entries with tick < t (the newest of them becomes the base). */
+void slp__hist_drop_before(slp__post_hist *h, slp_tick t);
+
+void slp__hist_free(slp__post_hist *h);
+
+#endif /* SLP_PLASTICITY_POST_HISTORY_H */
