@@ -760,6 +760,170 @@ START_TEST(axonal_delay_too_long) {
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Weight recording                                                       */
+/* ---------------------------------------------------------------------- */
+
+START_TEST(record_weights_csv) {
+  /* Snapshots every 100 ms and at the end of a 450 ms run: rows at 100,
+   * 200, 300, 400 ms (window boundaries, 1 ms windows) and 450 ms; the last
+   * equals what slp_sim_get_weights reads, to the last bit (%.17g). */
+  slp_stdp_params p;
+  additive_params(&p);
+  double pre_ms[] = {50.0, 150.0, 250.0, 350.0};
+  double post_ms[] = {55.0, 140.0, 260.5, 345.0};
+  rig r;
+  rig_build(&r, &p, pre_ms, 4, post_ms, 4, 1.0, 1.0, SLP_MODE_EXACT, 450.0);
+  char path[] = "test_plasticity_w.csv";
+  remove(path);
+  slp_diag d;
+  ck_assert_int_eq(slp_sim_record_weights(r.sim, 0, path, 100.0, 1, &d), 0);
+  ck_assert_int_eq(slp_sim_record_weights(r.sim, 0, "w.txt", 100.0, 1, &d),
+                   SLP_EINVAL);
+  ck_assert_int_eq(slp_sim_record_weights(r.sim, 1, path, 100.0, 1, &d),
+                   SLP_EINVAL); /* the drive is static */
+  ck_assert_int_eq(slp_sim_run(r.sim, tick_of(450.0), NULL, NULL), 0);
+  FILE *f = fopen(path, "r");
+  ck_assert_ptr_null(f); /* not before finish */
+  double w_end = rig_weight(&r);
+  ck_assert_int_eq(slp_sim_finish(r.sim), 0);
+  f = fopen(path, "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  ck_assert_str_eq(line, "time_ms,pre,post,weight\n");
+  double want_t[] = {100.0, 200.0, 300.0, 400.0, 450.0}, last = NAN;
+  int rows = 0;
+  while (fgets(line, sizeof line, f) != NULL) {
+    double t, w;
+    unsigned pre, post;
+    ck_assert_int_eq(sscanf(line, "%lf,%u,%u,%lf", &t, &pre, &post, &w), 4);
+    ck_assert_int_lt(rows, 5);
+    ck_assert_double_eq(t, want_t[rows]);
+    ck_assert_uint_eq(pre, 0);
+    ck_assert_uint_eq(post, 0);
+    last = w;
+    rows++;
+  }
+  fclose(f);
+  ck_assert_int_eq(rows, 5);
+  ck_assert_double_eq(last, w_end);
+  ck_assert(fabs(w_end - 1.0) > 1e-3);
+  remove(path);
+  rig_free(&r);
+}
+END_TEST
+
+static const char *rec_head =
+    "populations: {post: {size: 2, model: lif_box}}\n"
+    "inputs: {pre: {type: poisson, size: 2, rate: 10 Hz}}\n"
+    "projections:\n"
+    "  - {name: p, from: pre, to: post, connect: one_to_one, weight: 1 mV,\n"
+    "     delay: 1 ms, plasticity: {rule: stdp}}\n"
+    "  - {name: s, from: pre, to: post, connect: one_to_one, weight: 1 mV,\n"
+    "     delay: 1 ms}\n"
+    "record:\n"
+    "  weights:\n";
+
+static const struct {
+  const char *lines;
+  int rc;
+  const char *key;
+  unsigned line;
+} bad_rec[] = {
+    {"    {projection: q, file: w.csv}\n", SLP_ENOENT, "projection", 10},
+    {"    {projection: s, file: w.csv}\n", SLP_EINVAL, "projection", 10},
+    {"    {projection: p, file: w.bin}\n", SLP_EINVAL, "file", 10},
+    {"    {projection: p}\n", SLP_EKEY, "file", 10},
+    {"    {file: w.csv}\n", SLP_EKEY, "projection", 10},
+    {"    {projection: p, file: w.csv, interval: 0 ms}\n", SLP_ERANGE,
+     "interval", 10},
+    {"    {projection: p, file: w.csv, interval: 1 mV}\n", SLP_EUNIT,
+     "interval", 10},
+    {"    {projection: p, file: w.csv, at_end: often}\n", SLP_EPARSE,
+     "at_end", 10},
+    {"    {projection: p, file: w.csv, every: 1 ms}\n", SLP_EKEY, "every", 10},
+    {"    - {projection: p, file: w.csv}\n    - {projection: x, file: v.csv}\n",
+     SLP_ENOENT, "record.weights[1].projection", 11},
+};
+
+START_TEST(model_file_bad_record) {
+  int i = _i;
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", rec_head, bad_rec[i].lines);
+  slp_model *m = NULL;
+  slp_diag d;
+  int rc = slp_model_load(&m, "bad.yaml", text, strlen(text), &d);
+  ck_assert_msg(rc == bad_rec[i].rc, "case %d: rc %d (%s)", i, rc, d.message);
+  ck_assert_ptr_null(m);
+  ck_assert_msg(strstr(d.key, bad_rec[i].key) != NULL, "case %d: key '%s'", i,
+                d.key);
+  ck_assert_msg(d.line == bad_rec[i].line, "case %d: line %u (%s)", i, d.line,
+                d.message);
+}
+END_TEST
+
+START_TEST(model_file_record_ok) {
+  char text[2048];
+  snprintf(text, sizeof text, "%s%s", rec_head,
+           "    - {projection: p, file: a.csv, interval: 100 ms}\n"
+           "    - {projection: p, file: b.csv, at_end: false, interval: 2}\n");
+  slp_model *m = NULL;
+  slp_diag d;
+  int rc = slp_model_load(&m, "ok.yaml", text, strlen(text), &d);
+  ck_assert_msg(rc == 0, "%s", d.message);
+  ck_assert_uint_eq(m->n_weights, 2);
+  ck_assert_uint_eq(m->weights[0].projection, 0);
+  ck_assert_str_eq(m->weights[0].file, "a.csv");
+  ck_assert_double_eq_tol(m->weights[0].interval_ms, 100.0, 1e-12);
+  ck_assert_int_eq(m->weights[0].at_end, 1);
+  ck_assert_double_eq_tol(m->weights[1].interval_ms, 2000.0, 1e-9);
+  ck_assert_int_eq(m->weights[1].at_end, 0);
+  slp_model_destroy(m);
+}
+END_TEST
+
+START_TEST(weight_summary) {
+  /* The summary of the network run equals moments computed here from the
+   * weights read back. */
+  char text[4096];
+  snprintf(text, sizeof text, "simulation: {time: 200 ms, seed: 3}\n%s",
+           net_text);
+  slp_model *m = NULL;
+  slp_diag d;
+  ck_assert_int_eq(slp_model_load(&m, "net.yaml", text, strlen(text), &d), 0);
+  slp_sim *sim = NULL;
+  ck_assert_int_eq(slp_sim_create(&sim, m->net, &m->cfg, &d), 0);
+  ck_assert_int_eq(slp_sim_run(sim, tick_of(200.0), NULL, NULL), 0);
+  slp_weight_summary ws;
+  ck_assert_int_eq(slp_sim_weight_summary(sim, 0, &ws), 0);
+  size_t n = 0;
+  slp_sim_get_weights(sim, 0, NULL, NULL, NULL, 0, &n);
+  double *w = malloc(n * sizeof *w);
+  slp_sim_get_weights(sim, 0, NULL, NULL, w, n, &n);
+  double sum = 0, ss = 0;
+  uint64_t total = 0;
+  for (size_t k = 0; k < n; k++)
+    sum += w[k];
+  for (size_t k = 0; k < n; k++)
+    ss += (w[k] - sum / (double)n) * (w[k] - sum / (double)n);
+  for (int b = 0; b < SLP_WEIGHT_HIST_BINS; b++)
+    total += ws.hist[b];
+  ck_assert_uint_eq(ws.n, n);
+  ck_assert_uint_eq(total, n);
+  /* Same sums in the same order: equal to rounding of the final division. */
+  ck_assert_double_eq_tol(ws.mean, sum / (double)n, 1e-12);
+  ck_assert_double_eq_tol(ws.sd, sqrt(ss / (double)n), 1e-12);
+  ck_assert(ws.sd > 0);
+  ck_assert_double_eq(ws.lo, 0.0);
+  ck_assert_double_eq_tol(ws.hi, 3.24, 1e-12);
+  free(w);
+  ck_assert_int_eq(slp_sim_weight_summary(sim, 1, &ws), SLP_EINVAL);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+}
+END_TEST
+
 static Suite *suite_plasticity(void) {
   Suite *s = suite_create("plasticity");
   TCase *tc = tcase_create("window");
@@ -789,6 +953,13 @@ static Suite *suite_plasticity(void) {
                       (int)(sizeof bad / sizeof bad[0]));
   tcase_add_test(tc, model_file_bad_rule);
   tcase_add_test(tc, axonal_delay_too_long);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("record");
+  tcase_add_test(tc, record_weights_csv);
+  tcase_add_loop_test(tc, model_file_bad_record, 0,
+                      (int)(sizeof bad_rec / sizeof bad_rec[0]));
+  tcase_add_test(tc, model_file_record_ok);
+  tcase_add_test(tc, weight_summary);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -102,6 +102,10 @@ SLP_EXTERN const char *slp_stdp_pairing_name(slp_stdp_pairing p);
 SLP_EXTERN int slp_network_set_stdp(slp_network *net, uint32_t proj,
                                     const slp_stdp_params *p, slp_diag *diag);
 
+/* Whether projection proj has plasticity (0 also for no such projection). */
+SLP_EXTERN int slp_network_projection_is_plastic(const slp_network *net,
+                                                 uint32_t proj);
+
 /* Projections the network holds (the next one added gets this index). */
 SLP_EXTERN size_t slp_network_projection_count(const slp_network *net);
 
@@ -118,6 +122,46 @@ SLP_EXTERN size_t slp_network_projection_count(const slp_network *net);
 SLP_EXTERN int slp_sim_get_weights(slp_sim *sim, uint32_t proj,
                                    uint32_t *pre, uint32_t *post, double *w,
                                    size_t cap, size_t *n);
+
+/* The name of projection proj, or NULL (unnamed or no such projection). */
+SLP_EXTERN const char *slp_network_projection_name(const slp_network *net,
+                                                   uint32_t proj);
+
+#define SLP_WEIGHT_HIST_BINS 20
+
+/* The distribution of a plastic projection's weights. */
+typedef struct slp_weight_summary {
+  uint64_t n;        /* synapses */
+  double mean;       /* mean weight, mV */
+  double sd;         /* standard deviation (population), mV */
+  double min, max;   /* extremes, mV */
+  double lo, hi;     /* the histogram's range: [w_min, w_max] of the rule
+                        (or [min, max] when those coincide) */
+  uint64_t hist[SLP_WEIGHT_HIST_BINS]; /* counts in equal bins of [lo, hi];
+                                          values outside go to the end bins */
+} slp_weight_summary;
+
+/* Summarise the weights of plastic projection proj as they stand now (after
+ * the pending updates, as slp_sim_get_weights).  SLP_EINVAL if proj is not
+ * plastic. */
+SLP_EXTERN int slp_sim_weight_summary(slp_sim *sim, uint32_t proj,
+                                      slp_weight_summary *out);
+
+/*
+ * Record the weights of plastic projection proj to the CSV file `path`
+ * (`time_ms,pre,post,weight`, one line per synapse per snapshot): every
+ * interval_ms of simulated time (0: never), taken at the first window
+ * boundary at or after each multiple of interval_ms and stamped with that
+ * boundary's time; and, if at_end, once more when slp_sim_finish() runs
+ * (unless a snapshot was just taken at that time).  Call before
+ * slp_sim_run().  The file is written under a temporary name and appears
+ * under `path` only when slp_sim_finish() succeeds.  SLP_EINVAL (not a
+ * plastic projection, interval_ms < 0, a name not ending in .csv), SLP_EIO
+ * (cannot create the file), SLP_ENOMEM; diag says which.
+ */
+SLP_EXTERN int slp_sim_record_weights(slp_sim *sim, uint32_t proj,
+                                      const char *path, double interval_ms,
+                                      int at_end, slp_diag *diag);
 
 #ifdef __cplusplus
 }

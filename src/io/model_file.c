@@ -65,6 +65,7 @@ typedef struct loader {
   group_info *groups;    /* by group id, in the order added */
   size_t n_groups;       /* entries used in groups */
   size_t cap_groups;     /* capacity of groups */
+  size_t cap_weights;    /* capacity of model->weights */
 } loader;
 
 /* ---------------------------------------------------------------------- */
@@ -2161,15 +2162,97 @@ static int load_projections(loader *L, const yaml_node_t *n) {
 /* record                                                                 */
 /* ---------------------------------------------------------------------- */
 
+/* One entry of record.weights: {projection, file, interval, at_end}. */
+static int load_weight_record(loader *L, const yaml_node_t *n,
+                              const char *path) {
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"projection", "file", "interval",
+                                     "at_end"};
+  yaml_node_t *v[4];
+  if ((rc = fields(L, n, path, path, keys, 4, v, NULL)) != 0 ||
+      (rc = require(L, v[0], n, path, path, "projection",
+                    "(the name of a plastic projection)")) != 0 ||
+      (rc = require(L, v[1], n, path, path, "file",
+                    "(e.g. file: weights.csv)")) != 0)
+    return rc;
+  char kp[PATH_CAP];
+  const char *name = NULL, *file = NULL;
+  path_key(kp, path, "projection");
+  if ((rc = text_of(L, v[0], kp, "projection", &name)) != 0)
+    return rc;
+  size_t n_projs = slp_network_projection_count(L->net), k = 0;
+  for (; k < n_projs; k++) {
+    const char *pn = slp_network_projection_name(L->net, (uint32_t)k);
+    if (pn != NULL && strcmp(pn, name) == 0)
+      break;
+  }
+  if (k == n_projs)
+    return fail(L, SLP_ENOENT, v[0], kp, "There is no projection named "
+                "'%.64s'.", name);
+  slp_weight_record r = {(uint32_t)k, NULL, 0.0, 1};
+  if (!slp_network_projection_is_plastic(L->net, (uint32_t)k))
+    return fail(L, SLP_EINVAL, v[0], kp, "Projection '%.64s' is not plastic "
+                "(it has no plasticity); only plastic weights change.", name);
+  path_key(kp, path, "file");
+  if ((rc = text_of(L, v[1], kp, "file", &file)) != 0)
+    return rc;
+  size_t len = strlen(file);
+  if (len < 4 || strcmp(file + len - 4, ".csv") != 0)
+    return fail(L, SLP_EINVAL, v[1], kp, "The weight file must be a .csv "
+                "file, not '%.64s'.", file);
+  if (v[2] != NULL) {
+    path_key(kp, path, "interval");
+    if ((rc = quantity(L, v[2], SLP_DIM_TIME, kp, "interval",
+                       &r.interval_ms)) != 0)
+      return rc;
+    if (!(r.interval_ms > 0) || !(r.interval_ms <= MAX_TIME_MS))
+      return fail(L, SLP_ERANGE, v[2], kp, "interval must be > 0 and at most "
+                  "%g ms.", MAX_TIME_MS);
+  }
+  if (v[3] != NULL) {
+    path_key(kp, path, "at_end");
+    if ((rc = boolean(L, v[3], kp, "at_end", &r.at_end)) != 0)
+      return rc;
+  }
+  if (rc == 0 && slp__grow((void **)&L->model->weights, &L->cap_weights,
+                           L->model->n_weights + 1,
+                           sizeof *L->model->weights) != 0)
+    return oom(L, n, path);
+  r.file = slp__strdup(file);
+  if (r.file == NULL)
+    return oom(L, n, path);
+  L->model->weights[L->model->n_weights++] = r;
+  return 0;
+}
+
+/* record.weights: one recording or a list of them. */
+static int load_record_weights(loader *L, const yaml_node_t *n) {
+  if (n->type != YAML_SEQUENCE_NODE)
+    return load_weight_record(L, n, "record.weights");
+  for (size_t k = 0; k < seq_len(n); k++) {
+    char path[PATH_CAP];
+    path_index(path, "record.weights", k);
+    int rc = load_weight_record(L, node(L, n->data.sequence.items.start[k]),
+                                path);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
 static int load_record(loader *L, const yaml_node_t *n) {
   if (is_null(n))
     return 0;
   int rc = check_map(L, n, "record", "record");
   if (rc != 0)
     return rc;
-  static const char *const keys[] = {"spikes"};
-  yaml_node_t *v[1];
-  if ((rc = fields(L, n, "record", "record", keys, 1, v, NULL)) != 0)
+  static const char *const keys[] = {"spikes", "weights"};
+  yaml_node_t *v[2];
+  if ((rc = fields(L, n, "record", "record", keys, 2, v, NULL)) != 0)
+    return rc;
+  if (v[1] != NULL && (rc = load_record_weights(L, v[1])) != 0)
     return rc;
   if (v[0] == NULL)
     return 0;
@@ -2402,5 +2485,8 @@ void slp_model_destroy(slp_model *model) {
     return;
   slp_network_destroy(model->net);
   slp__free(model->spikes_path);
+  for (size_t k = 0; k < model->n_weights; k++)
+    slp__free(model->weights[k].file);
+  slp__free(model->weights);
   slp__free(model);
 }

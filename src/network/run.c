@@ -19,6 +19,7 @@
 
 #include "sleipnir/error.h"
 #include "network/sim.h"
+#include "plasticity/weights.h"
 
 static void deliver_event(slp_sim *sim, slp__window *win,
                           const slp__event *e) {
@@ -161,6 +162,6 @@ int slp__sim_step(slp_sim *sim) {
   sim->now = win.t1;
   sim->serial++;
   if (sim->plast != NULL)
-    slp__plasticity_tick(sim->plast, &sim->csr, sim->now);
+    return slp__weights_after_window(sim);
   return 0;
 }

@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "network/sim.h"
+#include "plasticity/weights.h"
 
 double slp__now_s(void) {
   struct timespec ts;
@@ -107,11 +108,13 @@ int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
 }
 
 int slp_sim_finish(slp_sim *sim) {
+  int rc = sim->plast != NULL ? slp__weights_finish(sim) : 0;
   if (sim->writer == NULL)
-    return 0;
+    return rc;
   slp__spike_writer *w = sim->writer;
   sim->writer = NULL;
-  return slp__spike_writer_close(w);
+  int rc2 = slp__spike_writer_close(w);
+  return rc != 0 ? rc : rc2;
 }
 
 void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {

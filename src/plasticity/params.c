@@ -69,6 +69,16 @@ size_t slp_network_projection_count(const slp_network *net) {
   return net->n_projs;
 }
 
+int slp_network_projection_is_plastic(const slp_network *net,
+                                      uint32_t proj) {
+  return net != NULL && proj < net->n_projs && net->projs[proj].stdp != NULL;
+}
+
+const char *slp_network_projection_name(const slp_network *net,
+                                       uint32_t proj) {
+  return net != NULL && proj < net->n_projs ? net->projs[proj].name : NULL;
+}
+
 static int bad(slp_diag *diag, const char *key, const char *msg) {
   return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, key, "%s", msg);
 }

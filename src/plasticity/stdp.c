@@ -247,6 +247,9 @@ void slp__plasticity_destroy(slp__plasticity *pl) {
   slp__free(pl->projs);
   slp__free(pl->seg_slot);
   slp__free(pl->proj_of_tag);
+  for (size_t k = 0; k < pl->n_rec; k++)
+    slp__weight_writer_abort(pl->rec[k].out);
+  slp__free(pl->rec);
   slp__free(pl);
 }
 

@@ -45,6 +45,7 @@
 
 #include "sleipnir/plasticity.h"
 #include "network/network.h"
+#include "io/weight_writer.h"
 #include "plasticity/post_history.h"
 #include "synapses/csr.h"
 
@@ -84,6 +85,16 @@ typedef struct slp__stdp_proj {
   uint32_t to_off[64];     /* its offset among the projection's targets */
 } slp__stdp_proj;
 
+/* A weight recording (plasticity/weights.c). */
+typedef struct slp__weight_rec {
+  uint32_t proj;             /* network index of the projection */
+  slp__weight_writer *out;   /* its file */
+  slp_tick interval;         /* snapshot period, 0: none */
+  slp_tick next;             /* tick of the next periodic snapshot */
+  slp_tick last;             /* tick of the last snapshot, or -1 */
+  int at_end;                /* a snapshot when the run finishes */
+} slp__weight_rec;
+
 typedef struct slp__plasticity {
   slp__stdp_proj *projs;   /* plastic projections */
   size_t n_projs;          /* number of them */
@@ -94,6 +105,8 @@ typedef struct slp__plasticity {
   slp_tick horizon;        /* post spikes older than this (plus d_d) are
                               dropped once flushed */
   slp_tick next_sweep;     /* when the next flush sweep runs */
+  slp__weight_rec *rec;    /* weight recordings */
+  size_t n_rec;            /* number of them */
 } slp__plasticity;
 
 /*
