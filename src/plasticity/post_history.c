@@ -10,35 +10,50 @@
 #include "core/alloc.h"
 #include "plasticity/post_history.h"
 
-int slp__hist_push(slp__post_hist *h, slp_tick t, double y) {
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p) {
   if (h->n == h->cap) {
     uint32_t cap = h->cap == 0 ? 4 : 2 * h->cap;
     if (cap < h->cap)
       return SLP_ENOMEM;
     slp_tick *nt = slp__malloc((size_t)cap * sizeof *nt);
     double *ny = slp__malloc((size_t)cap * sizeof *ny);
-    if (nt == NULL || ny == NULL) {
+    double *np = slp__malloc((size_t)cap * sizeof *np);
+    if (nt == NULL || ny == NULL || np == NULL) {
       slp__free(nt);
       slp__free(ny);
+      slp__free(np);
       return SLP_ENOMEM;
     }
     /* Unroll the ring so that the oldest entry is at 0. */
     for (uint32_t k = 0; k < h->n; k++) {
       nt[k] = slp__hist_t(h, k);
       ny[k] = slp__hist_y(h, k);
+      np[k] = slp__hist_p(h, k);
     }
     slp__free(h->t);
     slp__free(h->y);
+    slp__free(h->p);
     h->t = nt;
     h->y = ny;
+    h->p = np;
     h->head = 0;
     h->cap = cap;
   }
   uint32_t at = (h->head + h->n) & (h->cap - 1);
   h->t[at] = t;
   h->y[at] = y;
+  h->p[at] = p;
   h->n++;
   return 0;
+}
+
+void slp__hist_rescale(slp__post_hist *h, double fy, double fp) {
+  for (uint32_t k = 0; k < h->n; k++) {
+    uint32_t at = (h->head + k) & (h->cap - 1);
+    h->y[at] *= fy;
+    h->p[at] *= fp;
+  }
+  h->base_y *= fy;
 }
 
 void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
@@ -53,6 +68,7 @@ void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
 void slp__hist_free(slp__post_hist *h) {
   slp__free(h->t);
   slp__free(h->y);
+  slp__free(h->p);
   memset(h, 0, sizeof *h);
   h->base_t = SLP__HIST_NONE;
 }

@@ -9,6 +9,12 @@
  * dropped one stays as the "base", so the trace (and the time of the latest
  * spike) can still be read at any later time.  A ring of growable capacity:
  * its length is bounded by the neuron's rate times the retention horizon.
+ *
+ * Values are stored relative to an epoch E of the owner's choosing (see
+ * stdp.c): y holds the post trace times e^{(t - E)/tau_post} and p holds
+ * e^{-(t - E)/tau_pre}, so that reading them at another time costs one
+ * multiplication by a factor shared by a whole delivery instead of an
+ * exponential per synapse.
  */
 #ifndef SLP_PLASTICITY_POST_HISTORY_H
 #define SLP_PLASTICITY_POST_HISTORY_H
@@ -22,12 +28,14 @@
 
 typedef struct slp__post_hist {
   slp_tick *t;       /* cap entries: spike ticks (emission at the soma) */
-  double *y;         /* cap entries: trace just after each spike */
+  double *y;         /* cap entries: trace just after each spike, scaled
+                        by e^{(t - E)/tau_post} */
+  double *p;         /* cap entries: e^{-(t - E)/tau_pre} */
   uint32_t head;     /* index of the oldest entry */
   uint32_t n;        /* entries held */
   uint32_t cap;      /* capacity, a power of two (0 before the first) */
   slp_tick base_t;   /* newest dropped spike, or SLP__HIST_NONE */
-  double base_y;     /* trace just after it (0 if none) */
+  double base_y;     /* scaled trace just after it (0 if none) */
 } slp__post_hist;
 
 /* Entry k (0 = oldest) of h. */
@@ -36,6 +44,9 @@ static inline slp_tick slp__hist_t(const slp__post_hist *h, uint32_t k) {
 }
 static inline double slp__hist_y(const slp__post_hist *h, uint32_t k) {
   return h->y[(h->head + k) & (h->cap - 1)];
+}
+static inline double slp__hist_p(const slp__post_hist *h, uint32_t k) {
+  return h->p[(h->head + k) & (h->cap - 1)];
 }
 
 /* Number of entries with tick <= t (they are the oldest ones): a short
@@ -48,9 +59,12 @@ static inline uint32_t slp__hist_count_upto(const slp__post_hist *h,
   return k;
 }
 
-/* Append a spike at t (later than every entry) with trace value y after it.
- * SLP_ENOMEM when the ring cannot grow. */
-int slp__hist_push(slp__post_hist *h, slp_tick t, double y);
+/* Append a spike at t (later than every entry) with scaled trace y after it
+ * and pre-trace factor p.  SLP_ENOMEM when the ring cannot grow. */
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p);
+
+/* Move the epoch: multiply every y (and the base's) by fy, every p by fp. */
+void slp__hist_rescale(slp__post_hist *h, double fy, double fp);
 
 /* Drop the entries with tick < t (the newest of them becomes the base). */
 void slp__hist_drop_before(slp__post_hist *h, slp_tick t);

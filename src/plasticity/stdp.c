@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,8 +23,9 @@
 /* Ticks per ms, as a double for the exponentials. */
 #define TICKS_MS ((double)SLP_TICKS_PER_MS)
 
-static double decay(slp_tick dt, double tau_ms) {
-  return exp(-(double)dt / (tau_ms * TICKS_MS));
+/* e^{(t - E)/tau}: the scale of a trace value at tick t, epoch E. */
+static double scale_at(slp_tick t, slp_tick E, double tau_ms) {
+  return exp((double)(t - E) / (tau_ms * TICKS_MS));
 }
 
 /* Whether h has a spike with emission tick in (lo, hi]: among the entries
@@ -34,73 +36,72 @@ static int has_spike_in(const slp__post_hist *h, slp_tick lo, slp_tick hi) {
   return slp__hist_count_upto(h, hi) > slp__hist_count_upto(h, lo);
 }
 
-/*
- * Potentiation of synapse k of segment sg (target history h) by the post
- * spikes that reached it in (sg->t_fac, t_hi]; *xs is its own pre trace
- * under pre-centred pairing.  Returns the new weight.
- */
-static double potentiate(const slp__stdp_proj *P, const slp__stdp_seg *sg,
-                         const slp__post_hist *h, double w, slp_tick t_hi,
-                         double *xs) {
-  if (sg->t_pre == SLP__STDP_NONE)
-    return w; /* no pre spike yet: the pre trace is 0 */
-  const slp_stdp_params *p = &P->p;
-  slp_tick dd = sg->d_dend;
-  uint32_t b = slp__hist_count_upto(h, sg->t_fac - dd);
-  uint32_t e = slp__hist_count_upto(h, t_hi - dd);
-  if (b == e)
-    return w;
-  switch (p->pairing) {
-  case SLP_STDP_ALL:
-  case SLP_STDP_NEAREST_SYMMETRIC:
-    /* x is the sum of all pre jumps (all) or the last one (symmetric). */
-    for (uint32_t j = b; j < e; j++)
-      w = slp__stdp_potentiate(
-          p, w, sg->x * decay(slp__hist_t(h, j) + dd - sg->t_pre, p->tau_pre_ms));
-    break;
-  case SLP_STDP_NEAREST_PRE_CENTRED:
-    /* The first post spike takes the pre spikes since the last reset and
-     * resets the trace; later ones find it at 0. */
-    if (*xs != 0) {
-      w = slp__stdp_potentiate(
-          p, w, *xs * decay(slp__hist_t(h, b) + dd - sg->t_pre, p->tau_pre_ms));
-      *xs = 0;
-    }
-    break;
-  case SLP_STDP_NEAREST_RESTRICTED:
-    /* Only the first post spike after the last pre spike pairs with it, and
-     * only if an earlier flush has not paired one already. */
-    if (!has_spike_in(h, sg->t_pre - dd, sg->t_fac - dd))
-      w = slp__stdp_potentiate(
-          p, w, p->a_pre * decay(slp__hist_t(h, b) + dd - sg->t_pre, p->tau_pre_ms));
-    break;
-  }
-  return w;
-}
+/* What one delivery (or flush) of a segment shares between its synapses. */
+typedef struct seg_pass {
+  slp_tick lo, hi; /* post spikes emitted in (lo, hi] potentiate */
+  double xd;       /* the segment's scaled pre trace times e^{-d_d/tau_pre} */
+  double gq;       /* e^{-(t_q - E)/tau_post}, t_q = hi: reads the post
+                      trace at the pre spike; 0 for a flush (no depression) */
+  double m;        /* multiplicity of the pre event */
+} seg_pass;
 
-/* Depression of a synapse of sg by a pre spike reaching it at t_s, scaled
- * by the multiplicity m of the event. */
-static double depress(const slp__stdp_proj *P, const slp__stdp_seg *sg,
-                      const slp__post_hist *h, double w, slp_tick t_s,
-                      double m) {
-  slp_tick tq = t_s - sg->d_dend; /* emission time that reaches at t_s */
-  uint32_t k = slp__hist_count_upto(h, tq - 1);
-  slp_tick tl;
-  double yl;
-  if (k > 0) {
-    tl = slp__hist_t(h, k - 1);
-    yl = slp__hist_y(h, k - 1);
-  } else {
-    tl = h->base_t;
-    yl = h->base_y;
+/*
+ * One synapse of segment sg (target history h, weight w): potentiation by
+ * the post spikes emitted in (ps->lo, ps->hi] in time order, then, for a
+ * delivery, the depression of the pre spike by the post spikes emitted
+ * before ps->hi.  *xs is the synapse's own scaled pre trace under
+ * pre-centred pairing.  Returns the new weight.
+ */
+static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
+                     const slp__post_hist *h, double w, const seg_pass *ps,
+                     double *xs) {
+  const slp_stdp_params *p = &P->p;
+  uint32_t e = h->n;
+  while (e > 0 && slp__hist_t(h, e - 1) > ps->hi)
+    e--;
+  uint32_t b = e;
+  while (b > 0 && slp__hist_t(h, b - 1) > ps->lo)
+    b--;
+  if (b < e && sg->t_pre != SLP__STDP_NONE) {
+    switch (p->pairing) {
+    case SLP_STDP_ALL:
+    case SLP_STDP_NEAREST_SYMMETRIC:
+      /* x is the sum of all pre jumps (all) or the last one (symmetric). */
+      for (uint32_t j = b; j < e; j++)
+        w = slp__stdp_potentiate(p, w, ps->xd * slp__hist_p(h, j));
+      break;
+    case SLP_STDP_NEAREST_PRE_CENTRED:
+      /* The first post spike takes the pre spikes since the last reset and
+       * resets the trace; later ones find it at 0. */
+      if (*xs != 0) {
+        w = slp__stdp_potentiate(p, w, *xs * sg->dpre * slp__hist_p(h, b));
+        *xs = 0;
+      }
+      break;
+    case SLP_STDP_NEAREST_RESTRICTED:
+      /* Only the first post spike after the last pre spike pairs with it,
+       * and only if an earlier flush has not paired one already. */
+      if (!has_spike_in(h, sg->t_pre - sg->d_dend, ps->lo))
+        w = slp__stdp_potentiate(p, w, ps->xd * slp__hist_p(h, b));
+      break;
+    }
   }
+  if (ps->gq == 0)
+    return w;
+  /* The latest post spike emitted strictly before hi (coinciding pairs
+   * do nothing). */
+  uint32_t k = e;
+  if (k > 0 && slp__hist_t(h, k - 1) == ps->hi)
+    k--;
+  slp_tick tl = k > 0 ? slp__hist_t(h, k - 1) : h->base_t;
   if (tl == SLP__HIST_NONE)
     return w;
   /* Restricted: the post spike must come after the previous pre spike. */
-  if (P->p.pairing == SLP_STDP_NEAREST_RESTRICTED &&
+  if (p->pairing == SLP_STDP_NEAREST_RESTRICTED &&
       sg->t_pre != SLP__STDP_NONE && tl + sg->d_dend <= sg->t_pre)
     return w;
-  return slp__stdp_depress(&P->p, w, m * yl * decay(tq - tl, P->p.tau_post_ms));
+  double yl = k > 0 ? slp__hist_y(h, k - 1) : h->base_y;
+  return slp__stdp_depress(p, w, ps->m * yl * ps->gq);
 }
 
 void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
@@ -110,12 +111,18 @@ void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   const slp_stdp_params *p = &P->p;
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
   slp_tick t_s = T - sg->d_dend;
+  seg_pass ps;
+  ps.lo = sg->t_fac - sg->d_dend;
+  ps.hi = t_s - sg->d_dend;
+  ps.xd = sg->x * sg->dpre;
+  ps.gq = 1.0 / scale_at(ps.hi, P->epoch, p->tau_post_ms);
   /* An input event may stand for m coincident spikes (a grid step's count
    * or a signed spike): m jumps of the trace, m times the depression. */
-  double m = fabs((double)scale);
-  double dx = sg->t_pre == SLP__STDP_NONE
-                  ? 0.0
-                  : decay(t_s - sg->t_pre, p->tau_pre_ms);
+  ps.m = fabs((double)scale);
+  if (!(ps.gq > 0))
+    ps.gq = DBL_MIN; /* a post trace that far back is 0 anyway */
+  double one = p->a_pre * scale_at(t_s, P->epoch, p->tau_pre_ms);
+  double jump = ps.m * one;
   const uint32_t *col = &csr->col[lo];
   float *wf = &csr->w[lo];
   double *w = &P->w[sg->w0];
@@ -123,18 +130,16 @@ void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   double dummy = 0;
   for (uint64_t k = 0; k < n; k++) {
     const slp__post_hist *h = &P->hist[sg->post0 + col[k]];
-    double *xk = xs != NULL ? &xs[k] : &dummy;
-    double wk = potentiate(P, sg, h, w[k], t_s, xk);
-    wk = depress(P, sg, h, wk, t_s, m);
+    double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
     w[k] = wk;
     wf[k] = (float)wk;
     if (xs != NULL)
-      xs[k] = xs[k] * dx + m * p->a_pre;
+      xs[k] += jump;
   }
   if (p->pairing == SLP_STDP_ALL || p->pairing == SLP_STDP_NEAREST_PRE_CENTRED)
-    sg->x = sg->x * dx + m * p->a_pre;
-  else
-    sg->x = p->a_pre; /* nearest: the trace is set, not added to */
+    sg->x += jump;
+  else if (ps.m > 0)
+    sg->x = one; /* nearest: the trace is set, not added to */
   sg->t_pre = t_s;
   sg->t_fac = t_s;
 }
@@ -147,14 +152,11 @@ int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
       if (node < P->to_node0[k] || node - P->to_node0[k] >= P->to_n[k])
         continue;
       slp__post_hist *h = &P->hist[P->to_off[k] + (node - P->to_node0[k])];
-      double y = P->p.a_post;
-      if (P->p.pairing == SLP_STDP_ALL) {
-        slp_tick tl = h->n > 0 ? slp__hist_t(h, h->n - 1) : h->base_t;
-        double yl = h->n > 0 ? slp__hist_y(h, h->n - 1) : h->base_y;
-        if (tl != SLP__HIST_NONE)
-          y += yl * decay(t - tl, P->p.tau_post_ms);
-      }
-      int rc = slp__hist_push(h, t, y);
+      double y = P->p.a_post * scale_at(t, P->epoch, P->p.tau_post_ms);
+      if (P->p.pairing == SLP_STDP_ALL) /* scaled values add up as they are */
+        y += h->n > 0 ? slp__hist_y(h, h->n - 1) : h->base_y;
+      int rc = slp__hist_push(h, t, y,
+                              1.0 / scale_at(t, P->epoch, P->p.tau_pre_ms));
       if (rc != 0)
         return rc;
     }
@@ -169,12 +171,14 @@ static void flush_seg(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
   slp_tick lim = now - sg->d_dend;
   if (lim <= sg->t_fac)
     return;
+  seg_pass ps = {sg->t_fac - sg->d_dend, lim - sg->d_dend, sg->x * sg->dpre,
+                 0.0, 1.0};
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
   double dummy = 0;
   for (uint64_t k = 0; k < n; k++) {
     const slp__post_hist *h = &P->hist[sg->post0 + csr->col[lo + k]];
     double *xk = P->xs != NULL ? &P->xs[sg->w0 + k] : &dummy;
-    double wk = potentiate(P, sg, h, P->w[sg->w0 + k], lim, xk);
+    double wk = update(P, sg, h, P->w[sg->w0 + k], &ps, xk);
     P->w[sg->w0 + k] = wk;
     csr->w[lo + k] = (float)wk;
   }
@@ -206,6 +210,16 @@ void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
      * (the base): those can go. */
     for (uint32_t i = 0; i < P->n_post; i++)
       slp__hist_drop_before(&P->hist[i], old - P->d_dend_max);
+    /* Move the epoch to now, so that the scaled traces stay in range. */
+    double fy = 1.0 / scale_at(now, P->epoch, P->p.tau_post_ms);
+    double fx = 1.0 / scale_at(now, P->epoch, P->p.tau_pre_ms);
+    for (uint32_t i = 0; i < P->n_post; i++)
+      slp__hist_rescale(&P->hist[i], fy, 1.0 / fx);
+    for (size_t g = 0; g < P->n_segs; g++)
+      P->segs[g].x *= fx;
+    for (uint64_t k = 0; P->xs != NULL && k < P->n_syn; k++)
+      P->xs[k] *= fx;
+    P->epoch = now;
   }
 }
 
@@ -329,6 +343,7 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       sg->t_pre = SLP__STDP_NONE;
       sg->t_fac = SLP__STDP_NONE;
       sg->x = 0;
+      sg->dpre = exp(-(double)dd / (P->p.tau_pre_ms * TICKS_MS));
       sg->pre = r - src0;
       sg->post0 = 0;
       uint32_t node0 = pop_node0[csr->seg_pop[s]];
@@ -386,10 +401,29 @@ int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
   /* The horizon trades memory (post spikes kept: rate x horizon) against
    * sweeps (one pass over the plastic segments per half horizon).  Ten time
    * constants keep the sweep rare; four maximal delays keep it beyond
-   * every delivery in flight (stdp.c's trimming argument needs > 2 d_max). */
-  double h_ms = fmax(fmax(10 * tau_max, 100.0),
+   * every delivery in flight (the trimming argument in
+   * slp__plasticity_tick needs more than 2 d_max). */
+  double h_ms = fmax(fmax(10 * tau_max, 1.0),
                      4.0 * (double)csr->d_max / TICKS_MS);
   pl->horizon = (slp_tick)(h_ms * TICKS_MS);
+  /* Scaled traces (stdp.h) of spikes kept up to 1.5 horizons plus a
+   * dendritic delay before the epoch reach e^{that / tau_pre}: keep it far
+   * from overflow (e^709). */
+  for (size_t q = 0; q < pl->n_projs; q++) {
+    const slp__stdp_proj *P = &pl->projs[q];
+    double span = 1.5 * h_ms + (double)P->d_dend_max / TICKS_MS;
+    if (span / P->p.tau_pre_ms > 600) {
+      const char *name = net->projs[P->index].name;
+      slp__plasticity_destroy(pl);
+      return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "projection %s: tau_pre (%g ms) is too short beside "
+                          "the longest time constant or delay (plasticity "
+                          "keeps %g ms of post spikes; it must be at most "
+                          "600 tau_pre)",
+                          name != NULL ? name : "(unnamed)",
+                          P->p.tau_pre_ms, span);
+    }
+  }
   pl->next_sweep = pl->horizon / 2;
   *out = pl;
   return 0;

@@ -36,6 +36,13 @@
  * d_min / 2; d_d = 0 is refused).
  *
  * Times inside a segment are in the synapse's frame: t_pre, t_fac.
+ *
+ * Traces are stored scaled to a per-projection epoch E (x e^{(t - E)/tau}),
+ * so that a trace read at time t' is the stored value times e^{-(t' - E)/tau}:
+ * one exponential per delivered segment serves all its synapses, where the
+ * plain form needs one per synapse.  Every sweep moves E to the present and
+ * rescales what is stored, which keeps the scaled values within a few
+ * hundred e-folds (build checks that the horizon allows it).
  */
 #ifndef SLP_PLASTICITY_STDP_H
 #define SLP_PLASTICITY_STDP_H
@@ -57,7 +64,10 @@ typedef struct slp__stdp_seg {
                        SLP__STDP_NONE */
   slp_tick t_fac;   /* post spikes reaching the synapse up to here have
                        been applied */
-  double x;         /* pre trace just after t_pre */
+  double x;         /* pre trace just after t_pre, scaled by
+                       e^{(t_pre - E)/tau_pre} (E: the projection's epoch) */
+  double dpre;      /* e^{-d_d/tau_pre}: carries the pre trace from the
+                       emission frame of post spikes to the synapse */
   uint32_t post0;   /* projection-local index of its population's neuron 0 */
   uint32_t pre;     /* its source, local to the projection's source group */
 } slp__stdp_seg;
@@ -76,7 +86,9 @@ typedef struct slp__stdp_proj {
   size_t n_segs;           /* number of segments */
   double *w;               /* n_syn weights, mV, in segment order */
   double *xs;              /* pre-centred pairing: per-synapse pre trace
-                              (reset by post spikes), else NULL */
+                              (reset by post spikes), scaled as segs' x;
+                              else NULL */
+  slp_tick epoch;          /* E: traces are stored relative to it (stdp.c) */
   uint64_t n_syn;          /* synapses */
   slp_tick d_dend_max;     /* largest dendritic delay */
   size_t n_to;             /* target populations */
