@@ -924,6 +924,220 @@ START_TEST(weight_summary) {
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* Tsodyks-Markram short-term plasticity                                  */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A regular train of n spikes (period h) through a short-term plastic
+ * projection of weight w onto a leaky integrator with a very long time
+ * constant.  Checks (1) the state after the last spike against the
+ * steady-state closed forms of stp.c (u+ and x- of a periodic train; the
+ * recursion converges geometrically, with factors below 0.85 per spike for
+ * these parameters, so after 300 spikes the distance is < 1e-20 and the
+ * comparison is to rounding: 1e-12 relative), and (2) the transmitted
+ * jumps: v equals w * sum r_k from the recursion evaluated here, to the
+ * leak over the run (t/tau_mem = 6 s / 1e12 ms ~ 6e-9, so 1e-7 relative).
+ */
+static void stp_train(double U, double tau_f, double tau_d, double h_ms) {
+  slp_network *net = NULL;
+  ck_assert_int_eq(slp_network_create(&net), 0);
+  uint32_t pop, src;
+  ck_assert_int_eq(slp_network_add_population(net, "li", 1, "li_box", &pop), 0);
+  slp_network_set_param(net, pop, "tau_mem", 1e12);
+  enum { N = 300 };
+  static slp_spike_event ev[N];
+  for (int k = 0; k < N; k++)
+    ev[k] = (slp_spike_event){5.0 + h_ms * k, 0, 1.0};
+  ck_assert_int_eq(slp_network_add_spike_array(net, "train", 1, ev, N, &src), 0);
+  slp_projection_spec s;
+  slp_projection_spec_init(&s);
+  s.from = src;
+  s.to = &pop;
+  s.n_to = 1;
+  s.rule = SLP_CONNECT_ONE_TO_ONE;
+  s.weight = slp_dist_const(2.0);
+  s.delay = slp_dist_const(1.0);
+  slp_diag d;
+  ck_assert_int_eq(slp_network_connect(net, &s, &d), 0);
+  slp_stp_params p = {U, tau_f, tau_d};
+  ck_assert_int_eq(slp_network_set_stp(net, 0, &p, &d), 0);
+  slp_stdp_params sp;
+  slp_stdp_params_init(&sp);
+  ck_assert_int_eq(slp_network_set_stdp(net, 0, &sp, &d), SLP_EINVAL);
+  slp_sim_config cfg;
+  slp_sim_config_init(&cfg);
+  double end_ms = 5.0 + h_ms * N + 10.0;
+  cfg.time_ms = end_ms;
+  slp_sim *sim = NULL;
+  ck_assert_int_eq(slp_sim_create(&sim, net, &cfg, &d), 0);
+  ck_assert_int_eq(slp_sim_run(sim, tick_of(end_ms), NULL, NULL), 0);
+  /* (1) steady state */
+  const slp__stp_seg *g = &sim->plast->stp[0].segs[0];
+  double eh_f = tau_f > 0 ? exp(-h_ms / tau_f) : 0, eh_d = exp(-h_ms / tau_d);
+  double u_inf = U / (1 - (1 - U) * eh_f);
+  double x_inf = (1 - eh_d) / (1 - (1 - u_inf) * eh_d);
+  ck_assert_msg(fabs(g->u - u_inf) <= 1e-12 * u_inf, "u %.17g vs %.17g", g->u,
+                u_inf);
+  double x_minus = g->x / (1 - g->u);
+  ck_assert_msg(fabs(x_minus - x_inf) <= 1e-12 * x_inf, "x %.17g vs %.17g",
+                x_minus, x_inf);
+  /* (2) what was transmitted */
+  double u = 0, x = 1, sum = 0;
+  for (int k = 0; k < N; k++) {
+    if (k > 0) {
+      u *= eh_f;
+      x = 1 - (1 - x) * eh_d;
+    }
+    u += U * (1 - u);
+    sum += u * x;
+    x -= u * x;
+  }
+  slp__pop *P = &sim->pops[0];
+  int var = slp__model_state_index(P->model, "v");
+  double v = P->model->get(P, 0, var, tick_of(end_ms));
+  ck_assert_msg(fabs(v - 2.0 * sum) <= 1e-7 * 2.0 * sum, "v %.17g vs %.17g", v,
+                2.0 * sum);
+  /* The first spike releases U, so the train did change something. */
+  ck_assert(fabs(sum - N * U) > 1e-3 * N * U);
+  slp_sim_destroy(sim);
+  slp_network_destroy(net);
+}
+
+START_TEST(stp_depressing) { stp_train(0.45, 50.0, 750.0, 20.0); }
+END_TEST
+START_TEST(stp_facilitating) { stp_train(0.15, 750.0, 50.0, 20.0); }
+END_TEST
+START_TEST(stp_no_facilitation) { stp_train(0.5, 0.0, 200.0, 10.0); }
+END_TEST
+
+START_TEST(stp_model_file) {
+  const char *head =
+      "populations: {post: {size: 2, model: lif_box}}\n"
+      "projections:\n"
+      "  - from: post\n"
+      "    to: post\n"
+      "    connect: one_to_one\n"
+      "    weight: 1 mV\n"
+      "    delay: 1 ms\n"
+      "    plasticity:\n"
+      "      rule: tsodyks_markram\n";
+  char text[1024];
+  snprintf(text, sizeof text, "%s      U: 0.15\n      tau_fac: 750 ms\n"
+           "      tau_d: 0.05\n", head);
+  slp_model *m = NULL;
+  slp_diag d;
+  ck_assert_int_eq(slp_model_load(&m, "ok.yaml", text, strlen(text), &d), 0);
+  ck_assert_ptr_nonnull(m->net->projs[0].stp);
+  ck_assert_double_eq(m->net->projs[0].stp->U, 0.15);
+  ck_assert_double_eq_tol(m->net->projs[0].stp->tau_f_ms, 750.0, 1e-12);
+  ck_assert_double_eq_tol(m->net->projs[0].stp->tau_d_ms, 50.0, 1e-12);
+  slp_model_destroy(m);
+  static const struct {
+    const char *lines;
+    int rc;
+    const char *key;
+  } bad_stp[] = {
+      {"      U: 1.5\n", SLP_EINVAL, "U"},
+      {"      U: 0\n", SLP_EINVAL, "U"},
+      {"      tau_d: 0 ms\n", SLP_EINVAL, "tau_d"},
+      {"      tau_rec: 1 mV\n", SLP_EUNIT, "tau_rec"},
+      {"      tau_f: -1 ms\n", SLP_EINVAL, "tau_f"},
+      {"      tau_f: 1 ms\n      tau_fac: 2 ms\n", SLP_EKEY, "tau_fac"},
+      {"      tau_pre: 20 ms\n", SLP_EKEY, "tau_pre"},
+      {"      u0: 1\n", SLP_EKEY, "u0"},
+  };
+  for (size_t k = 0; k < sizeof bad_stp / sizeof bad_stp[0]; k++) {
+    snprintf(text, sizeof text, "%s%s", head, bad_stp[k].lines);
+    int rc = slp_model_load(&m, "bad.yaml", text, strlen(text), &d);
+    ck_assert_msg(rc == bad_stp[k].rc, "case %zu: rc %d (%s)", k, rc,
+                  d.message);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(d.key, bad_stp[k].key) != NULL, "case %zu: key %s",
+                  k, d.key);
+    ck_assert_msg(d.line >= 10, "case %zu: line %u", k, d.line);
+  }
+  /* An stdp key under stdp is fine, an STP key is not. */
+  snprintf(text, sizeof text, "%s",
+           "populations: {post: {size: 2, model: lif_box}}\n"
+           "projections:\n"
+           "  - {from: post, to: post, connect: one_to_one, weight: 1 mV,\n"
+           "     delay: 1 ms, plasticity: {rule: stdp, U: 0.5}}\n");
+  ck_assert_int_eq(slp_model_load(&m, "bad.yaml", text, strlen(text), &d),
+                   SLP_EKEY);
+  ck_assert_ptr_nonnull(strstr(d.key, "U"));
+}
+END_TEST
+
+/* ---------------------------------------------------------------------- */
+/* Examples                                                               */
+/* ---------------------------------------------------------------------- */
+
+static slp_model *load_example(const char *rel) {
+  const char *dir = getenv("srcdir");
+  char path[1024];
+  snprintf(path, sizeof path, "%s/%s", dir && dir[0] ? dir : ".", rel);
+  slp_model *m = NULL;
+  slp_diag d;
+  int rc = slp_model_load(&m, path, NULL, 0, &d);
+  ck_assert_msg(rc == 0, "%s:%u: %s", path, d.line, d.message);
+  return m;
+}
+
+typedef struct two_posts {
+  posts by[2];
+} two_posts;
+
+static void on_spike2(void *arg, slp_tick t, uint32_t neuron) {
+  two_posts *p = arg;
+  if (neuron < 2)
+    on_spike(&p->by[neuron], t, neuron);
+}
+
+START_TEST(example_stp_regular) {
+  /* What examples/stp_regular.yaml says it shows: the depressing synapse's
+   * neuron fires at 1 and 51 ms only; the facilitating one at 51, 101, ...,
+   * 951 ms (19 spikes). */
+  slp_model *m = load_example("examples/stp_regular.yaml");
+  m->cfg.spikes_path = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  ck_assert_int_eq(slp_sim_create(&sim, m->net, &m->cfg, &d), 0);
+  static two_posts tp;
+  memset(&tp, 0, sizeof tp);
+  slp_sim_on_spike(sim, on_spike2, &tp);
+  ck_assert_int_eq(slp_sim_run(sim, tick_of(1000.0), NULL, NULL), 0);
+  ck_assert_uint_eq(tp.by[0].n, 2);
+  ck_assert_int_eq(tp.by[0].t[0], tick_of(1.0));
+  ck_assert_int_eq(tp.by[0].t[1], tick_of(51.0));
+  ck_assert_uint_eq(tp.by[1].n, 19);
+  for (size_t k = 0; k < tp.by[1].n; k++)
+    ck_assert_int_eq(tp.by[1].t[k], tick_of(51.0 + 50.0 * (double)k));
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+}
+END_TEST
+
+START_TEST(examples_stdp_build) {
+  /* The STDP examples load and build (running them is for sleipnir run:
+   * the Song example simulates 900 s). */
+  const char *files[] = {"examples/cuba_stdp.yaml",
+                         "examples/song2000_stdp.yaml"};
+  for (int k = 0; k < 2; k++) {
+    slp_model *m = load_example(files[k]);
+    ck_assert_uint_eq(m->n_weights, 1);
+    slp_sim *sim = NULL;
+    slp_diag d;
+    int rc = slp_sim_create(&sim, m->net, &m->cfg, &d);
+    ck_assert_msg(rc == 0, "%s: %s", files[k], d.message);
+    ck_assert_ptr_nonnull(sim->plast);
+    ck_assert_uint_eq(sim->n_direct, 0);
+    slp_sim_destroy(sim);
+    slp_model_destroy(m);
+  }
+}
+END_TEST
+
 static Suite *suite_plasticity(void) {
   Suite *s = suite_create("plasticity");
   TCase *tc = tcase_create("window");
@@ -953,6 +1167,16 @@ static Suite *suite_plasticity(void) {
                       (int)(sizeof bad / sizeof bad[0]));
   tcase_add_test(tc, model_file_bad_rule);
   tcase_add_test(tc, axonal_delay_too_long);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("stp");
+  tcase_add_test(tc, stp_depressing);
+  tcase_add_test(tc, stp_facilitating);
+  tcase_add_test(tc, stp_no_facilitation);
+  tcase_add_test(tc, stp_model_file);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("examples");
+  tcase_add_test(tc, example_stp_regular);
+  tcase_add_test(tc, examples_stdp_build);
   suite_add_tcase(s, tc);
   tc = tcase_create("record");
   tcase_add_test(tc, record_weights_csv);

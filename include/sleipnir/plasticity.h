@@ -1,5 +1,6 @@
 /*
- * sleipnir/plasticity.h -- spike-timing-dependent plasticity on projections.
+ * sleipnir/plasticity.h -- plastic projections: spike-timing-dependent
+ * plasticity (STDP) and Tsodyks-Markram short-term plasticity (STP).
  *
  * A projection made plastic with slp_network_set_stdp() changes its weights
  * at every pre and post spike (pair-based STDP, docs/model-file.md,
@@ -105,6 +106,32 @@ SLP_EXTERN int slp_network_set_stdp(slp_network *net, uint32_t proj,
 /* Whether projection proj has plasticity (0 also for no such projection). */
 SLP_EXTERN int slp_network_projection_is_plastic(const slp_network *net,
                                                  uint32_t proj);
+
+/*
+ * Tsodyks-Markram short-term plasticity (models.md 15, Norse's
+ * tsodyks_makram): a projection's transmitted weight is w * r with r the
+ * fraction of resources released by the spike.  Per presynaptic spike,
+ * exactly: u and x relax (u -> 0 with tau_f, x -> 1 with tau_d) since the
+ * previous spike, then u += U (1 - u), r = u x, x -= r.  Initially u = 0,
+ * x = 1 (so the first spike releases U).  The state depends only on the
+ * presynaptic spike train: it is kept once per source (and delay), not per
+ * synapse.  tau_f = 0 makes u = U at every spike (pure depression).
+ */
+typedef struct slp_stp_params {
+  double U;          /* utilisation increment, in (0, 1] */
+  double tau_f_ms;   /* facilitation time constant, ms, >= 0 */
+  double tau_d_ms;   /* recovery (depression) time constant, ms, > 0 */
+} slp_stp_params;
+
+/* Norse's defaults: U = 0.45, tau_f = 50 ms, tau_d = 750 ms. */
+SLP_EXTERN void slp_stp_params_init(slp_stp_params *p);
+
+/* Make projection proj short-term plastic (instead of STDP: a projection
+ * has one rule).  SLP_EINVAL (diag names the parameter) for U outside
+ * (0, 1], tau_f < 0, tau_d <= 0 or not finite, an unknown projection, or a
+ * projection that already has STDP. */
+SLP_EXTERN int slp_network_set_stp(slp_network *net, uint32_t proj,
+                                   const slp_stp_params *p, slp_diag *diag);
 
 /* Projections the network holds (the next one added gets this index). */
 SLP_EXTERN size_t slp_network_projection_count(const slp_network *net);

@@ -1922,13 +1922,69 @@ static int group_ref(loader *L, const yaml_node_t *n, const char *kp,
 enum {
   PL_RULE, PL_ALGORITHM, PL_PAIRING, PL_TAU_PRE, PL_TAU_POST, PL_ETA_PLUS,
   PL_ETA_MINUS, PL_A_PRE, PL_A_POST, PL_W_MIN, PL_W_MAX, PL_MU, PL_MU_PLUS,
-  PL_MU_MINUS, PL_HARDBOUND, PL_AXONAL_DELAY, PL_COUNT
+  PL_MU_MINUS, PL_HARDBOUND, PL_AXONAL_DELAY, PL_STDP_COUNT,
+  /* tsodyks_markram */
+  PL_U = PL_STDP_COUNT, PL_TAU_F, PL_TAU_D, PL_TAU_FAC, PL_TAU_REC, PL_COUNT
 };
 static const char *const plasticity_keys[PL_COUNT] = {
     "rule",      "algorithm", "pairing",  "tau_pre",      "tau_post",
     "eta_plus",  "eta_minus", "a_pre",    "a_post",       "w_min",
     "w_max",     "mu",        "mu_plus",  "mu_minus",     "hardbound",
-    "axonal_delay"};
+    "axonal_delay", "U",      "tau_f",    "tau_d",        "tau_fac",
+    "tau_rec"};
+
+/* rule: tsodyks_markram {U, tau_f (tau_fac), tau_d (tau_rec)}: v holds the
+ * plasticity mapping's values by key. */
+static int load_stp(loader *L, const yaml_node_t *n, const char *path,
+                    uint32_t proj, yaml_node_t **v) {
+  char kp[PATH_CAP];
+  for (size_t k = 1; k < PL_STDP_COUNT; k++)
+    if (v[k] != NULL) {
+      path_key(kp, path, plasticity_keys[k]);
+      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule stdp; rule "
+                  "tsodyks_markram takes U, tau_f (or tau_fac) and tau_d (or "
+                  "tau_rec).", plasticity_keys[k]);
+    }
+  static const int pairs[2][2] = {{PL_TAU_F, PL_TAU_FAC}, {PL_TAU_D, PL_TAU_REC}};
+  for (size_t k = 0; k < 2; k++)
+    if (v[pairs[k][0]] != NULL && v[pairs[k][1]] != NULL) {
+      path_key(kp, path, plasticity_keys[pairs[k][1]]);
+      return fail(L, SLP_EKEY, v[pairs[k][1]], kp, "%s and %s name the same "
+                  "time constant; give one.", plasticity_keys[pairs[k][0]],
+                  plasticity_keys[pairs[k][1]]);
+    }
+  slp_stp_params p;
+  slp_stp_params_init(&p);
+  int rc = 0;
+  const yaml_node_t *at[3] = {v[PL_U], NULL, NULL};
+  if (v[PL_U] != NULL) {
+    path_key(kp, path, "U");
+    rc = quantity(L, v[PL_U], SLP_DIM_NONE, kp, "U", &p.U);
+  }
+  for (size_t k = 0; rc == 0 && k < 2; k++) {
+    int key = v[pairs[k][0]] != NULL ? pairs[k][0] : pairs[k][1];
+    if (v[key] == NULL)
+      continue;
+    at[1 + k] = v[key];
+    path_key(kp, path, plasticity_keys[key]);
+    rc = quantity(L, v[key], SLP_DIM_TIME, kp, plasticity_keys[key],
+                  k == 0 ? &p.tau_f_ms : &p.tau_d_ms);
+  }
+  if (rc != 0)
+    return rc;
+  slp_diag d;
+  memset(&d, 0, sizeof d);
+  rc = slp_network_set_stp(L->net, proj, &p, &d);
+  if (rc == SLP_ENOMEM)
+    return oom(L, n, path);
+  if (rc != 0) {
+    int which = !strcmp(d.key, "U") ? 0 : !strcmp(d.key, "tau_f") ? 1 : 2;
+    const yaml_node_t *where = at[which] != NULL ? at[which] : n;
+    path_key(kp, path, d.key[0] ? d.key : "rule");
+    return fail(L, rc, where, kp, "%s.", d.message);
+  }
+  return 0;
+}
 
 static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
                            uint32_t proj) {
@@ -1944,9 +2000,18 @@ static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
   path_key(kp, path, "rule");
   if ((rc = text_of(L, v[PL_RULE], kp, "rule", &s)) != 0)
     return rc;
+  if (strcmp(s, "tsodyks_markram") == 0 || strcmp(s, "tsodyks_makram") == 0)
+    return load_stp(L, n, path, proj, v);
   if (strcmp(s, "stdp") != 0)
     return fail(L, SLP_EINVAL, v[PL_RULE], kp, "Unknown plasticity rule "
-                "'%.40s'; the rules are stdp (pair-based STDP).", s);
+                "'%.40s'; the rules are stdp (pair-based STDP) and "
+                "tsodyks_markram (short-term plasticity).", s);
+  for (size_t k = PL_STDP_COUNT; k < PL_COUNT; k++)
+    if (v[k] != NULL) {
+      path_key(kp, path, plasticity_keys[k]);
+      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule "
+                  "tsodyks_markram, not of stdp.", plasticity_keys[k]);
+    }
   slp_stdp_params p;
   slp_stdp_params_init(&p);
   if (v[PL_ALGORITHM] != NULL) {

@@ -164,7 +164,9 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
     t++;
   uint32_t local = post - (uint32_t)m->to_start[t];
   /* Plastic projections get segments of their own (tagged). */
-  uint16_t tag = m->p->stdp != NULL ? (uint16_t)(m->index + 1) : 0;
+  uint16_t tag = m->p->stdp != NULL || m->p->stp != NULL
+                     ? (uint16_t)(m->index + 1)
+                     : 0;
   slp__csr_builder_add_tagged(m->b, row, m->to_node0[t] + local, m->to_pop[t],
                               local, (float)w, delay_ticks(m->sim, delay_ms),
                               (uint8_t)m->p->receptor, tag);

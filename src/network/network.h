@@ -67,6 +67,7 @@ typedef struct slp__projection {
   unsigned receptor;       /* receptor index (same for every target model) */
   char *receptor_name;     /* as given */
   slp_stdp_params *stdp;   /* plasticity (owned), or NULL: static */
+  slp_stp_params *stp;     /* short-term plasticity (owned), or NULL */
 } slp__projection;
 
 struct slp_network {

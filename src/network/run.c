@@ -25,11 +25,12 @@ static void deliver_event(slp_sim *sim, slp__window *win,
                           const slp__event *e) {
   const slp__csr *c = &sim->csr;
   uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
+  float scale = e->scale;
   if (c->seg_tag[s] != 0) /* plastic: update the weights it transmits */
-    slp__plasticity_deliver(sim->plast, &sim->csr, s, e->t, e->scale);
+    scale *= slp__plasticity_deliver(sim->plast, &sim->csr, s, e->t, e->scale);
   slp__pop *pop = &sim->pops[c->seg_pop[s]];
   pop->model->deliver(pop, win, e->t, c->seg_receptor[s], &c->col[lo],
-                      &c->w[lo], (size_t)(hi - lo), e->scale);
+                      &c->w[lo], (size_t)(hi - lo), scale);
   sim->events += hi - lo;
 }
 

@@ -1,6 +1,6 @@
 /*
- * plasticity/params.c -- STDP parameters: defaults, names, validation, and
- * attaching them to a projection of a network description.
+ * plasticity/params.c -- STDP and STP parameters: defaults, names,
+ * validation, and attaching them to a projection of a network description.
  */
 #include "config.h"
 
@@ -114,11 +114,43 @@ int slp_network_set_stdp(slp_network *net, uint32_t proj,
   if (!(p->axonal_delay_ms >= 0) || !isfinite(p->axonal_delay_ms))
     return bad(diag, "axonal_delay", "axonal_delay must be >= 0 and finite");
   slp__projection *pr = &net->projs[proj];
+  if (pr->stp != NULL)
+    return bad(diag, "rule", "the projection already has short-term "
+               "plasticity; a projection has one rule");
   if (pr->stdp == NULL) {
     pr->stdp = slp__malloc(sizeof *pr->stdp);
     if (pr->stdp == NULL)
       return SLP_ENOMEM;
   }
   *pr->stdp = *p;
+  return 0;
+}
+
+void slp_stp_params_init(slp_stp_params *p) {
+  p->U = 0.45;
+  p->tau_f_ms = 50.0;  /* Norse: tau_f_inv = 1 / 50e-3 */
+  p->tau_d_ms = 750.0; /* Norse: tau_d_inv = 1 / 750e-3 */
+}
+
+int slp_network_set_stp(slp_network *net, uint32_t proj,
+                        const slp_stp_params *p, slp_diag *diag) {
+  if (net == NULL || p == NULL || proj >= net->n_projs)
+    return bad(diag, NULL, "there is no projection with that index");
+  if (!(p->U > 0 && p->U <= 1))
+    return bad(diag, "U", "U must be in (0, 1]");
+  if (!(p->tau_f_ms >= 0) || !isfinite(p->tau_f_ms))
+    return bad(diag, "tau_f", "tau_f must be >= 0 and finite");
+  if (!(p->tau_d_ms > 0) || !isfinite(p->tau_d_ms))
+    return bad(diag, "tau_d", "tau_d must be > 0 and finite");
+  slp__projection *pr = &net->projs[proj];
+  if (pr->stdp != NULL)
+    return bad(diag, "rule", "the projection already has STDP; a projection "
+               "has one rule");
+  if (pr->stp == NULL) {
+    pr->stp = slp__malloc(sizeof *pr->stp);
+    if (pr->stp == NULL)
+      return SLP_ENOMEM;
+  }
+  *pr->stp = *p;
   return 0;
 }

@@ -104,9 +104,14 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq);
 }
 
-void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
-                             slp_tick T, float scale) {
-  slp__stdp_proj *P = &pl->projs[pl->proj_of_tag[csr->seg_tag[s]]];
+float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
+                              slp_tick T, float scale) {
+  unsigned slot = pl->proj_of_tag[csr->seg_tag[s]];
+  if (slot & SLP__TAG_STP) {
+    slp__stp_proj *Q = &pl->stp[slot & ~SLP__TAG_STP];
+    return (float)slp__stp_spike(&Q->p, &Q->segs[pl->seg_slot[s]], T);
+  }
+  slp__stdp_proj *P = &pl->projs[slot];
   slp__stdp_seg *sg = &P->segs[pl->seg_slot[s]];
   const slp_stdp_params *p = &P->p;
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
@@ -142,6 +147,7 @@ void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
     sg->x = one; /* nearest: the trace is set, not added to */
   sg->t_pre = t_s;
   sg->t_fac = t_s;
+  return 1.0f;
 }
 
 int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
@@ -232,6 +238,8 @@ slp__stdp_proj *slp__plasticity_find(slp__plasticity *pl, uint32_t proj) {
 
 uint64_t slp__plasticity_bytes(const slp__plasticity *pl) {
   uint64_t b = 0;
+  for (size_t q = 0; pl != NULL && q < pl->n_stp; q++)
+    b += pl->stp[q].n_segs * sizeof *pl->stp[q].segs;
   for (size_t q = 0; pl != NULL && q < pl->n_projs; q++) {
     const slp__stdp_proj *P = &pl->projs[q];
     b += P->n_syn * sizeof *P->w + P->n_segs * (sizeof *P->segs +
@@ -259,6 +267,9 @@ void slp__plasticity_destroy(slp__plasticity *pl) {
     slp__free(P->xs);
   }
   slp__free(pl->projs);
+  for (size_t q = 0; q < pl->n_stp; q++)
+    slp__free(pl->stp[q].segs);
+  slp__free(pl->stp);
   slp__free(pl->seg_slot);
   slp__free(pl->proj_of_tag);
   for (size_t k = 0; k < pl->n_rec; k++)
@@ -361,20 +372,43 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
   return 0;
 }
 
+/* Set up short-term plastic projection Q (network index k): one state per
+ * segment, starting at u = 0, x = 1. */
+static int build_stp(slp__stp_proj *Q, const slp_network *net, uint32_t k,
+                     const slp__csr *csr, uint32_t *seg_slot) {
+  Q->p = *net->projs[k].stp;
+  Q->index = k;
+  uint16_t tag = (uint16_t)(k + 1);
+  for (uint64_t s = 0; s < csr->n_seg; s++)
+    Q->n_segs += csr->seg_tag[s] == tag;
+  Q->segs = slp__malloc((Q->n_segs > 0 ? Q->n_segs : 1) * sizeof *Q->segs);
+  if (Q->segs == NULL)
+    return SLP_ENOMEM;
+  size_t g = 0;
+  for (uint64_t s = 0; s < csr->n_seg; s++)
+    if (csr->seg_tag[s] == tag) {
+      Q->segs[g] = (slp__stp_seg){INT64_MIN, 0.0, 1.0};
+      seg_slot[s] = (uint32_t)g++;
+    }
+  return 0;
+}
+
 int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
                            slp__csr *csr, const uint32_t *pop_node0,
                            uint32_t n_neurons, slp_tick grid,
                            slp_tick *window, slp_diag *diag) {
   *out = NULL;
-  size_t n = 0;
+  size_t n = 0, n_stp = 0;
   double tau_max = 0;
-  for (size_t k = 0; k < net->n_projs; k++)
+  for (size_t k = 0; k < net->n_projs; k++) {
+    n_stp += net->projs[k].stp != NULL;
     if (net->projs[k].stdp != NULL) {
       n++;
       tau_max = fmax(tau_max, fmax(net->projs[k].stdp->tau_pre_ms,
                                    net->projs[k].stdp->tau_post_ms));
     }
-  if (n == 0)
+  }
+  if (n + n_stp == 0)
     return 0;
   if (net->n_projs >= UINT16_MAX || csr->n_seg >= UINT32_MAX)
     return slp_diag_set(diag, SLP_ELIMIT, NULL, 0, 0, NULL,
@@ -382,12 +416,21 @@ int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
   slp__plasticity *pl = slp__calloc(1, sizeof *pl);
   if (pl == NULL)
     return SLP_ENOMEM;
-  pl->projs = slp__calloc(n, sizeof *pl->projs);
+  pl->projs = slp__calloc(n > 0 ? n : 1, sizeof *pl->projs);
+  pl->stp = slp__calloc(n_stp > 0 ? n_stp : 1, sizeof *pl->stp);
   pl->seg_slot = slp__calloc(csr->n_seg > 0 ? csr->n_seg : 1,
                              sizeof *pl->seg_slot);
   pl->proj_of_tag = slp__calloc(net->n_projs + 1, sizeof *pl->proj_of_tag);
-  int rc = pl->projs && pl->seg_slot && pl->proj_of_tag ? 0 : SLP_ENOMEM;
+  int rc = pl->projs && pl->stp && pl->seg_slot && pl->proj_of_tag
+               ? 0
+               : SLP_ENOMEM;
   for (size_t k = 0; rc == 0 && k < net->n_projs; k++) {
+    if (net->projs[k].stp != NULL) {
+      pl->proj_of_tag[k + 1] = (uint16_t)(pl->n_stp | SLP__TAG_STP);
+      rc = build_stp(&pl->stp[pl->n_stp++], net, (uint32_t)k, csr,
+                     pl->seg_slot);
+      continue;
+    }
     if (net->projs[k].stdp == NULL)
       continue;
     pl->proj_of_tag[k + 1] = (uint16_t)pl->n_projs;

@@ -54,6 +54,7 @@
 #include "network/network.h"
 #include "io/weight_writer.h"
 #include "plasticity/post_history.h"
+#include "plasticity/stp.h"
 #include "synapses/csr.h"
 
 /* One plastic CSR segment: one source, one delay, one target population. */
@@ -113,7 +114,9 @@ typedef struct slp__plasticity {
   uint32_t *seg_slot;      /* per CSR segment: its index in its projection's
                               segs (plastic segments only) */
   uint16_t *proj_of_tag;   /* per CSR tag (network projection + 1): index
-                              in projs */
+                              in projs, or in stp with SLP__TAG_STP set */
+  slp__stp_proj *stp;      /* short-term plastic projections */
+  size_t n_stp;            /* number of them */
   slp_tick horizon;        /* post spikes older than this (plus d_d) are
                               dropped once flushed */
   slp_tick next_sweep;     /* when the next flush sweep runs */
@@ -122,7 +125,7 @@ typedef struct slp__plasticity {
 } slp__plasticity;
 
 /*
- * Build the plasticity of the network's plastic projections over csr
+ * Build the plasticity (STDP and STP) of the network's projections over csr
  * (whose segments carry tag = projection + 1); pop_node0[q] is the first
  * node id of runtime population q, and input sources are numbered after the
  * n_neurons neurons.  *window is
@@ -136,11 +139,15 @@ int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
                            slp_tick *window, slp_diag *diag);
 void slp__plasticity_destroy(slp__plasticity *pl);
 
+/* proj_of_tag entries of short-term plastic projections. */
+#define SLP__TAG_STP 0x8000u
+
 /* A plastic segment s is delivered at tick T with weight multiplier scale:
- * update its weights (and their float copies in csr->w) before they are
- * transmitted. */
-void slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
-                             slp_tick T, float scale);
+ * STDP updates its weights (and their float copies in csr->w) before they
+ * are transmitted; short-term plasticity returns the fraction released,
+ * which multiplies them.  Returns the extra multiplier (1 for STDP). */
+float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
+                              slp_tick T, float scale);
 
 /* Neuron `node` spiked at t (spikes come in time order).  SLP_ENOMEM. */
 int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node, slp_tick t);
