@@ -122,7 +122,9 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   out->neurons = sim->n_neurons;
   out->sources = sim->n_sources;
   out->synapses = sim->csr.n_syn;
-  out->synapse_bytes = slp__csr_bytes(&sim->csr);
+  /* Plastic synapses: their double weights, traces and spike histories. */
+  out->synapse_bytes = slp__csr_bytes(&sim->csr) +
+                       slp__plasticity_bytes(sim->plast);
   for (size_t k = 0; k < sim->n_pops; k++)
     out->state_bytes += sim->pops[k].state_bytes;
   out->spikes = sim->spike_count;
