@@ -394,6 +394,138 @@ END_TEST
 START_TEST(brute_restricted) { brute_force(SLP_STDP_NEAREST_RESTRICTED, 0.0, 17); brute_force(SLP_STDP_NEAREST_RESTRICTED, 1.5, 18); }
 END_TEST
 
+/*
+ * Triplet rule against its definition (Pfister & Gerstner 2006, minimal
+ * all-to-all model): every (pre, post) pair at dt > 0 potentiates by
+ * eta+ a_pre e^{-dt/tau+} (A2+ + A3+ o2), o2 = sum over earlier post spikes
+ * of e^{-(t_post - t_k)/tau_y}; every pair at dt < 0 depresses by
+ * eta- a_post e^{dt/tau-} (A2- + A3- r2), r2 likewise over earlier pre
+ * spikes with tau_x.  Additive without bounds, the sum is order-free: the
+ * same 1e-12 argument as brute_force.
+ */
+static void brute_triplet(double axonal, uint64_t seed) {
+  slp_stdp_params p;
+  slp_stdp_params_init(&p);
+  ck_assert_int_eq(slp_stdp_triplet_set(&p, "visual_cortex"), 0);
+  p.hardbound = 0;
+  p.a2_plus = 5e-3; /* the published 5e-10 would make LTP all triplet */
+  p.a_pre = 1.25;
+  p.a_post = 0.8;
+  p.axonal_delay_ms = axonal;
+  static double pre_ms[400], post_ms[400];
+  size_t na = train(&seed, 20.0, 5.0, 3000.0, pre_ms, 400);
+  size_t nb = train(&seed, 15.0, 5.0, 3000.0, post_ms, 400), m = 0;
+  for (size_t k = 0; k < nb; k++)
+    if (m == 0 || post_ms[k] - post_ms[m - 1] > 2.0)
+      post_ms[m++] = post_ms[k];
+  nb = m;
+  double delay = 2.0, dd = delay - axonal;
+  rig r;
+  rig_build(&r, &p, pre_ms, na, post_ms, nb, delay, 1.0, SLP_MODE_EXACT,
+            3100.0);
+  double w = rig_run(&r, nb, tick_of(3100.0));
+  static slp_tick a[400], b[400];
+  for (size_t k = 0; k < na; k++)
+    a[k] = tick_of(pre_ms[k]) + tick_of(axonal);
+  for (size_t k = 0; k < nb; k++)
+    b[k] = r.post.t[k] + tick_of(dd);
+  double want = 1.0;
+  for (size_t j = 0; j < nb; j++) {
+    double o2 = 0;
+    for (size_t k = 0; k < j; k++)
+      o2 += exp(-(double)(b[j] - b[k]) / (double)MS / p.tau_y_ms);
+    for (size_t i = 0; i < na; i++)
+      if (a[i] < b[j])
+        want += p.eta_plus * p.a_pre *
+                exp(-(double)(b[j] - a[i]) / (double)MS / p.tau_pre_ms) *
+                (p.a2_plus + p.a3_plus * o2);
+  }
+  for (size_t i = 0; i < na; i++) {
+    double r2 = 0;
+    for (size_t k = 0; k < i; k++)
+      r2 += exp(-(double)(a[i] - a[k]) / (double)MS / p.tau_x_ms);
+    for (size_t j = 0; j < nb; j++)
+      if (b[j] < a[i])
+        want -= p.eta_minus * p.a_post *
+                exp(-(double)(a[i] - b[j]) / (double)MS / p.tau_post_ms) *
+                (p.a2_minus + p.a3_minus * r2);
+  }
+  ck_assert_msg(fabs(w - want) <= 1e-12, "triplet: w=%.17g want %.17g", w,
+                want);
+  ck_assert(fabs(want - 1.0) > 1e-3);
+  rig_free(&r);
+}
+
+START_TEST(brute_triplet_all) { brute_triplet(0.0, 21); brute_triplet(1.5, 22); }
+END_TEST
+
+START_TEST(triplet_model_file) {
+  const char *head =
+      "populations: {post: {size: 2, model: lif_box}}\n"
+      "projections:\n"
+      "  - from: post\n"
+      "    to: post\n"
+      "    connect: one_to_one\n"
+      "    weight: 1 mV\n"
+      "    delay: 1 ms\n"
+      "    plasticity:\n"
+      "      rule: triplet\n";
+  char text[1024];
+  slp_model *m = NULL;
+  slp_diag d;
+  /* Defaults: the visual-cortex set. */
+  snprintf(text, sizeof text, "%s", head);
+  ck_assert_int_eq(slp_model_load(&m, "ok.yaml", text, strlen(text), &d), 0);
+  const slp_stdp_params *p = m->net->projs[0].stdp;
+  ck_assert_int_eq(p->triplet, 1);
+  ck_assert_double_eq(p->tau_pre_ms, 16.8);
+  ck_assert_double_eq(p->tau_post_ms, 33.7);
+  ck_assert_double_eq(p->tau_x_ms, 101.0);
+  ck_assert_double_eq(p->tau_y_ms, 125.0);
+  ck_assert_double_eq(p->a2_plus, 5e-10);
+  ck_assert_double_eq(p->a3_plus, 6.2e-3);
+  ck_assert_double_eq(p->a2_minus, 7e-3);
+  ck_assert_double_eq(p->a3_minus, 2.3e-4);
+  slp_model_destroy(m);
+  snprintf(text, sizeof text, "%s      set: visual_cortex\n      tau_x: 0.2\n"
+           "      a3_minus: 0.001\n", head);
+  ck_assert_int_eq(slp_model_load(&m, "ok.yaml", text, strlen(text), &d), 0);
+  ck_assert_double_eq_tol(m->net->projs[0].stdp->tau_x_ms, 200.0, 1e-9);
+  ck_assert_double_eq(m->net->projs[0].stdp->a3_minus, 0.001);
+  slp_model_destroy(m);
+  static const struct {
+    const char *lines;
+    int rc;
+    const char *key;
+  } bad_t[] = {
+      {"      set: hippocampus_guess\n", SLP_EINVAL, "set"},
+      {"      tau_y: 0 ms\n", SLP_EINVAL, "tau_y"},
+      {"      tau_x: 5 mV\n", SLP_EUNIT, "tau_x"},
+      {"      a2_plus: -1\n", SLP_EINVAL, "a2_plus"},
+      {"      a3_plus: x\n", SLP_EPARSE, "a3_plus"},
+      {"      pairing: nearest_symmetric\n", SLP_EINVAL, "pairing"},
+      {"      U: 0.5\n", SLP_EKEY, "U"},
+  };
+  for (size_t k = 0; k < sizeof bad_t / sizeof bad_t[0]; k++) {
+    snprintf(text, sizeof text, "%s%s", head, bad_t[k].lines);
+    int rc = slp_model_load(&m, "bad.yaml", text, strlen(text), &d);
+    ck_assert_msg(rc == bad_t[k].rc, "case %zu: rc %d (%s)", k, rc, d.message);
+    ck_assert_ptr_null(m);
+    ck_assert_msg(strstr(d.key, bad_t[k].key) != NULL, "case %zu: key %s", k,
+                  d.key);
+    ck_assert_uint_eq(d.line, 10);
+  }
+  /* A triplet key under rule stdp is refused. */
+  snprintf(text, sizeof text, "%s",
+           "populations: {post: {size: 2, model: lif_box}}\n"
+           "projections:\n"
+           "  - {from: post, to: post, connect: one_to_one, weight: 1 mV,\n"
+           "     delay: 1 ms, plasticity: {rule: stdp, tau_x: 100 ms}}\n");
+  ck_assert_int_eq(slp_model_load(&m, "bad.yaml", text, strlen(text), &d),
+                   SLP_EKEY);
+}
+END_TEST
+
 /* ---------------------------------------------------------------------- */
 /* Bounds, history, tiny steps                                            */
 /* ---------------------------------------------------------------------- */
@@ -1151,6 +1283,8 @@ static Suite *suite_plasticity(void) {
   tcase_add_test(tc, brute_symmetric);
   tcase_add_test(tc, brute_pre_centred);
   tcase_add_test(tc, brute_restricted);
+  tcase_add_test(tc, brute_triplet_all);
+  tcase_add_test(tc, triplet_model_file);
   suite_add_tcase(s, tc);
   tc = tcase_create("state");
   tcase_add_test(tc, bounds_respected);

@@ -1,6 +1,7 @@
 /*
  * sleipnir/plasticity.h -- plastic projections: spike-timing-dependent
- * plasticity (STDP) and Tsodyks-Markram short-term plasticity (STP).
+ * plasticity (pair-based and triplet STDP) and Tsodyks-Markram short-term
+ * plasticity (STP).
  *
  * A projection made plastic with slp_network_set_stdp() changes its weights
  * at every pre and post spike (pair-based STDP, docs/model-file.md,
@@ -74,6 +75,17 @@ typedef struct slp_stdp_params {
   double mu_minus;              /* MULTIPLICATIVE_POW exponent of F- */
   int hardbound;                /* clamp w to [w_min, w_max] after updates */
   double axonal_delay_ms;       /* axonal part of every delay, ms, >= 0 */
+  /* Triplet STDP (Pfister & Gerstner 2006, minimal all-to-all model) when
+   * triplet != 0: tau_pre/tau_post are tau_+/tau_-, the potentiation of a
+   * post spike is eta_plus * r1 * (a2_plus + a3_plus * o2), the depression
+   * of a pre spike eta_minus * o1 * (a2_minus + a3_minus * r2), with r2 and
+   * o2 the slow traces (tau_x, tau_y) just before the spike; pairing must
+   * be SLP_STDP_ALL. */
+  int triplet;                  /* 1: triplet rule */
+  double tau_x_ms;              /* slow pre trace r2, ms, > 0 */
+  double tau_y_ms;              /* slow post trace o2, ms, > 0 */
+  double a2_plus, a3_plus;      /* pair and triplet potentiation amplitudes */
+  double a2_minus, a3_minus;    /* pair and triplet depression amplitudes */
 } slp_stdp_params;
 
 /* Norse's defaults (STDPParameters), with a bare number read as SI:
@@ -81,6 +93,14 @@ typedef struct slp_stdp_params {
  * 1 mV, a_pre = a_post = 1, w_min = 0, w_max = 1000 mV, mu = 0, hardbound,
  * all of the delay dendritic (axonal_delay_ms = 0, as NEST). */
 SLP_EXTERN void slp_stdp_params_init(slp_stdp_params *p);
+
+/* Set p to the triplet rule with a published parameter set (the other
+ * fields keep their values; eta_plus = eta_minus = 1 mV, so the amplitudes
+ * are in mV).  Sets: "visual_cortex" (Pfister & Gerstner 2006, minimal
+ * all-to-all model fitted to visual cortex data: tau_+ = 16.8 ms,
+ * tau_- = 33.7 ms, tau_x = 101 ms, tau_y = 125 ms, A2+ = 5e-10,
+ * A3+ = 6.2e-3, A2- = 7e-3, A3- = 2.3e-4).  SLP_EINVAL for another name. */
+SLP_EXTERN int slp_stdp_triplet_set(slp_stdp_params *p, const char *name);
 
 /* Names as in model files ("additive", "multiplicative_pow", ...;
  * "all", "nearest_symmetric", ...).  SLP_EINVAL for an unknown name. */

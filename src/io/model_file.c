@@ -1923,25 +1923,30 @@ enum {
   PL_RULE, PL_ALGORITHM, PL_PAIRING, PL_TAU_PRE, PL_TAU_POST, PL_ETA_PLUS,
   PL_ETA_MINUS, PL_A_PRE, PL_A_POST, PL_W_MIN, PL_W_MAX, PL_MU, PL_MU_PLUS,
   PL_MU_MINUS, PL_HARDBOUND, PL_AXONAL_DELAY, PL_STDP_COUNT,
+  /* triplet only */
+  PL_SET = PL_STDP_COUNT, PL_TAU_X, PL_TAU_Y, PL_A2_PLUS, PL_A3_PLUS,
+  PL_A2_MINUS, PL_A3_MINUS, PL_TRIPLET_END,
   /* tsodyks_markram */
-  PL_U = PL_STDP_COUNT, PL_TAU_F, PL_TAU_D, PL_TAU_FAC, PL_TAU_REC, PL_COUNT
+  PL_U = PL_TRIPLET_END, PL_TAU_F, PL_TAU_D, PL_TAU_FAC, PL_TAU_REC, PL_COUNT
 };
 static const char *const plasticity_keys[PL_COUNT] = {
     "rule",      "algorithm", "pairing",  "tau_pre",      "tau_post",
     "eta_plus",  "eta_minus", "a_pre",    "a_post",       "w_min",
     "w_max",     "mu",        "mu_plus",  "mu_minus",     "hardbound",
-    "axonal_delay", "U",      "tau_f",    "tau_d",        "tau_fac",
-    "tau_rec"};
+    "axonal_delay", "set",    "tau_x",    "tau_y",        "a2_plus",
+    "a3_plus",   "a2_minus",  "a3_minus", "U",            "tau_f",
+    "tau_d",     "tau_fac",   "tau_rec"};
 
 /* rule: tsodyks_markram {U, tau_f (tau_fac), tau_d (tau_rec)}: v holds the
  * plasticity mapping's values by key. */
 static int load_stp(loader *L, const yaml_node_t *n, const char *path,
                     uint32_t proj, yaml_node_t **v) {
   char kp[PATH_CAP];
-  for (size_t k = 1; k < PL_STDP_COUNT; k++)
+  for (size_t k = 1; k < PL_TRIPLET_END; k++)
     if (v[k] != NULL) {
       path_key(kp, path, plasticity_keys[k]);
-      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule stdp; rule "
+      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule stdp or "
+                  "triplet; rule "
                   "tsodyks_markram takes U, tau_f (or tau_fac) and tau_d (or "
                   "tau_rec).", plasticity_keys[k]);
     }
@@ -2002,18 +2007,32 @@ static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
     return rc;
   if (strcmp(s, "tsodyks_markram") == 0 || strcmp(s, "tsodyks_makram") == 0)
     return load_stp(L, n, path, proj, v);
-  if (strcmp(s, "stdp") != 0)
+  int triplet = strcmp(s, "triplet") == 0;
+  if (strcmp(s, "stdp") != 0 && !triplet)
     return fail(L, SLP_EINVAL, v[PL_RULE], kp, "Unknown plasticity rule "
-                "'%.40s'; the rules are stdp (pair-based STDP) and "
-                "tsodyks_markram (short-term plasticity).", s);
-  for (size_t k = PL_STDP_COUNT; k < PL_COUNT; k++)
+                "'%.40s'; the rules are stdp (pair-based STDP), triplet "
+                "(Pfister & Gerstner 2006) and tsodyks_markram (short-term "
+                "plasticity).", s);
+  for (size_t k = triplet ? PL_TRIPLET_END : PL_STDP_COUNT; k < PL_COUNT; k++)
     if (v[k] != NULL) {
       path_key(kp, path, plasticity_keys[k]);
-      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule "
-                  "tsodyks_markram, not of stdp.", plasticity_keys[k]);
+      return fail(L, SLP_EKEY, v[k], kp, "%s is not a key of rule %s.",
+                  plasticity_keys[k], triplet ? "triplet" : "stdp");
     }
   slp_stdp_params p;
   slp_stdp_params_init(&p);
+  if (triplet) {
+    const char *set = "visual_cortex";
+    if (v[PL_SET] != NULL) {
+      path_key(kp, path, "set");
+      if ((rc = text_of(L, v[PL_SET], kp, "set", &set)) != 0)
+        return rc;
+    }
+    if (slp_stdp_triplet_set(&p, set) != 0)
+      return fail(L, SLP_EINVAL, v[PL_SET], kp, "Unknown triplet parameter "
+                  "set '%.40s'; the sets are visual_cortex (Pfister & "
+                  "Gerstner 2006, minimal all-to-all model).", set);
+  }
   if (v[PL_ALGORITHM] != NULL) {
     path_key(kp, path, "algorithm");
     if ((rc = text_of(L, v[PL_ALGORITHM], kp, "algorithm", &s)) != 0)
@@ -2059,6 +2078,12 @@ static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
       {PL_MU_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_minus)},
       {PL_AXONAL_DELAY, SLP_DIM_TIME,
        offsetof(slp_stdp_params, axonal_delay_ms)},
+      {PL_TAU_X, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_x_ms)},
+      {PL_TAU_Y, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_y_ms)},
+      {PL_A2_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a2_plus)},
+      {PL_A3_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a3_plus)},
+      {PL_A2_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a2_minus)},
+      {PL_A3_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a3_minus)},
   };
   for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
     if (v[q[k].key] == NULL)

@@ -27,6 +27,31 @@ void slp_stdp_params_init(slp_stdp_params *p) {
   p->mu_minus = 0.0;
   p->hardbound = 1;
   p->axonal_delay_ms = 0.0; /* all dendritic, as NEST */
+  p->triplet = 0;
+  p->tau_x_ms = 101.0;
+  p->tau_y_ms = 125.0;
+  p->a2_plus = 5e-10;
+  p->a3_plus = 6.2e-3;
+  p->a2_minus = 7e-3;
+  p->a3_minus = 2.3e-4;
+}
+
+int slp_stdp_triplet_set(slp_stdp_params *p, const char *name) {
+  if (name == NULL || strcmp(name, "visual_cortex") != 0)
+    return SLP_EINVAL;
+  p->triplet = 1;
+  p->pairing = SLP_STDP_ALL;
+  p->tau_pre_ms = 16.8;
+  p->tau_post_ms = 33.7;
+  p->tau_x_ms = 101.0;
+  p->tau_y_ms = 125.0;
+  p->a2_plus = 5e-10;
+  p->a3_plus = 6.2e-3;
+  p->a2_minus = 7e-3;
+  p->a3_minus = 2.3e-4;
+  p->eta_plus = 1.0;
+  p->eta_minus = 1.0;
+  return 0;
 }
 
 static const char *const algorithm_names[] = {
@@ -113,6 +138,22 @@ int slp_network_set_stdp(slp_network *net, uint32_t proj,
     return bad(diag, "mu_minus", "mu_minus (mu) must be >= 0 and finite");
   if (!(p->axonal_delay_ms >= 0) || !isfinite(p->axonal_delay_ms))
     return bad(diag, "axonal_delay", "axonal_delay must be >= 0 and finite");
+  if (p->triplet) {
+    if (p->pairing != SLP_STDP_ALL)
+      return bad(diag, "pairing", "the triplet rule pairs all to all "
+                 "(pairing: all)");
+    if (!(p->tau_x_ms > 0) || !isfinite(p->tau_x_ms))
+      return bad(diag, "tau_x", "tau_x must be > 0 and finite");
+    if (!(p->tau_y_ms > 0) || !isfinite(p->tau_y_ms))
+      return bad(diag, "tau_y", "tau_y must be > 0 and finite");
+    const double a[4] = {p->a2_plus, p->a3_plus, p->a2_minus, p->a3_minus};
+    static const char *const names[4] = {"a2_plus", "a3_plus", "a2_minus",
+                                         "a3_minus"};
+    for (int k = 0; k < 4; k++)
+      if (!(a[k] >= 0) || !isfinite(a[k]))
+        return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, names[k],
+                            "%s must be >= 0 and finite", names[k]);
+  }
   slp__projection *pr = &net->projs[proj];
   if (pr->stp != NULL)
     return bad(diag, "rule", "the projection already has short-term "

@@ -10,7 +10,8 @@
 #include "core/alloc.h"
 #include "plasticity/post_history.h"
 
-int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p) {
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p,
+                   double z) {
   if (h->n == h->cap) {
     uint32_t cap = h->cap == 0 ? 4 : 2 * h->cap;
     if (cap < h->cap)
@@ -18,10 +19,12 @@ int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p) {
     slp_tick *nt = slp__malloc((size_t)cap * sizeof *nt);
     double *ny = slp__malloc((size_t)cap * sizeof *ny);
     double *np = slp__malloc((size_t)cap * sizeof *np);
-    if (nt == NULL || ny == NULL || np == NULL) {
+    double *nz = slp__malloc((size_t)cap * sizeof *nz);
+    if (nt == NULL || ny == NULL || np == NULL || nz == NULL) {
       slp__free(nt);
       slp__free(ny);
       slp__free(np);
+      slp__free(nz);
       return SLP_ENOMEM;
     }
     /* Unroll the ring so that the oldest entry is at 0. */
@@ -29,13 +32,16 @@ int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p) {
       nt[k] = slp__hist_t(h, k);
       ny[k] = slp__hist_y(h, k);
       np[k] = slp__hist_p(h, k);
+      nz[k] = slp__hist_z(h, k);
     }
     slp__free(h->t);
     slp__free(h->y);
     slp__free(h->p);
+    slp__free(h->z);
     h->t = nt;
     h->y = ny;
     h->p = np;
+    h->z = nz;
     h->head = 0;
     h->cap = cap;
   }
@@ -43,6 +49,7 @@ int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p) {
   h->t[at] = t;
   h->y[at] = y;
   h->p[at] = p;
+  h->z[at] = z;
   h->n++;
   return 0;
 }
@@ -60,6 +67,7 @@ void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
   while (h->n > 0 && h->t[h->head] < t) {
     h->base_t = h->t[h->head];
     h->base_y = h->y[h->head];
+    h->base_z = h->z[h->head];
     h->head = (h->head + 1) & (h->cap - 1);
     h->n--;
   }
@@ -69,6 +77,7 @@ void slp__hist_free(slp__post_hist *h) {
   slp__free(h->t);
   slp__free(h->y);
   slp__free(h->p);
+  slp__free(h->z);
   memset(h, 0, sizeof *h);
   h->base_t = SLP__HIST_NONE;
 }

@@ -31,11 +31,14 @@ typedef struct slp__post_hist {
   double *y;         /* cap entries: trace just after each spike, scaled
                         by e^{(t - E)/tau_post} */
   double *p;         /* cap entries: e^{-(t - E)/tau_pre} */
+  double *z;         /* cap entries: triplet rule, the slow post trace o2
+                        just before each spike (unscaled), else 0 */
   uint32_t head;     /* index of the oldest entry */
   uint32_t n;        /* entries held */
   uint32_t cap;      /* capacity, a power of two (0 before the first) */
   slp_tick base_t;   /* newest dropped spike, or SLP__HIST_NONE */
   double base_y;     /* scaled trace just after it (0 if none) */
+  double base_z;     /* its z */
 } slp__post_hist;
 
 /* Entry k (0 = oldest) of h. */
@@ -48,6 +51,9 @@ static inline double slp__hist_y(const slp__post_hist *h, uint32_t k) {
 static inline double slp__hist_p(const slp__post_hist *h, uint32_t k) {
   return h->p[(h->head + k) & (h->cap - 1)];
 }
+static inline double slp__hist_z(const slp__post_hist *h, uint32_t k) {
+  return h->z[(h->head + k) & (h->cap - 1)];
+}
 
 /* Number of entries with tick <= t (they are the oldest ones): a short
  * backward scan, since reads are nearly always about the latest spikes. */
@@ -59,9 +65,11 @@ static inline uint32_t slp__hist_count_upto(const slp__post_hist *h,
   return k;
 }
 
-/* Append a spike at t (later than every entry) with scaled trace y after it
- * and pre-trace factor p.  SLP_ENOMEM when the ring cannot grow. */
-int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p);
+/* Append a spike at t (later than every entry) with scaled trace y after it,
+ * pre-trace factor p and slow trace z.  SLP_ENOMEM when the ring cannot
+ * grow. */
+int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p,
+                   double z);
 
 /* Move the epoch: multiply every y (and the base's) by fy, every p by fp. */
 void slp__hist_rescale(slp__post_hist *h, double fy, double fp);

@@ -43,6 +43,8 @@ typedef struct seg_pass {
   double gq;       /* e^{-(t_q - E)/tau_post}, t_q = hi: reads the post
                       trace at the pre spike; 0 for a flush (no depression) */
   double m;        /* multiplicity of the pre event */
+  double dep;      /* triplet: a2_minus + a3_minus r2 (r2 just before the
+                      pre spike); pair rules: 1 */
 } seg_pass;
 
 /*
@@ -67,8 +69,14 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
     case SLP_STDP_ALL:
     case SLP_STDP_NEAREST_SYMMETRIC:
       /* x is the sum of all pre jumps (all) or the last one (symmetric). */
-      for (uint32_t j = b; j < e; j++)
-        w = slp__stdp_potentiate(p, w, ps->xd * slp__hist_p(h, j));
+      if (p->triplet) /* r1 (a2+ + a3+ o2), o2 just before the post spike */
+        for (uint32_t j = b; j < e; j++)
+          w = slp__stdp_potentiate(
+              p, w, ps->xd * slp__hist_p(h, j) *
+                        (p->a2_plus + p->a3_plus * slp__hist_z(h, j)));
+      else
+        for (uint32_t j = b; j < e; j++)
+          w = slp__stdp_potentiate(p, w, ps->xd * slp__hist_p(h, j));
       break;
     case SLP_STDP_NEAREST_PRE_CENTRED:
       /* The first post spike takes the pre spikes since the last reset and
@@ -101,7 +109,7 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
       sg->t_pre != SLP__STDP_NONE && tl + sg->d_dend <= sg->t_pre)
     return w;
   double yl = k > 0 ? slp__hist_y(h, k - 1) : h->base_y;
-  return slp__stdp_depress(p, w, ps->m * yl * ps->gq);
+  return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
 }
 
 float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
@@ -126,6 +134,12 @@ float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   ps.m = fabs((double)scale);
   if (!(ps.gq > 0))
     ps.gq = DBL_MIN; /* a post trace that far back is 0 anyway */
+  /* Triplet: the slow pre trace r2 just before this spike. */
+  double r2 = sg->t_pre == SLP__STDP_NONE
+                  ? 0.0
+                  : sg->x2 * exp(-(double)(t_s - sg->t_pre) /
+                                 (p->tau_x_ms * TICKS_MS));
+  ps.dep = p->triplet ? p->a2_minus + p->a3_minus * r2 : 1.0;
   double one = p->a_pre * scale_at(t_s, P->epoch, p->tau_pre_ms);
   double jump = ps.m * one;
   const uint32_t *col = &csr->col[lo];
@@ -145,6 +159,7 @@ float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
     sg->x += jump;
   else if (ps.m > 0)
     sg->x = one; /* nearest: the trace is set, not added to */
+  sg->x2 = r2 + ps.m;
   sg->t_pre = t_s;
   sg->t_fac = t_s;
   return 1.0f;
@@ -161,8 +176,18 @@ int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
       double y = P->p.a_post * scale_at(t, P->epoch, P->p.tau_post_ms);
       if (P->p.pairing == SLP_STDP_ALL) /* scaled values add up as they are */
         y += h->n > 0 ? slp__hist_y(h, h->n - 1) : h->base_y;
+      /* Triplet: the slow post trace o2 just before this spike (each
+       * spike raises it by 1). */
+      double z = 0;
+      if (P->p.triplet) {
+        slp_tick tl = h->n > 0 ? slp__hist_t(h, h->n - 1) : h->base_t;
+        double zl = h->n > 0 ? slp__hist_z(h, h->n - 1) : h->base_z;
+        if (tl != SLP__HIST_NONE)
+          z = (zl + 1.0) * exp(-(double)(t - tl) /
+                               (P->p.tau_y_ms * TICKS_MS));
+      }
       int rc = slp__hist_push(h, t, y,
-                              1.0 / scale_at(t, P->epoch, P->p.tau_pre_ms));
+                              1.0 / scale_at(t, P->epoch, P->p.tau_pre_ms), z);
       if (rc != 0)
         return rc;
     }
@@ -178,7 +203,7 @@ static void flush_seg(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
   if (lim <= sg->t_fac)
     return;
   seg_pass ps = {sg->t_fac - sg->d_dend, lim - sg->d_dend, sg->x * sg->dpre,
-                 0.0, 1.0};
+                 0.0, 1.0, 1.0};
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
   double dummy = 0;
   for (uint64_t k = 0; k < n; k++) {
@@ -354,6 +379,7 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       sg->t_pre = SLP__STDP_NONE;
       sg->t_fac = SLP__STDP_NONE;
       sg->x = 0;
+      sg->x2 = 0;
       sg->dpre = exp(-(double)dd / (P->p.tau_pre_ms * TICKS_MS));
       sg->pre = r - src0;
       sg->post0 = 0;
@@ -404,8 +430,10 @@ int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
     n_stp += net->projs[k].stp != NULL;
     if (net->projs[k].stdp != NULL) {
       n++;
-      tau_max = fmax(tau_max, fmax(net->projs[k].stdp->tau_pre_ms,
-                                   net->projs[k].stdp->tau_post_ms));
+      const slp_stdp_params *sp = net->projs[k].stdp;
+      tau_max = fmax(tau_max, fmax(sp->tau_pre_ms, sp->tau_post_ms));
+      if (sp->triplet)
+        tau_max = fmax(tau_max, fmax(sp->tau_x_ms, sp->tau_y_ms));
     }
   }
   if (n + n_stp == 0)

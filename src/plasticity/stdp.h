@@ -67,6 +67,7 @@ typedef struct slp__stdp_seg {
                        been applied */
   double x;         /* pre trace just after t_pre, scaled by
                        e^{(t_pre - E)/tau_pre} (E: the projection's epoch) */
+  double x2;        /* triplet: slow pre trace r2 just after t_pre */
   double dpre;      /* e^{-d_d/tau_pre}: carries the pre trace from the
                        emission frame of post spikes to the synapse */
   uint32_t post0;   /* projection-local index of its population's neuron 0 */
