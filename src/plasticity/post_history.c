@@ -12,72 +12,62 @@
 
 int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p,
                    double z) {
-  if (h->n == h->cap) {
-    uint32_t cap = h->cap == 0 ? 4 : 2 * h->cap;
-    if (cap < h->cap)
+  uint32_t cap = h->has_cap ? 1u << h->log_cap : 0;
+  if (h->n == cap) {
+    uint32_t log_cap = h->has_cap ? h->log_cap + 1u : 2u;
+    if ((1u << log_cap) > SLP__HIST_MAX)
+      return SLP_ELIMIT;
+    slp__hist_entry *ne = slp__malloc(((size_t)1 << log_cap) * sizeof *ne);
+    if (ne == NULL)
       return SLP_ENOMEM;
-    slp_tick *nt = slp__malloc((size_t)cap * sizeof *nt);
-    double *ny = slp__malloc((size_t)cap * sizeof *ny);
-    double *np = slp__malloc((size_t)cap * sizeof *np);
-    double *nz = slp__malloc((size_t)cap * sizeof *nz);
-    if (nt == NULL || ny == NULL || np == NULL || nz == NULL) {
-      slp__free(nt);
-      slp__free(ny);
-      slp__free(np);
-      slp__free(nz);
-      return SLP_ENOMEM;
-    }
     /* Unroll the ring so that the oldest entry is at 0. */
-    for (uint32_t k = 0; k < h->n; k++) {
-      nt[k] = slp__hist_t(h, k);
-      ny[k] = slp__hist_y(h, k);
-      np[k] = slp__hist_p(h, k);
-      nz[k] = slp__hist_z(h, k);
-    }
-    slp__free(h->t);
-    slp__free(h->y);
-    slp__free(h->p);
-    slp__free(h->z);
-    h->t = nt;
-    h->y = ny;
-    h->p = np;
-    h->z = nz;
+    for (uint32_t k = 0; k < h->n; k++)
+      ne[k] = *slp__hist_at(h, k);
+    slp__free(h->e);
+    h->e = ne;
     h->head = 0;
-    h->cap = cap;
+    h->log_cap = (uint8_t)log_cap;
+    h->has_cap = 1;
   }
-  uint32_t at = (h->head + h->n) & (h->cap - 1);
-  h->t[at] = t;
-  h->y[at] = y;
-  h->p[at] = p;
-  h->z[at] = z;
+  uint32_t mask = (1u << h->log_cap) - 1;
+  h->e[(h->head + h->n) & mask] = (slp__hist_entry){t, y, p, z};
   h->n++;
+  h->prev_t = h->newest_t;
+  h->newest_t = t;
+  h->newest_y = y;
+  h->newest_p = p;
   return 0;
 }
 
 void slp__hist_rescale(slp__post_hist *h, double fy, double fp) {
   for (uint32_t k = 0; k < h->n; k++) {
-    uint32_t at = (h->head + k) & (h->cap - 1);
-    h->y[at] *= fy;
-    h->p[at] *= fp;
+    slp__hist_entry *e = &h->e[(h->head + k) & ((1u << h->log_cap) - 1)];
+    e->y *= fy;
+    e->p *= fp;
   }
   h->base_y *= fy;
+  h->newest_y *= fy;
+  h->newest_p *= fp;
 }
 
 void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
-  while (h->n > 0 && h->t[h->head] < t) {
-    h->base_t = h->t[h->head];
-    h->base_y = h->y[h->head];
-    h->base_z = h->z[h->head];
-    h->head = (h->head + 1) & (h->cap - 1);
+  uint32_t mask = (1u << h->log_cap) - 1;
+  while (h->n > 1 && h->e[h->head].t < t) {
+    h->base_t = h->e[h->head].t;
+    h->base_y = h->e[h->head].y;
+    h->head = (h->head + 1) & mask;
     h->n--;
   }
 }
 
-void slp__hist_free(slp__post_hist *h) {
-  slp__free(h->t);
-  slp__free(h->y);
-  slp__free(h->p);
-  slp__free(h->z);
+void slp__hist_init(slp__post_hist *h) {
   memset(h, 0, sizeof *h);
   h->base_t = SLP__HIST_NONE;
+  h->newest_t = SLP__HIST_NONE;
+  h->prev_t = SLP__HIST_NONE;
+}
+
+void slp__hist_free(slp__post_hist *h) {
+  slp__free(h->e);
+  slp__hist_init(h);
 }

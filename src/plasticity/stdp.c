@@ -58,6 +58,27 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
                      const slp__post_hist *h, double w, const seg_pass *ps,
                      double *xs) {
   const slp_stdp_params *p = &P->p;
+  /* The common case: the target has not fired since this synapse's last
+   * update, so nothing potentiates and the depression reads the newest
+   * spike -- all in the history's header. */
+  if (h->newest_t <= ps->lo && h->newest_t < ps->hi) {
+    if (ps->gq == 0 || h->newest_t == SLP__HIST_NONE)
+      return w;
+    if (p->pairing == SLP_STDP_NEAREST_RESTRICTED &&
+        sg->t_pre != SLP__STDP_NONE && h->newest_t + sg->d_dend <= sg->t_pre)
+      return w;
+    return slp__stdp_depress(p, w, ps->m * h->newest_y * ps->gq * ps->dep);
+  }
+  /* The next most common: exactly one new spike, the newest, strictly
+   * before hi -- its potentiation, then the depression it sets up. */
+  if ((p->pairing == SLP_STDP_ALL || p->pairing == SLP_STDP_NEAREST_SYMMETRIC) &&
+      !p->triplet && h->prev_t <= ps->lo && h->newest_t < ps->hi) {
+    if (sg->t_pre != SLP__STDP_NONE)
+      w = slp__stdp_potentiate(p, w, ps->xd * h->newest_p);
+    if (ps->gq == 0)
+      return w;
+    return slp__stdp_depress(p, w, ps->m * h->newest_y * ps->gq * ps->dep);
+  }
   uint32_t e = h->n;
   while (e > 0 && slp__hist_t(h, e - 1) > ps->hi)
     e--;
@@ -174,18 +195,14 @@ int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
         continue;
       slp__post_hist *h = &P->hist[P->to_off[k] + (node - P->to_node0[k])];
       double y = P->p.a_post * scale_at(t, P->epoch, P->p.tau_post_ms);
-      if (P->p.pairing == SLP_STDP_ALL) /* scaled values add up as they are */
-        y += h->n > 0 ? slp__hist_y(h, h->n - 1) : h->base_y;
+      if (P->p.pairing == SLP_STDP_ALL && h->newest_t != SLP__HIST_NONE)
+        y += h->newest_y; /* scaled values add up as they are */
       /* Triplet: the slow post trace o2 just before this spike (each
        * spike raises it by 1). */
       double z = 0;
-      if (P->p.triplet) {
-        slp_tick tl = h->n > 0 ? slp__hist_t(h, h->n - 1) : h->base_t;
-        double zl = h->n > 0 ? slp__hist_z(h, h->n - 1) : h->base_z;
-        if (tl != SLP__HIST_NONE)
-          z = (zl + 1.0) * exp(-(double)(t - tl) /
-                               (P->p.tau_y_ms * TICKS_MS));
-      }
+      if (P->p.triplet && h->n > 0) /* the newest entry is never dropped */
+        z = (slp__hist_z(h, h->n - 1) + 1.0) *
+            exp(-(double)(t - h->newest_t) / (P->p.tau_y_ms * TICKS_MS));
       int rc = slp__hist_push(h, t, y,
                               1.0 / scale_at(t, P->epoch, P->p.tau_pre_ms), z);
       if (rc != 0)
@@ -273,7 +290,8 @@ uint64_t slp__plasticity_bytes(const slp__plasticity *pl) {
       b += P->n_syn * sizeof *P->xs;
     for (uint32_t i = 0; i < P->n_post; i++)
       b += sizeof P->hist[i] +
-           (uint64_t)P->hist[i].cap * (sizeof(slp_tick) + sizeof(double));
+           (P->hist[i].has_cap ? (uint64_t)1 << P->hist[i].log_cap : 0) *
+               sizeof(slp__hist_entry);
   }
   return b;
 }
@@ -345,7 +363,7 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       (P->p.pairing == SLP_STDP_NEAREST_PRE_CENTRED && !P->xs))
     return SLP_ENOMEM;
   for (uint32_t i = 0; i < P->n_post; i++)
-    P->hist[i].base_t = SLP__HIST_NONE;
+    slp__hist_init(&P->hist[i]);
   double da_ticks = nearbyint(P->p.axonal_delay_ms * TICKS_MS);
   size_t g = 0;
   uint64_t w0 = 0;
