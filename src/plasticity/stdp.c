@@ -168,8 +168,13 @@ float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   double *w = &P->w[sg->w0];
   double *xs = P->xs != NULL ? &P->xs[sg->w0] : NULL;
   double dummy = 0;
+  const slp__post_hist *hist = &P->hist[sg->post0];
   for (uint64_t k = 0; k < n; k++) {
-    const slp__post_hist *h = &P->hist[sg->post0 + col[k]];
+    /* The targets' histories are scattered: ask for a later one's header
+     * while this one is processed (as Auryn prefetches its weights). */
+    if (k + 8 < n)
+      __builtin_prefetch(&hist[col[k + 8]]);
+    const slp__post_hist *h = &hist[col[k]];
     double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
     w[k] = wk;
     wf[k] = (float)wk;
