@@ -26,8 +26,16 @@
  * transmission, so it reads weights in CSR order (sequential, the cache
  * lines transmission loads) instead of one random cache line per incoming
  * synapse per post spike through a transposed index; it also needs no
- * transposed index (4 bytes per synapse).  At the recurrent rates of the
- * benchmarks (a few Hz) the history read per synapse is zero or one entry.
+ * transposed index (4 bytes per synapse).  What it pays instead is one
+ * random read per (synapse, pre spike): the target's history header (64
+ * bytes, post_history.h), which at the benchmarks' rates (a few Hz) holds
+ * everything needed -- zero or one post spike since the source's previous
+ * spike -- and is prefetched ahead.  Measured on CUBA + STDP (bench/
+ * stdp_cost.py): 1.25x the static network's wall time in exact mode, with
+ * `update` at 17 % of the profile, mostly that one line.  The eager path
+ * would add a random weight access per (synapse, post spike) on top of the
+ * same depression pass, so it was not built; it remains the way to go for
+ * rules that need the weight right after a post spike.
  *
  * Exactness needs every post spike that can affect a delivery to be known
  * when the delivery runs: a post spike reaches the synapse d_d after it is
