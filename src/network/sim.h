@@ -36,7 +36,7 @@ struct slp_sim {
                                order */
   size_t n_direct;          /* number of them */
   slp__csr csr;             /* all synapses (one target partition) */
-  slp__plasticity *plast;   /* STDP of plastic projections, or NULL */
+  slp__plasticity *plast;   /* plastic projections (STDP, STP), or NULL */
   slp__ring ring;           /* pending (spike, segment) deliveries */
   slp__ring wake;           /* pending neuron wake-ups */
   slp__spikebuf spikes;     /* this window's neuron spikes */
