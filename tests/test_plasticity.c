@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sleipnir.h"
 #include "network/sim.h"
@@ -1270,6 +1271,75 @@ START_TEST(examples_stdp_build) {
 }
 END_TEST
 
+/* ---------------------------------------------------------------------- */
+/* The program                                                            */
+/* ---------------------------------------------------------------------- */
+
+/* Run `sleipnir ARGS` through the shell, stdout to out (cap bytes), stderr
+ * to err; returns the exit status. */
+static int run_cli(const char *args, char *out, size_t cap, char *err,
+                   size_t ecap) {
+  const char *bin = getenv("SLEIPNIR_BIN");
+  char cmd[2048];
+  snprintf(cmd, sizeof cmd, "'%s' %s 2>test_plasticity_cli.err",
+           bin && bin[0] ? bin : "./sleipnir", args);
+  FILE *f = popen(cmd, "r");
+  ck_assert_ptr_nonnull(f);
+  size_t n = fread(out, 1, cap - 1, f);
+  out[n] = '\0';
+  int st = pclose(f);
+  FILE *e = fopen("test_plasticity_cli.err", "r");
+  size_t m = e != NULL ? fread(err, 1, ecap - 1, e) : 0;
+  err[m] = '\0';
+  if (e != NULL)
+    fclose(e);
+  remove("test_plasticity_cli.err");
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+START_TEST(cli_weights) {
+  FILE *f = fopen("test_plasticity_cli.yaml", "w");
+  ck_assert_ptr_nonnull(f);
+  fprintf(f, "simulation: {time: 100 ms, seed: 5}\n%s"
+             "record:\n"
+             "  weights: {projection: ee, file: test_plasticity_cli_w.csv,\n"
+             "            interval: 50 ms}\n", net_text);
+  fclose(f);
+  static char out[65536], err[4096];
+  int rc = run_cli("run test_plasticity_cli.yaml --json --quiet", out,
+                   sizeof out, err, sizeof err);
+  ck_assert_msg(rc == 0, "exit %d: %s", rc, err);
+  ck_assert_ptr_nonnull(strstr(out, "\"weights\":[{\"projection\":\"ee\""));
+  ck_assert_ptr_nonnull(strstr(out, "{\"projection\":\"in\""));
+  ck_assert_ptr_nonnull(strstr(out, "\"hist\":["));
+  FILE *w = fopen("test_plasticity_cli_w.csv", "r");
+  ck_assert_ptr_nonnull(w); /* renamed into place */
+  char line[128];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, w));
+  ck_assert_str_eq(line, "time_ms,pre,post,weight\n");
+  fclose(w);
+  remove("test_plasticity_cli_w.csv");
+  /* A bad key: exit 2, the file, line and key on stderr, no weight file. */
+  f = fopen("test_plasticity_cli.yaml", "w");
+  fprintf(f, "%s",
+          "populations: {post: {size: 2, model: lif_box}}\n"
+          "projections:\n"
+          "  - {name: p, from: post, to: post, connect: one_to_one,\n"
+          "     weight: 1 mV, delay: 1 ms,\n"
+          "     plasticity: {rule: stdp, tau_pre: -3 ms}}\n"
+          "record: {weights: {projection: p, file: test_plasticity_cli_w.csv}}\n");
+  fclose(f);
+  rc = run_cli("run test_plasticity_cli.yaml --quiet", out, sizeof out, err,
+               sizeof err);
+  ck_assert_int_eq(rc, 2);
+  ck_assert_msg(strstr(err, "test_plasticity_cli.yaml:5:") != NULL &&
+                    strstr(err, "tau_pre") != NULL,
+                "stderr: %s", err);
+  ck_assert_ptr_null(fopen("test_plasticity_cli_w.csv", "r"));
+  remove("test_plasticity_cli.yaml");
+}
+END_TEST
+
 static Suite *suite_plasticity(void) {
   Suite *s = suite_create("plasticity");
   TCase *tc = tcase_create("window");
@@ -1318,6 +1388,7 @@ static Suite *suite_plasticity(void) {
                       (int)(sizeof bad_rec / sizeof bad_rec[0]));
   tcase_add_test(tc, model_file_record_ok);
   tcase_add_test(tc, weight_summary);
+  tcase_add_test(tc, cli_weights);
   suite_add_tcase(s, tc);
   return s;
 }
