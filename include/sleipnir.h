@@ -13,6 +13,7 @@
 #include "sleipnir/network.h"
 #include "sleipnir/sim.h"
 #include "sleipnir/io.h"
+#include "sleipnir/plasticity.h"
 
 #define SLP_VERSION_STRING "0.1.0"
 

@@ -23,11 +23,22 @@ extern "C" {
  * What a model file asks for beyond the network: the run settings.  String
  * fields point into storage owned by the slp_model and live as long as it.
  */
+/* A weight recording asked for in `record: {weights: ...}` (pass it to
+ * slp_sim_record_weights()). */
+typedef struct slp_weight_record {
+  uint32_t projection; /* projection index */
+  char *file;          /* CSV file (owned by the slp_model) */
+  double interval_ms;  /* snapshot period, 0: none */
+  int at_end;          /* a snapshot at the end of the run */
+} slp_weight_record;
+
 typedef struct slp_model {
   slp_network *net;   /* the network (owned by this struct) */
   slp_sim_config cfg; /* simulation settings; cfg.spikes_path from record */
   char *spikes_path;  /* storage behind cfg.spikes_path (or NULL) */
   slp_state_record *state; /* record.state, owned; cfg.state points here */
+  slp_weight_record *weights; /* weight recordings (owned), or NULL */
+  size_t n_weights;           /* number of them */
 } slp_model;
 
 /*

@@ -68,12 +68,21 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- report.c -------------------------------------------------------- */
 
+/* The weight distribution of one plastic projection at the end of a run. */
+typedef struct cli_weights {
+  const char *name;       /* projection name, or NULL */
+  uint32_t index;         /* projection index */
+  slp_weight_summary s;   /* the distribution */
+} cli_weights;
+
 /* What report.c needs to describe a run or a build. */
 typedef struct cli_summary {
   const char *model;         /* model file path, or NULL for the built-in */
   const slp_sim_config *cfg; /* the settings the simulation was built with */
   slp_sim_stats stats;       /* figures from slp_sim_get_stats() */
   uint64_t peak_rss_bytes;   /* peak resident memory of the process */
+  const cli_weights *weights;/* plastic projections' weights, or NULL */
+  size_t n_weights;          /* number of them */
 } cli_summary;
 
 /*

@@ -113,7 +113,33 @@ static int build(const cli_opts *opts, slp_model *model, slp_sim **sim) {
     cli_print_error(err, &diag, opts->model_path);
     return exit_code_for(err, 0);
   }
+  /* record.weights of the model file. */
+  for (size_t k = 0; k < model->n_weights; k++) {
+    const slp_weight_record *r = &model->weights[k];
+    err = slp_sim_record_weights(*sim, r->projection, r->file, r->interval_ms,
+                                 r->at_end, &diag);
+    if (err != 0) {
+      cli_print_error(err, &diag, opts->model_path);
+      return exit_code_for(err, 0);
+    }
+  }
   return 0;
+}
+
+/* The weight distributions of the plastic projections, at most cap. */
+static size_t weight_summaries(const slp_model *model, slp_sim *sim,
+                               cli_weights *out, size_t cap) {
+  size_t n = 0;
+  size_t n_projs = slp_network_projection_count(model->net);
+  for (uint32_t k = 0; k < n_projs && n < cap; k++) {
+    if (!slp_network_projection_is_plastic(model->net, k))
+      continue;
+    out[n].name = slp_network_projection_name(model->net, k);
+    out[n].index = k;
+    if (slp_sim_weight_summary(sim, k, &out[n].s) == 0)
+      n++;
+  }
+  return n;
 }
 
 static void fill_summary(cli_summary *s, const cli_opts *opts,
@@ -183,7 +209,10 @@ static int cmd_run(const cli_opts *opts) {
     rc = simulate(opts, sim, end);
   if (rc == 0) {
     cli_summary s;
+    static cli_weights w[16];
     fill_summary(&s, opts, model, sim);
+    s.weights = w;
+    s.n_weights = weight_summaries(model, sim, w, 16);
     if (!opts->quiet)
       cli_report_run_text(&s);
     if (opts->json)

@@ -139,6 +139,33 @@ static void text_settings(const slp_sim_config *cfg) {
     row("threads", "%u", cfg->threads);
 }
 
+/* The plastic projections' weight distributions: moments, then the
+ * histogram as counts per bin of [lo, hi]. */
+static void text_weights(const cli_summary *s) {
+  for (size_t k = 0; k < s->n_weights; k++) {
+    const cli_weights *w = &s->weights[k];
+    char name[96];
+    if (w->name != NULL)
+      snprintf(name, sizeof name, "%.80s", w->name);
+    else
+      snprintf(name, sizeof name, "#%u", w->index);
+    row("weights", "%s: %" PRIu64 " synapses, mean %.6g mV, sd %.6g mV, "
+        "range [%.6g, %.6g] mV", name, w->s.n, w->s.mean, w->s.sd, w->s.min,
+        w->s.max);
+    char hist[SLP_WEIGHT_HIST_BINS * 12 + 1];
+    size_t at = 0;
+    for (int b = 0; b < SLP_WEIGHT_HIST_BINS && at < sizeof hist; b++) {
+      int n = snprintf(hist + at, sizeof hist - at, "%s%" PRIu64,
+                       b ? " " : "", w->s.hist[b]);
+      if (n < 0)
+        break;
+      at += (size_t)n;
+    }
+    row("  histogram", "[%.6g, %.6g] mV in %d bins: %s", w->s.lo, w->s.hi,
+        SLP_WEIGHT_HIST_BINS, hist);
+  }
+}
+
 void cli_report_run_text(const cli_summary *s) {
   const slp_sim_stats *st = &s->stats;
   char mem[32];
@@ -156,6 +183,7 @@ void cli_report_run_text(const cli_summary *s) {
   row("peak memory", "%s", mem);
   if (s->cfg->spikes_path != NULL)
     row("spike file", "%s", s->cfg->spikes_path);
+  text_weights(s);
 }
 
 void cli_report_info_text(const cli_summary *s) {
@@ -282,6 +310,34 @@ static void json_network(json_obj *o, const cli_summary *s) {
   json_u64(o, "state_bytes", st->state_bytes);
 }
 
+/* "weights": one object per plastic projection. */
+static void json_weights(json_obj *o, const cli_summary *s) {
+  json_key(o, "weights");
+  putchar('[');
+  for (size_t k = 0; k < s->n_weights; k++) {
+    const cli_weights *w = &s->weights[k];
+    json_obj e = {1};
+    if (k > 0)
+      putchar(',');
+    json_str(&e, "projection", w->name);
+    json_u64(&e, "index", w->index);
+    json_u64(&e, "synapses", w->s.n);
+    json_double(&e, "mean", w->s.mean);
+    json_double(&e, "sd", w->s.sd);
+    json_double(&e, "min", w->s.min);
+    json_double(&e, "max", w->s.max);
+    json_double(&e, "hist_lo", w->s.lo);
+    json_double(&e, "hist_hi", w->s.hi);
+    json_key(&e, "hist");
+    putchar('[');
+    for (int b = 0; b < SLP_WEIGHT_HIST_BINS; b++)
+      printf("%s%" PRIu64, b ? "," : "", w->s.hist[b]);
+    putchar(']');
+    putchar('}');
+  }
+  putchar(']');
+}
+
 void cli_report_run_json(const cli_summary *s) {
   const slp_sim_stats *st = &s->stats;
   json_obj o = {1};
@@ -296,6 +352,7 @@ void cli_report_run_json(const cli_summary *s) {
   json_double(&o, "mean_rate_hz", mean_rate_hz(st));
   json_u64(&o, "peak_rss_bytes", s->peak_rss_bytes);
   json_str(&o, "spikes_file", s->cfg->spikes_path);
+  json_weights(&o, s);
   json_end(&o);
 }
 

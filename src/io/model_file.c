@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@
 #include "sleipnir/error.h"
 #include "sleipnir/io.h"
 #include "sleipnir/network.h"
+#include "sleipnir/plasticity.h"
 #include "sleipnir/sim.h"
 #include "core/alloc.h"
 
@@ -65,6 +67,7 @@ typedef struct loader {
   group_info *groups;    /* by group id, in the order added */
   size_t n_groups;       /* entries used in groups */
   size_t cap_groups;     /* capacity of groups */
+  size_t cap_weights;    /* capacity of model->weights */
 } loader;
 
 /* ---------------------------------------------------------------------- */
@@ -2388,6 +2391,218 @@ static int group_ref(loader *L, const yaml_node_t *n, const char *kp,
   return 0;
 }
 
+/*
+ * plasticity: {rule: stdp, ...} on projection `proj` (docs/model-file.md).
+ * Algorithm names beyond Norse's four are presets of multiplicative_pow:
+ * multiplicative (mu = 1) and van_rossum (mu_plus = 0, mu_minus = 1).
+ */
+enum {
+  PL_RULE, PL_ALGORITHM, PL_PAIRING, PL_TAU_PRE, PL_TAU_POST, PL_ETA_PLUS,
+  PL_ETA_MINUS, PL_A_PRE, PL_A_POST, PL_W_MIN, PL_W_MAX, PL_MU, PL_MU_PLUS,
+  PL_MU_MINUS, PL_HARDBOUND, PL_AXONAL_DELAY, PL_STDP_COUNT,
+  /* triplet only */
+  PL_SET = PL_STDP_COUNT, PL_TAU_X, PL_TAU_Y, PL_A2_PLUS, PL_A3_PLUS,
+  PL_A2_MINUS, PL_A3_MINUS, PL_TRIPLET_END,
+  /* tsodyks_markram */
+  PL_U = PL_TRIPLET_END, PL_TAU_F, PL_TAU_D, PL_TAU_FAC, PL_TAU_REC, PL_COUNT
+};
+static const char *const plasticity_keys[PL_COUNT] = {
+    "rule",      "algorithm", "pairing",  "tau_pre",      "tau_post",
+    "eta_plus",  "eta_minus", "a_pre",    "a_post",       "w_min",
+    "w_max",     "mu",        "mu_plus",  "mu_minus",     "hardbound",
+    "axonal_delay", "set",    "tau_x",    "tau_y",        "a2_plus",
+    "a3_plus",   "a2_minus",  "a3_minus", "U",            "tau_f",
+    "tau_d",     "tau_fac",   "tau_rec"};
+
+/* rule: tsodyks_markram {U, tau_f (tau_fac), tau_d (tau_rec)}: v holds the
+ * plasticity mapping's values by key. */
+static int load_stp(loader *L, const yaml_node_t *n, const char *path,
+                    uint32_t proj, yaml_node_t **v) {
+  char kp[PATH_CAP];
+  for (size_t k = 1; k < PL_TRIPLET_END; k++)
+    if (v[k] != NULL) {
+      path_key(kp, path, plasticity_keys[k]);
+      return fail(L, SLP_EKEY, v[k], kp, "%s is a key of rule stdp or "
+                  "triplet; rule "
+                  "tsodyks_markram takes U, tau_f (or tau_fac) and tau_d (or "
+                  "tau_rec).", plasticity_keys[k]);
+    }
+  static const int pairs[2][2] = {{PL_TAU_F, PL_TAU_FAC}, {PL_TAU_D, PL_TAU_REC}};
+  for (size_t k = 0; k < 2; k++)
+    if (v[pairs[k][0]] != NULL && v[pairs[k][1]] != NULL) {
+      path_key(kp, path, plasticity_keys[pairs[k][1]]);
+      return fail(L, SLP_EKEY, v[pairs[k][1]], kp, "%s and %s name the same "
+                  "time constant; give one.", plasticity_keys[pairs[k][0]],
+                  plasticity_keys[pairs[k][1]]);
+    }
+  slp_stp_params p;
+  slp_stp_params_init(&p);
+  int rc = 0;
+  const yaml_node_t *at[3] = {v[PL_U], NULL, NULL};
+  if (v[PL_U] != NULL) {
+    path_key(kp, path, "U");
+    rc = quantity(L, v[PL_U], SLP_DIM_NONE, kp, "U", &p.U);
+  }
+  for (size_t k = 0; rc == 0 && k < 2; k++) {
+    int key = v[pairs[k][0]] != NULL ? pairs[k][0] : pairs[k][1];
+    if (v[key] == NULL)
+      continue;
+    at[1 + k] = v[key];
+    path_key(kp, path, plasticity_keys[key]);
+    rc = quantity(L, v[key], SLP_DIM_TIME, kp, plasticity_keys[key],
+                  k == 0 ? &p.tau_f_ms : &p.tau_d_ms);
+  }
+  if (rc != 0)
+    return rc;
+  slp_diag d;
+  memset(&d, 0, sizeof d);
+  rc = slp_network_set_stp(L->net, proj, &p, &d);
+  if (rc == SLP_ENOMEM)
+    return oom(L, n, path);
+  if (rc != 0) {
+    int which = !strcmp(d.key, "U") ? 0 : !strcmp(d.key, "tau_f") ? 1 : 2;
+    const yaml_node_t *where = at[which] != NULL ? at[which] : n;
+    path_key(kp, path, d.key[0] ? d.key : "rule");
+    return fail(L, rc, where, kp, "%s.", d.message);
+  }
+  return 0;
+}
+
+static int load_plasticity(loader *L, const yaml_node_t *n, const char *path,
+                           uint32_t proj) {
+  int rc = check_map(L, n, path, path);
+  yaml_node_t *v[PL_COUNT];
+  if (rc != 0 ||
+      (rc = fields(L, n, path, path, plasticity_keys, PL_COUNT, v, NULL)) != 0 ||
+      (rc = require(L, v[PL_RULE], n, path, path, "rule",
+                    "(e.g. rule: stdp)")) != 0)
+    return rc;
+  char kp[PATH_CAP];
+  const char *s = NULL;
+  path_key(kp, path, "rule");
+  if ((rc = text_of(L, v[PL_RULE], kp, "rule", &s)) != 0)
+    return rc;
+  if (strcmp(s, "tsodyks_markram") == 0 || strcmp(s, "tsodyks_makram") == 0)
+    return load_stp(L, n, path, proj, v);
+  int triplet = strcmp(s, "triplet") == 0;
+  if (strcmp(s, "stdp") != 0 && !triplet)
+    return fail(L, SLP_EINVAL, v[PL_RULE], kp, "Unknown plasticity rule "
+                "'%.40s'; the rules are stdp (pair-based STDP), triplet "
+                "(Pfister & Gerstner 2006) and tsodyks_markram (short-term "
+                "plasticity).", s);
+  for (size_t k = triplet ? PL_TRIPLET_END : PL_STDP_COUNT; k < PL_COUNT; k++)
+    if (v[k] != NULL) {
+      path_key(kp, path, plasticity_keys[k]);
+      return fail(L, SLP_EKEY, v[k], kp, "%s is not a key of rule %s.",
+                  plasticity_keys[k], triplet ? "triplet" : "stdp");
+    }
+  slp_stdp_params p;
+  slp_stdp_params_init(&p);
+  if (triplet) {
+    const char *set = "visual_cortex";
+    if (v[PL_SET] != NULL) {
+      path_key(kp, path, "set");
+      if ((rc = text_of(L, v[PL_SET], kp, "set", &set)) != 0)
+        return rc;
+    }
+    if (slp_stdp_triplet_set(&p, set) != 0)
+      return fail(L, SLP_EINVAL, v[PL_SET], kp, "Unknown triplet parameter "
+                  "set '%.40s'; the sets are visual_cortex (Pfister & "
+                  "Gerstner 2006, minimal all-to-all model).", set);
+  }
+  if (v[PL_ALGORITHM] != NULL) {
+    path_key(kp, path, "algorithm");
+    if ((rc = text_of(L, v[PL_ALGORITHM], kp, "algorithm", &s)) != 0)
+      return rc;
+    if (strcmp(s, "multiplicative") == 0) {
+      p.algorithm = SLP_STDP_MULTIPLICATIVE_POW;
+      p.mu_plus = p.mu_minus = 1.0;
+    } else if (strcmp(s, "van_rossum") == 0) {
+      p.algorithm = SLP_STDP_MULTIPLICATIVE_POW;
+      p.mu_plus = 0.0;
+      p.mu_minus = 1.0;
+    } else if (slp_stdp_algorithm_parse(s, &p.algorithm) != 0) {
+      return fail(L, SLP_EINVAL, v[PL_ALGORITHM], kp, "Unknown STDP algorithm "
+                  "'%.40s'; the algorithms are additive, additive_step, "
+                  "multiplicative_pow, multiplicative_relu, multiplicative "
+                  "and van_rossum.", s);
+    }
+  }
+  if (v[PL_PAIRING] != NULL) {
+    path_key(kp, path, "pairing");
+    if ((rc = text_of(L, v[PL_PAIRING], kp, "pairing", &s)) != 0)
+      return rc;
+    if (slp_stdp_pairing_parse(s, &p.pairing) != 0)
+      return fail(L, SLP_EINVAL, v[PL_PAIRING], kp, "Unknown STDP pairing "
+                  "'%.40s'; the pairings are all, nearest_symmetric, "
+                  "nearest_pre_centred and nearest_restricted.", s);
+  }
+  static const struct {
+    int key;
+    slp_dim dim;
+    size_t off;
+  } q[] = {
+      {PL_TAU_PRE, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_pre_ms)},
+      {PL_TAU_POST, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_post_ms)},
+      {PL_ETA_PLUS, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, eta_plus)},
+      {PL_ETA_MINUS, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, eta_minus)},
+      {PL_A_PRE, SLP_DIM_NONE, offsetof(slp_stdp_params, a_pre)},
+      {PL_A_POST, SLP_DIM_NONE, offsetof(slp_stdp_params, a_post)},
+      {PL_W_MIN, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, w_min)},
+      {PL_W_MAX, SLP_DIM_VOLTAGE, offsetof(slp_stdp_params, w_max)},
+      {PL_MU, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_plus)},
+      {PL_MU_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_plus)},
+      {PL_MU_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, mu_minus)},
+      {PL_AXONAL_DELAY, SLP_DIM_TIME,
+       offsetof(slp_stdp_params, axonal_delay_ms)},
+      {PL_TAU_X, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_x_ms)},
+      {PL_TAU_Y, SLP_DIM_TIME, offsetof(slp_stdp_params, tau_y_ms)},
+      {PL_A2_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a2_plus)},
+      {PL_A3_PLUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a3_plus)},
+      {PL_A2_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a2_minus)},
+      {PL_A3_MINUS, SLP_DIM_NONE, offsetof(slp_stdp_params, a3_minus)},
+  };
+  for (size_t k = 0; k < sizeof q / sizeof q[0]; k++) {
+    if (v[q[k].key] == NULL)
+      continue;
+    const char *leaf = plasticity_keys[q[k].key];
+    double x;
+    path_key(kp, path, leaf);
+    if ((rc = quantity(L, v[q[k].key], q[k].dim, kp, leaf, &x)) != 0)
+      return rc;
+    *(double *)(void *)((char *)&p + q[k].off) = x;
+    if (q[k].key == PL_MU) /* mu sets both exponents */
+      p.mu_minus = x;
+  }
+  if (v[PL_HARDBOUND] != NULL) {
+    path_key(kp, path, "hardbound");
+    if ((rc = boolean(L, v[PL_HARDBOUND], kp, "hardbound", &p.hardbound)) != 0)
+      return rc;
+  }
+  slp_diag d;
+  memset(&d, 0, sizeof d);
+  rc = slp_network_set_stdp(L->net, proj, &p, &d);
+  if (rc == SLP_ENOMEM)
+    return oom(L, n, path);
+  if (rc != 0) {
+    /* Point at the key the check names, when it was given. */
+    const yaml_node_t *at = n;
+    for (size_t k = 0; k < PL_COUNT; k++)
+      if (v[k] != NULL && strcmp(d.key, plasticity_keys[k]) == 0)
+        at = v[k];
+    if (at == n && strcmp(d.key, "w_min") == 0 && v[PL_W_MAX] != NULL)
+      at = v[PL_W_MAX];
+    const char *key = d.key[0] ? d.key : "rule";
+    if (at == n && strncmp(d.key, "mu_", 3) == 0 && v[PL_MU] != NULL) {
+      at = v[PL_MU]; /* the exponent came from mu */
+      key = "mu";
+    }
+    path_key(kp, path, key);
+    return fail(L, rc, at, kp, "%s.", d.message);
+  }
+  return 0;
+}
+
 static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
   char path[PATH_CAP], kp[PATH_CAP];
   path_index(path, "projections", index);
@@ -2395,9 +2610,10 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
   if (rc != 0)
     return rc;
   static const char *const keys[] = {"name",   "from",  "to",      "connect",
-                                     "weight", "delay", "receptor"};
-  yaml_node_t *v[7];
-  if ((rc = fields(L, n, path, path, keys, 7, v, NULL)) != 0)
+                                     "weight", "delay", "receptor",
+                                     "plasticity"};
+  yaml_node_t *v[8];
+  if ((rc = fields(L, n, path, path, keys, 8, v, NULL)) != 0)
     return rc;
   if ((rc = require(L, v[1], n, path, path, "from", "")) != 0 ||
       (rc = require(L, v[2], n, path, path, "to", "")) != 0 ||
@@ -2493,6 +2709,11 @@ static int load_projection(loader *L, size_t index, const yaml_node_t *n) {
     else if (rc != 0)
       rc = fail(L, rc, n, path, "%s", d.message[0] ? d.message :
                 slp_strerror(rc));
+  }
+  if (rc == 0 && v[7] != NULL) {
+    path_key(kp, path, "plasticity");
+    rc = load_plasticity(L, v[7], kp,
+                         (uint32_t)(slp_network_projection_count(L->net) - 1));
   }
   slp__free(ids);
   slp__free(pl.v);
@@ -2688,17 +2909,99 @@ static int load_state_records(loader *L, const yaml_node_t *n) {
   return 0;
 }
 
+/* One entry of record.weights: {projection, file, interval, at_end}. */
+static int load_weight_record(loader *L, const yaml_node_t *n,
+                              const char *path) {
+  int rc = check_map(L, n, path, path);
+  if (rc != 0)
+    return rc;
+  static const char *const keys[] = {"projection", "file", "interval",
+                                     "at_end"};
+  yaml_node_t *v[4];
+  if ((rc = fields(L, n, path, path, keys, 4, v, NULL)) != 0 ||
+      (rc = require(L, v[0], n, path, path, "projection",
+                    "(the name of a plastic projection)")) != 0 ||
+      (rc = require(L, v[1], n, path, path, "file",
+                    "(e.g. file: weights.csv)")) != 0)
+    return rc;
+  char kp[PATH_CAP];
+  const char *name = NULL, *file = NULL;
+  path_key(kp, path, "projection");
+  if ((rc = text_of(L, v[0], kp, "projection", &name)) != 0)
+    return rc;
+  size_t n_projs = slp_network_projection_count(L->net), k = 0;
+  for (; k < n_projs; k++) {
+    const char *pn = slp_network_projection_name(L->net, (uint32_t)k);
+    if (pn != NULL && strcmp(pn, name) == 0)
+      break;
+  }
+  if (k == n_projs)
+    return fail(L, SLP_ENOENT, v[0], kp, "There is no projection named "
+                "'%.64s'.", name);
+  slp_weight_record r = {(uint32_t)k, NULL, 0.0, 1};
+  if (!slp_network_projection_is_plastic(L->net, (uint32_t)k))
+    return fail(L, SLP_EINVAL, v[0], kp, "Projection '%.64s' is not plastic "
+                "(it has no plasticity); only plastic weights change.", name);
+  path_key(kp, path, "file");
+  if ((rc = text_of(L, v[1], kp, "file", &file)) != 0)
+    return rc;
+  size_t len = strlen(file);
+  if (len < 4 || strcmp(file + len - 4, ".csv") != 0)
+    return fail(L, SLP_EINVAL, v[1], kp, "The weight file must be a .csv "
+                "file, not '%.64s'.", file);
+  if (v[2] != NULL) {
+    path_key(kp, path, "interval");
+    if ((rc = quantity(L, v[2], SLP_DIM_TIME, kp, "interval",
+                       &r.interval_ms)) != 0)
+      return rc;
+    if (!(r.interval_ms > 0) || !(r.interval_ms <= MAX_TIME_MS))
+      return fail(L, SLP_ERANGE, v[2], kp, "interval must be > 0 and at most "
+                  "%g ms.", MAX_TIME_MS);
+  }
+  if (v[3] != NULL) {
+    path_key(kp, path, "at_end");
+    if ((rc = boolean(L, v[3], kp, "at_end", &r.at_end)) != 0)
+      return rc;
+  }
+  if (rc == 0 && slp__grow((void **)&L->model->weights, &L->cap_weights,
+                           L->model->n_weights + 1,
+                           sizeof *L->model->weights) != 0)
+    return oom(L, n, path);
+  r.file = slp__strdup(file);
+  if (r.file == NULL)
+    return oom(L, n, path);
+  L->model->weights[L->model->n_weights++] = r;
+  return 0;
+}
+
+/* record.weights: one recording or a list of them. */
+static int load_record_weights(loader *L, const yaml_node_t *n) {
+  if (n->type != YAML_SEQUENCE_NODE)
+    return load_weight_record(L, n, "record.weights");
+  for (size_t k = 0; k < seq_len(n); k++) {
+    char path[PATH_CAP];
+    path_index(path, "record.weights", k);
+    int rc = load_weight_record(L, node(L, n->data.sequence.items.start[k]),
+                                path);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
 static int load_record(loader *L, const yaml_node_t *n) {
   if (is_null(n))
     return 0;
   int rc = check_map(L, n, "record", "record");
   if (rc != 0)
     return rc;
-  static const char *const keys[] = {"spikes", "state"};
-  yaml_node_t *v[2];
-  if ((rc = fields(L, n, "record", "record", keys, 2, v, NULL)) != 0)
+  static const char *const keys[] = {"spikes", "state", "weights"};
+  yaml_node_t *v[3];
+  if ((rc = fields(L, n, "record", "record", keys, 3, v, NULL)) != 0)
     return rc;
   if (v[1] != NULL && (rc = load_state_records(L, v[1])) != 0)
+    return rc;
+  if (v[2] != NULL && (rc = load_record_weights(L, v[2])) != 0)
     return rc;
   if (v[0] == NULL)
     return 0;
@@ -2935,5 +3238,8 @@ void slp_model_destroy(slp_model *model) {
     for (size_t k = 0; k < model->cfg.n_state; k++)
       free_state_record(&model->state[k]);
   slp__free(model->state);
+  for (size_t k = 0; k < model->n_weights; k++)
+    slp__free(model->weights[k].file);
+  slp__free(model->weights);
   slp__free(model);
 }

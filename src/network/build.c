@@ -132,6 +132,7 @@ typedef struct proj_map {
   uint16_t to_pop[64];       /* runtime index of each target population */
   uint32_t to_node0[64];     /* node id of each target population's neuron 0 */
   int fill;                  /* 0: counting pass, 1: filling pass */
+  uint32_t index;            /* the projection's index */
   slp_diag *diag;            /* for errors */
 } proj_map;
 
@@ -162,9 +163,13 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
   while (t + 1 < m->p->n_to && post >= m->to_start[t + 1])
     t++;
   uint32_t local = post - (uint32_t)m->to_start[t];
-  slp__csr_builder_add(m->b, row, m->to_node0[t] + local, m->to_pop[t], local,
-                       (float)w, delay_ticks(m->sim, delay_ms),
-                       (uint8_t)m->p->receptor);
+  /* Plastic projections get segments of their own (tagged). */
+  uint16_t tag = m->p->stdp != NULL || m->p->stp != NULL
+                     ? (uint16_t)(m->index + 1)
+                     : 0;
+  slp__csr_builder_add_tagged(m->b, row, m->to_node0[t] + local, m->to_pop[t],
+                              local, (float)w, delay_ticks(m->sim, delay_ms),
+                              (uint8_t)m->p->receptor, tag);
   return 0;
 }
 
@@ -184,6 +189,7 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
       m.b = &b;
       m.p = p;
       m.fill = pass;
+      m.index = (uint32_t)k;
       m.diag = diag;
       const slp__group *from = &net->groups[p->from];
       m.src0 = from->kind == SLP__GROUP_POPULATION
@@ -211,6 +217,20 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
   if (rc == 0)
     rc = slp__csr_builder_finish(&b, &sim->csr);
   slp__csr_builder_free(&b);
+  return rc;
+}
+
+/* STDP for the plastic projections; may shorten the window w. */
+static int build_plasticity(slp_sim *sim, const slp_network *net,
+                            slp_tick *w, slp_diag *diag) {
+  uint32_t *node0 = slp__malloc((sim->n_pops + 1) * sizeof *node0);
+  if (node0 == NULL)
+    return SLP_ENOMEM;
+  for (size_t q = 0; q < sim->n_pops; q++)
+    node0[q] = sim->pops[q].node0;
+  int rc = slp__plasticity_create(&sim->plast, net, &sim->csr, node0,
+                                  sim->n_neurons, sim->grid, w, diag);
+  slp__free(node0);
   return rc;
 }
 
@@ -270,6 +290,9 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     if (sim->grid > 1)
       w = w / sim->grid > 0 ? (w / sim->grid) * sim->grid : sim->grid;
   }
+  rc = build_plasticity(sim, net, &w, diag);
+  if (rc != 0)
+    return rc;
   /* Recording cuts windows so that sample times fall between them. */
   if ((rc = slp__records_fit_window(sim, &w, diag)) != 0)
     return rc;

@@ -20,6 +20,8 @@ int slp__direct_eligible(const slp__input *in, const slp__csr *csr) {
       continue; /* no synapse: its spikes go nowhere */
     if (s1 - s0 != 1 || csr->seg_start[s0 + 1] - csr->seg_start[s0] != 1)
       return 0;
+    if (csr->seg_tag[s0] != 0)
+      return 0; /* plastic: its deliveries update weights (plasticity/) */
     if (!(in->mu[k] > 0))
       return 0; /* drawn by intervals */
   }

@@ -36,6 +36,8 @@ static void proj_free(slp__projection *p) {
   slp__free(p->to);
   slp__free(p->pairs);
   slp__free(p->receptor_name);
+  slp__free(p->stdp);
+  slp__free(p->stp);
 }
 
 void slp_network_destroy(slp_network *net) {

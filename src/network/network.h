@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "sleipnir/network.h"
+#include "sleipnir/plasticity.h"
 #include "neurons/model.h"
 
 typedef enum slp__group_kind {
@@ -89,6 +90,8 @@ typedef struct slp__projection {
   slp_dist delay;          /* ms */
   unsigned receptor;       /* receptor index (same for every target model) */
   char *receptor_name;     /* as given */
+  slp_stdp_params *stdp;   /* plasticity (owned), or NULL: static */
+  slp_stp_params *stp;     /* short-term plasticity (owned), or NULL */
 } slp__projection;
 
 struct slp_network {

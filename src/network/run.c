@@ -19,14 +19,18 @@
 
 #include "sleipnir/error.h"
 #include "network/sim.h"
+#include "plasticity/weights.h"
 
 static void deliver_event(slp_sim *sim, slp__window *win,
                           const slp__event *e) {
   const slp__csr *c = &sim->csr;
   uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
+  float scale = e->scale;
+  if (c->seg_tag[s] != 0) /* plastic: update the weights it transmits */
+    scale *= slp__plasticity_deliver(sim->plast, &sim->csr, s, e->t, e->scale);
   slp__pop *pop = &sim->pops[c->seg_pop[s]];
   pop->model->deliver(pop, win, e->t, c->seg_receptor[s], &c->col[lo],
-                      &c->w[lo], (size_t)(hi - lo), e->scale);
+                      &c->w[lo], (size_t)(hi - lo), scale);
   sim->events += hi - lo;
 }
 
@@ -86,6 +90,11 @@ static int dispatch_one(slp_sim *sim, const slp__spike *s) {
     }
     if (sim->on_spike != NULL)
       sim->on_spike(sim->on_spike_arg, s->t, s->node);
+  }
+  if (sim->plast != NULL && s->node < sim->n_neurons) {
+    int rc = slp__plasticity_post_spike(sim->plast, s->node, s->t);
+    if (rc != 0)
+      return rc;
   }
   for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
     slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale, 0};
@@ -153,5 +162,7 @@ int slp__sim_step(slp_sim *sim) {
   slp__ring_advance(&sim->wake);
   sim->now = win.t1;
   sim->serial++;
+  if (sim->plast != NULL)
+    return slp__weights_after_window(sim);
   return 0;
 }

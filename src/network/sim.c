@@ -9,6 +9,7 @@
 
 #include "core/alloc.h"
 #include "network/sim.h"
+#include "plasticity/weights.h"
 
 double slp__now_s(void) {
   struct timespec ts;
@@ -34,6 +35,7 @@ void slp_sim_destroy(slp_sim *sim) {
   for (size_t k = 0; k < sim->n_inputs; k++)
     slp__input_destroy(&sim->inputs[k]);
   slp__free(sim->inputs);
+  slp__plasticity_destroy(sim->plast);
   slp__csr_free(&sim->csr);
   slp__ring_free(&sim->ring);
   slp__ring_free(&sim->wake);
@@ -112,6 +114,9 @@ int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
 
 int slp_sim_finish(slp_sim *sim) {
   int rc = slp__records_finish(sim);
+  int rw = sim->plast != NULL ? slp__weights_finish(sim) : 0;
+  if (rc == 0)
+    rc = rw;
   if (sim->writer == NULL)
     return rc;
   slp__spike_writer *w = sim->writer;
@@ -125,7 +130,9 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   out->neurons = sim->n_neurons;
   out->sources = sim->n_sources;
   out->synapses = sim->csr.n_syn;
-  out->synapse_bytes = slp__csr_bytes(&sim->csr);
+  /* Plastic synapses: their double weights, traces and spike histories. */
+  out->synapse_bytes = slp__csr_bytes(&sim->csr) +
+                       slp__plasticity_bytes(sim->plast);
   for (size_t k = 0; k < sim->n_pops; k++)
     out->state_bytes += sim->pops[k].state_bytes;
   out->spikes = sim->spike_count;

@@ -18,6 +18,7 @@
 #include "network/direct.h"
 #include "network/record.h"
 #include "neurons/pop.h"
+#include "plasticity/stdp.h"
 #include "synapses/csr.h"
 
 struct slp_sim {
@@ -36,6 +37,7 @@ struct slp_sim {
                                order */
   size_t n_direct;          /* number of them */
   slp__csr csr;             /* all synapses (one target partition) */
+  slp__plasticity *plast;   /* plastic projections (STDP, STP), or NULL */
   slp__ring ring;           /* pending (spike, segment) deliveries */
   slp__ring wake;           /* pending neuron wake-ups */
   slp__spikebuf spikes;     /* this window's neuron spikes */

@@ -21,6 +21,7 @@ void slp__csr_free(slp__csr *c) {
   slp__free(c->seg_delay);
   slp__free(c->seg_pop);
   slp__free(c->seg_receptor);
+  slp__free(c->seg_tag);
   slp__free(c->col);
   slp__free(c->w);
   memset(c, 0, sizeof *c);
@@ -30,7 +31,7 @@ uint64_t slp__csr_bytes(const slp__csr *c) {
   return (uint64_t)(c->n_rows + 1) * sizeof *c->row_seg +
          (c->n_seg + 1) * sizeof *c->seg_start +
          c->n_seg * (sizeof *c->seg_delay + sizeof *c->seg_pop +
-                     sizeof *c->seg_receptor) +
+                     sizeof *c->seg_receptor + sizeof *c->seg_tag) +
          c->n_syn * (sizeof *c->col + sizeof *c->w);
 }
 
@@ -65,6 +66,13 @@ int slp__csr_builder_alloc(slp__csr_builder *b) {
 void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
                           uint16_t pop, uint32_t local, float w,
                           slp_tick delay, uint8_t rec) {
+  slp__csr_builder_add_tagged(b, row, target, pop, local, w, delay, rec, 0);
+}
+
+void slp__csr_builder_add_tagged(slp__csr_builder *b, uint32_t row,
+                                 uint32_t target, uint16_t pop, uint32_t local,
+                                 float w, slp_tick delay, uint8_t rec,
+                                 uint16_t tag) {
   slp__csr_syn *s = &b->syn[b->fill[row]++];
   s->delay = delay;
   s->target = target;
@@ -72,13 +80,15 @@ void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
   s->w = w;
   s->pop = pop;
   s->rec = rec;
+  s->tag = tag;
 }
 
 /* One synapse while its row is being sorted. */
 typedef struct sortrec {
   slp_tick delay;  /* first key */
   uint8_t rec;     /* second key */
-  uint32_t target; /* third key (global id: groups populations in order) */
+  uint16_t tag;    /* third key: plastic projection + 1, or 0 */
+  uint32_t target; /* fourth key (global id: groups populations in order) */
   uint32_t pos;    /* position added: keeps equal keys in insertion order */
 } sortrec;
 
@@ -88,6 +98,8 @@ static int sortrec_cmp(const void *pa, const void *pb) {
     return a->delay < b->delay ? -1 : 1;
   if (a->rec != b->rec)
     return a->rec < b->rec ? -1 : 1;
+  if (a->tag != b->tag)
+    return a->tag < b->tag ? -1 : 1;
   if (a->target != b->target)
     return a->target < b->target ? -1 : 1;
   return (a->pos > b->pos) - (a->pos < b->pos);
@@ -114,6 +126,7 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
   slp_tick *seg_delay = NULL;
   uint16_t *seg_pop = NULL;
   uint8_t *seg_rec = NULL;
+  uint16_t *seg_tag = NULL;
   int rc = 0;
   if (!out->row_seg || !out->col || !out->w || !tmp) {
     rc = SLP_ENOMEM;
@@ -130,6 +143,7 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
     for (size_t k = 0; k < len; k++) {
       tmp[k].delay = row[k].delay;
       tmp[k].rec = row[k].rec;
+      tmp[k].tag = row[k].tag;
       tmp[k].target = row[k].target;
       tmp[k].pos = (uint32_t)k;
       if (k > 0 && sorted && sortrec_cmp(&tmp[k - 1], &tmp[k]) > 0)
@@ -144,10 +158,12 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
       uint16_t pop = src->pop;
       int new_seg = k == 0 || tmp[k].delay != tmp[k - 1].delay ||
                     tmp[k].rec != tmp[k - 1].rec ||
+                    tmp[k].tag != tmp[k - 1].tag ||
                     pop != row[tmp[k - 1].pos].pop;
       if (new_seg) {
         if (n_seg + 2 > seg_cap) {
-          size_t c1 = seg_cap, c2 = seg_cap, c3 = seg_cap, c4 = seg_cap;
+          size_t c1 = seg_cap, c2 = seg_cap, c3 = seg_cap, c4 = seg_cap,
+                 c5 = seg_cap;
           if (slp__grow((void **)&seg_start, &c1, n_seg + 2,
                         sizeof *seg_start) != 0 ||
               slp__grow((void **)&seg_delay, &c2, n_seg + 2,
@@ -155,7 +171,9 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
               slp__grow((void **)&seg_pop, &c3, n_seg + 2,
                         sizeof *seg_pop) != 0 ||
               slp__grow((void **)&seg_rec, &c4, n_seg + 2,
-                        sizeof *seg_rec) != 0) {
+                        sizeof *seg_rec) != 0 ||
+              slp__grow((void **)&seg_tag, &c5, n_seg + 2,
+                        sizeof *seg_tag) != 0) {
             rc = SLP_ENOMEM;
             goto fail;
           }
@@ -165,6 +183,7 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
         seg_delay[n_seg] = tmp[k].delay;
         seg_pop[n_seg] = pop;
         seg_rec[n_seg] = tmp[k].rec;
+        seg_tag[n_seg] = tmp[k].tag;
         n_seg++;
         if (out->d_min == 0 || tmp[k].delay < out->d_min)
           out->d_min = tmp[k].delay;
@@ -187,6 +206,7 @@ int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out) {
   out->seg_delay = seg_delay;
   out->seg_pop = seg_pop;
   out->seg_receptor = seg_rec;
+  out->seg_tag = seg_tag;
   slp__free(tmp);
   return 0;
 fail:
@@ -195,6 +215,7 @@ fail:
   slp__free(seg_delay);
   slp__free(seg_pop);
   slp__free(seg_rec);
+  slp__free(seg_tag);
   slp__csr_free(out);
   return rc;
 }

@@ -27,6 +27,9 @@ typedef struct slp__csr {
   slp_tick *seg_delay;    /* n_seg: delay in ticks */
   uint16_t *seg_pop;      /* n_seg: target population (runtime index) */
   uint8_t *seg_receptor;  /* n_seg: receptor index */
+  uint16_t *seg_tag;      /* n_seg: plastic projection + 1, or 0 (static);
+                             plastic synapses never share a segment with
+                             others, so a segment is wholly one or the other */
   uint32_t *col;          /* n_syn: target index within its population */
   float *w;               /* n_syn: weight, mV */
   slp_tick d_min;         /* smallest delay (0 when there are no synapses) */
@@ -59,6 +62,7 @@ typedef struct slp__csr_syn {
   float w;          /* weight */
   uint16_t pop;     /* target population */
   uint8_t rec;      /* receptor */
+  uint16_t tag;     /* plastic projection + 1, or 0 */
 } slp__csr_syn;
 
 typedef struct slp__csr_builder {
@@ -75,6 +79,12 @@ int slp__csr_builder_alloc(slp__csr_builder *b);
 void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
                           uint16_t pop, uint32_t local, float w,
                           slp_tick delay, uint8_t rec);
+/* As slp__csr_builder_add, for a synapse of plastic projection tag - 1
+ * (tag 0: static).  Segments split on the tag. */
+void slp__csr_builder_add_tagged(slp__csr_builder *b, uint32_t row,
+                                 uint32_t target, uint16_t pop, uint32_t local,
+                                 float w, slp_tick delay, uint8_t rec,
+                                 uint16_t tag);
 int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out);
 void slp__csr_builder_free(slp__csr_builder *b);
 
