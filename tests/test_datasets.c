@@ -142,7 +142,7 @@ START_TEST(test_nmnist_round_trip) {
   for (size_t k = 0; k < 6; k++) {
     ck_assert_int_eq(buf.s[k].t, want[k].t);
     ck_assert_uint_eq(buf.s[k].node, want[k].node);
-    ck_assert(buf.s[k].scale == 1.0f);
+    ck_assert(buf.s[k].scale == 1.0);
   }
   slp__spikebuf_free(&buf);
   slp_model_destroy(m);

@@ -38,7 +38,7 @@ START_TEST(test_ring_vs_reference) {
     slp_tick base = (slp_tick)w * width;
     /* Push some events at or after the current window start. */
     for (int k = 0; k < 12 && n_all < N; k++) {
-      slp__event e = {0, 0, 0, 1.0f, 0};
+      slp__event e = {0, 0, 0, 1.0};
       uint32_t x = slp__rng_u32(&r);
       slp_tick ahead = (x % 8 == 0) ? (slp_tick)slp__rng_below(&r, 200 * width)
                                     : (slp_tick)slp__rng_below(&r, 11 * width);
@@ -79,7 +79,7 @@ END_TEST
 START_TEST(test_ring_rejects_past) {
   slp__ring ring;
   ck_assert_int_eq(slp__ring_init(&ring, 10, 100, 50), 0);
-  slp__event e = {49, 0, 0, 1.0f, 0};
+  slp__event e = {49, 0, 0, 1.0};
   ck_assert_int_eq(slp__ring_push(&ring, &e), SLP_EINVAL);
   e.t = 50;
   ck_assert_int_eq(slp__ring_push(&ring, &e), 0);

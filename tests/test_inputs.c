@@ -578,7 +578,7 @@ START_TEST(test_signed_poisson_spikes) {
   train ts = run_group(s, 7, 5, 1, 3000 * MS, 100000);
   train tp = run_group(p, 7, 5, 1, 3000 * MS, 100000);
   static slp_tick a[3000], b[3000];
-  static const float sign[4] = {-1.0f, 1.0f, 0.0f, 1.0f};
+  static const double sign[4] = {-1.0, 1.0, 0.0, 1.0};
   for (size_t k = 0; k < ts.n; k++)
     ck_assert_msg(ts.s[k].scale == sign[ts.s[k].node - 7], "node %u: weight "
                   "factor %g", ts.s[k].node, (double)ts.s[k].scale);

@@ -397,7 +397,7 @@ START_TEST(test_bernoulli_varying) {
   ck_assert_int_eq(slp__input_emit(&in, 0, 200 * MS, &buf), 0);
   ck_assert_uint_gt(buf.n, 0);
   for (size_t k = 0; k < buf.n; k++)
-    ck_assert(buf.s[k].scale == (buf.s[k].node == 0 ? -1.0f : 1.0f));
+    ck_assert(buf.s[k].scale == (buf.s[k].node == 0 ? -1.0 : 1.0));
   slp__spikebuf_free(&buf);
   slp__input_destroy(&in);
   /* d: Norse's population code into Bernoulli steps of 2 ms.  Centres 0,

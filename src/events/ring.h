@@ -23,8 +23,9 @@ typedef struct slp__event {
   slp_tick t;    /* arrival (or wake-up) tick */
   uint32_t src;  /* source node (spikes) or neuron index (wake-ups) */
   uint32_t seg;  /* CSR segment (spikes) or population (wake-ups) */
-  float scale;   /* multiplies the segment's weights (1 for plain spikes) */
-  uint32_t pad;  /* keeps the entry 24 bytes and fully initialised */
+  double scale;  /* multiplies the segment's weights (1 for plain spikes);
+                    double, so that a per-event weight (Norse's input
+                    value in norse mode) reaches the neuron unrounded */
 } slp__event;
 
 /* A growable array of events (one bucket). */

@@ -40,7 +40,7 @@ typedef struct slp__input {
   /* spike_array */
   slp_tick *ev_t;        /* event ticks, ascending */
   uint32_t *ev_src;      /* event sources */
-  float *ev_scale;       /* event weight multipliers */
+  double *ev_scale;      /* event weight multipliers */
   size_t n_ev;           /* number of events */
   size_t cursor;         /* first event not yet emitted */
   uint64_t emitted;      /* spikes emitted so far */

@@ -156,7 +156,7 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
       while (in->next_t[k] < t1) {
         slp_tick t = in->next_t[k];
         for (uint32_t c = slp__poisson_step_count(in, k); c > 0; c--) {
-          if (slp__spikebuf_push(out, t, in->node0 + k, 1.0f) != 0)
+          if (slp__spikebuf_push(out, t, in->node0 + k, 1.0) != 0)
             return SLP_ENOMEM;
           in->emitted++;
         }
@@ -168,7 +168,7 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
           (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
       if (t >= t1)
         break;
-      float scale = in->sign != NULL ? in->sign[k] : 1.0f;
+      double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
       if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
         return SLP_ENOMEM;
       in->emitted++;

@@ -442,7 +442,7 @@ int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
   (void)t0; /* spikes before t0 were emitted by earlier windows */
   double end_ms = (double)t1 * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
-    float scale = in->sign != NULL ? in->sign[k] : 1.0f;
+    double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
     if (in->dt > 0) {
       while (in->step[k] != NO_STEP) {
         slp_tick t = slp__ceil_grid((slp_tick)in->step[k] * in->dt, in->grid);

@@ -105,7 +105,7 @@ int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
   (void)t0; /* spikes before t0 were emitted by earlier windows */
   for (uint32_t k = 0; k < in->n; k++) {
     while (in->next_t[k] < t1) {
-      if (slp__spikebuf_push(out, in->next_t[k], in->node0 + k, 1.0f) != 0)
+      if (slp__spikebuf_push(out, in->next_t[k], in->node0 + k, 1.0) != 0)
         return SLP_ENOMEM;
       in->emitted++;
       advance(in, k);

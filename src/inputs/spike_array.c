@@ -24,7 +24,7 @@ int slp__spike_array_create(slp__input *in, const slp__group *g,
     slp_tick t = (slp_tick)llround(g->events[k].time_ms / SLP__MS_PER_TICK);
     in->ev_t[k] = slp__ceil_grid(t, in->grid);
     in->ev_src[k] = g->events[k].source;
-    in->ev_scale[k] = (float)g->events[k].weight;
+    in->ev_scale[k] = g->events[k].weight;
   }
   in->n_ev = n;
   /* Events before the start never fire. */

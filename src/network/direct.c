@@ -143,7 +143,7 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
     }
     if (n > 0) {
       slp__pop *tp = &pops[p];
-      tp->model->deliver(tp, win, t, r, bt, bw, n, 1.0f);
+      tp->model->deliver(tp, win, t, r, bt, bw, n, 1.0);
       *events += n;
     }
   }

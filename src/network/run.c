@@ -25,7 +25,7 @@ static void deliver_event(slp_sim *sim, slp__window *win,
                           const slp__event *e) {
   const slp__csr *c = &sim->csr;
   uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
-  float scale = e->scale;
+  double scale = e->scale;
   if (c->seg_tag[s] != 0) /* plastic: update the weights it transmits */
     scale *= slp__plasticity_deliver(sim->plast, &sim->csr, s, e->t, e->scale);
   slp__pop *pop = &sim->pops[c->seg_pop[s]];
@@ -97,7 +97,7 @@ static int dispatch_one(slp_sim *sim, const slp__spike *s) {
       return rc;
   }
   for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
-    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale, 0};
+    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale};
     int rc = slp__ring_push(&sim->ring, &e);
     if (rc != 0)
       return rc;

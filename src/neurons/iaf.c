@@ -95,7 +95,7 @@ static void schedule(slp__pop *pop, slp__window *win, iaf_neuron *n) {
 
 static void iaf_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
-                        size_t count, float scale) {
+                        size_t count, double scale) {
   (void)r; /* every receptor jumps v */
   const iaf_consts *c = pop->consts;
   iaf_neuron *state = pop->state;
@@ -105,7 +105,7 @@ static void iaf_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * very tick waits for the tick's other inputs. */
     if (n->t_check < t)
       fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
-    n->v += (double)(w[k] * scale);
+    n->v += (double)w[k] * scale;
     n->t_last = t;
     update_check(c, n);
     schedule(pop, win, n);

@@ -92,14 +92,14 @@ static void advance(const li_consts *c, li_neuron *n, slp_tick t) {
 
 static void li_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                        unsigned r, const uint32_t *tgt, const float *w,
-                       size_t count, float scale) {
+                       size_t count, double scale) {
   (void)win; /* a leaky integrator never fires or needs waking */
   const li_consts *c = pop->consts;
   li_neuron *state = pop->state;
   for (size_t k = 0; k < count; k++) {
     li_neuron *n = &state[tgt[k]];
     advance(c, n, t);
-    n->i[r] += (double)(w[k] * scale);
+    n->i[r] += (double)w[k] * scale;
   }
 }
 

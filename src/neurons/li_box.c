@@ -80,7 +80,7 @@ static void advance(const li_box_consts *c, li_box_neuron *n, slp_tick t) {
 
 static void li_box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                            unsigned r, const uint32_t *tgt, const float *w,
-                           size_t count, float scale) {
+                           size_t count, double scale) {
   (void)win; /* never fires or needs waking */
   (void)r;   /* every receptor jumps v */
   const li_box_consts *c = pop->consts;
@@ -88,7 +88,7 @@ static void li_box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   for (size_t k = 0; k < count; k++) {
     li_box_neuron *n = &state[tgt[k]];
     advance(c, n, t);
-    n->u += (double)(w[k] * scale);
+    n->u += (double)w[k] * scale;
   }
 }
 

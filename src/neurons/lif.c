@@ -195,7 +195,7 @@ static void schedule(slp__pop *pop, slp__window *win, lif_neuron *n) {
 
 static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
-                        size_t count, float scale) {
+                        size_t count, double scale) {
   const lif_consts *c = pop->consts;
   if (c->epoch) {
     slp__lif_epoch_deliver(pop, win, t, r, tgt, w, count, scale);
@@ -208,7 +208,7 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * the input is applied when the crossing tick is <= the input tick. */
     fire_through(pop, win, n, t);
     advance(c, n, t);
-    n->i[r] += (double)(w[k] * scale);
+    n->i[r] += (double)w[k] * scale;
     update_check(c, n);
     schedule(pop, win, n);
   }

@@ -76,7 +76,7 @@ int slp__lif_epoch_enter(slp__pop *pop, slp_tick t0);
 void slp__lif_epoch_prime(slp__pop *pop, slp__window *win);
 void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             unsigned r, const uint32_t *tgt, const float *w,
-                            size_t count, float scale);
+                            size_t count, double scale);
 void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
                            const uint32_t *idx, size_t count);
 void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i,

@@ -192,7 +192,7 @@ static void apply_input(slp__pop *pop, slp__window *win, box_neuron *n,
 
 static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
-                        size_t count, float scale) {
+                        size_t count, double scale) {
   (void)r; /* every receptor jumps v */
   const box_consts *c = pop->consts;
   box_neuron *state = pop->state;
@@ -203,14 +203,14 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     uint64_t *touched = c->touched;
     for (size_t k = 0; k < count; k++) {
       uint32_t i = tgt[k];
-      acc[i] += (double)(w[k] * scale);
+      acc[i] += (double)w[k] * scale;
       touched[i >> 6] |= (uint64_t)1 << (i & 63);
     }
     return;
   }
   for (size_t k = 0; k < count; k++) {
     box_neuron *n = &state[tgt[k]];
-    apply_input(pop, win, n, t, (double)(w[k] * scale));
+    apply_input(pop, win, n, t, (double)w[k] * scale);
     schedule(pop, win, n);
   }
 }

@@ -280,7 +280,7 @@ void slp__lif_epoch_prime(slp__pop *pop, slp__window *win) {
 
 void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             unsigned r, const uint32_t *tgt, const float *w,
-                            size_t count, float scale) {
+                            size_t count, double scale) {
   slp__lif_consts *c = pop->consts;
   ep_neuron *st = pop->state;
   keep_epoch(pop, win);
@@ -295,7 +295,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     if (n->t_check <= t)
       fire_through(pop, win, n, t);
     release(c, n, t, f);
-    double x = (double)(w[k] * scale);
+    double x = (double)w[k] * scale;
     n->ik[r] += x * fk;
     if (!n->held)
       n->cm -= x * fm;

@@ -205,7 +205,7 @@ static void schedule(slp__pop *pop, slp__window *win, lsnn_neuron *n) {
 
 static void lsnn_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                          unsigned r, const uint32_t *tgt, const float *w,
-                         size_t count, float scale) {
+                         size_t count, double scale) {
   const lsnn_consts *c = pop->consts;
   lsnn_neuron *state = pop->state;
   for (size_t k = 0; k < count; k++) {
@@ -214,7 +214,7 @@ static void lsnn_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * the input is applied when the crossing tick is <= the input tick. */
     fire_through(pop, win, n, t);
     advance(c, n, t);
-    n->i[r] += (double)(w[k] * scale);
+    n->i[r] += (double)w[k] * scale;
     update_check(c, n);
     schedule(pop, win, n);
   }

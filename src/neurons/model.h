@@ -64,7 +64,7 @@ typedef struct slp__model {
    * to pop), weights w[k] * scale.  Inputs of one target arrive in time
    * order, in the canonical order (tick, source, synapse). */
   void (*deliver)(slp__pop *pop, slp__window *win, slp_tick t, unsigned r,
-                  const uint32_t *tgt, const float *w, size_t n, float scale);
+                  const uint32_t *tgt, const float *w, size_t n, double scale);
   /* After a window's deliveries: check the queued neurons for crossings
    * before the window end, emit spikes, and schedule wake-ups. */
   void (*settle)(slp__pop *pop, slp__window *win, const uint32_t *idx,

@@ -412,7 +412,7 @@ void slp__ode_prime(slp__pop *pop, slp__window *win) {
 
 void slp__ode_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                       unsigned r, const uint32_t *tgt, const float *w,
-                      size_t count, float scale) {
+                      size_t count, double scale) {
   slp__ode *o = pop->consts;
   slp__ode_neuron *st = pop->state;
   for (size_t k = 0; k < count; k++) {
@@ -422,7 +422,7 @@ void slp__ode_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     int rc = run(o, pop, win, tgt[k], n, t, t > n->t_last);
     if (rc != 0 && win->err == 0)
       win->err = rc;
-    o->jump(o->params, n->y, r, (double)(w[k] * scale));
+    o->jump(o->params, n->y, r, (double)w[k] * scale);
   }
 }
 

@@ -132,7 +132,7 @@ int slp__ode_neurons_create(slp__pop *pop, const slp__pop_init *init,
 void slp__ode_prime(slp__pop *pop, slp__window *win);
 void slp__ode_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                       unsigned r, const uint32_t *tgt, const float *w,
-                      size_t n, float scale);
+                      size_t n, double scale);
 void slp__ode_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                      size_t n);
 void slp__ode_wake(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);

@@ -11,7 +11,7 @@
 #include "neurons/pop.h"
 
 int slp__spikebuf_push(slp__spikebuf *b, slp_tick t, uint32_t node,
-                       float scale) {
+                       double scale) {
   if (b->n == b->cap) {
     int rc = slp__grow((void **)&b->s, &b->cap, b->n + 1, sizeof *b->s);
     if (rc != 0)
@@ -104,14 +104,14 @@ void slp__pop_need_settle(slp__pop *pop, slp__window *win, uint32_t i) {
 
 void slp__pop_wake_at(slp__pop *pop, slp__window *win, uint32_t i,
                       slp_tick t) {
-  slp__event e = {t, i, pop->index, 1.0f, 0};
+  slp__event e = {t, i, pop->index, 1.0};
   int rc = slp__ring_push(win->wake, &e);
   if (rc != 0)
     win->err = rc;
 }
 
 void slp__pop_emit(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t) {
-  if (slp__spikebuf_push(win->spikes, t, pop->node0 + i, 1.0f) != 0) {
+  if (slp__spikebuf_push(win->spikes, t, pop->node0 + i, 1.0) != 0) {
     win->err = SLP_ENOMEM;
     return;
   }

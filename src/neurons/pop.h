@@ -33,8 +33,8 @@ static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {
 typedef struct slp__spike {
   slp_tick t;    /* spike tick */
   uint32_t node; /* neuron (or source) global node id */
-  float scale;   /* weight multiplier for the fan-out (1 for neurons) */
   uint32_t seq;  /* push order: breaks ties between equal (t, node) */
+  double scale;  /* weight multiplier for the fan-out (1 for neurons) */
 } slp__spike;
 
 /* The spikes of one window, in emission order (sorted before use). */
@@ -45,7 +45,7 @@ typedef struct slp__spikebuf {
 } slp__spikebuf;
 
 int slp__spikebuf_push(slp__spikebuf *b, slp_tick t, uint32_t node,
-                       float scale);
+                       double scale);
 void slp__spikebuf_sort(slp__spikebuf *b);
 /*
  * Sort spikes whose ticks lie in [t0, t0 + span) by tick, keeping the order

@@ -133,12 +133,12 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
 }
 
-float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
-                              slp_tick T, float scale) {
+double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
+                              slp_tick T, double scale) {
   unsigned slot = pl->proj_of_tag[csr->seg_tag[s]];
   if (slot & SLP__TAG_STP) {
     slp__stp_proj *Q = &pl->stp[slot & ~SLP__TAG_STP];
-    return (float)slp__stp_spike(&Q->p, &Q->segs[pl->seg_slot[s]], T);
+    return slp__stp_spike(&Q->p, &Q->segs[pl->seg_slot[s]], T);
   }
   slp__stdp_proj *P = &pl->projs[slot];
   slp__stdp_seg *sg = &P->segs[pl->seg_slot[s]];
@@ -152,7 +152,7 @@ float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   ps.gq = 1.0 / scale_at(ps.hi, P->epoch, p->tau_post_ms);
   /* An input event may stand for m coincident spikes (a grid step's count
    * or a signed spike): m jumps of the trace, m times the depression. */
-  ps.m = fabs((double)scale);
+  ps.m = fabs(scale);
   if (!(ps.gq > 0))
     ps.gq = DBL_MIN; /* a post trace that far back is 0 anyway */
   /* Triplet: the slow pre trace r2 just before this spike. */
@@ -188,7 +188,7 @@ float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   sg->x2 = r2 + ps.m;
   sg->t_pre = t_s;
   sg->t_fac = t_s;
-  return 1.0f;
+  return 1.0;
 }
 
 int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,

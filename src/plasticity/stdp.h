@@ -155,8 +155,8 @@ void slp__plasticity_destroy(slp__plasticity *pl);
  * STDP updates its weights (and their float copies in csr->w) before they
  * are transmitted; short-term plasticity returns the fraction released,
  * which multiplies them.  Returns the extra multiplier (1 for STDP). */
-float slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
-                              slp_tick T, float scale);
+double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
+                              slp_tick T, double scale);
 
 /* Neuron `node` spiked at t (spikes come in time order).  SLP_ENOMEM. */
 int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node, slp_tick t);
