@@ -86,7 +86,8 @@ def main():
     steps = max(1, int(round(a.time * 1000.0 / dt)))
     d_steps = max(1, int(round(a.delay_ms / dt)))
     p_in = a.rate_in * dt * 1e-3
-    # Uniform between v_reset and v_th, as the model file's init.
+    # Uniform between v_reset and v_th (Sleipnir starts at v_leak: the drive sets the
+    # rate within a membrane time constant either way).
     v = a.v_reset + torch.rand((b, n), generator=g) * (a.v_th - a.v_reset)
     i = torch.zeros((b, n))
     hist = [torch.zeros((b, n)) for _ in range(d_steps)]  # z of the last d_steps steps
