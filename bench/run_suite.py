@@ -113,6 +113,9 @@ def sparse_lif_yaml(net, T, seed):
 def example(name):
     d = dict(compare.NETWORKS[name]["network"])
     d.setdefault("name", name)
+    prm = d.get("params", {})
+    if "n_exc" in prm:  # sizes the dense runs and --max-n
+        d["neurons"] = prm["n_exc"] + prm.get("n_inh", 0)
     return d
 
 
@@ -146,9 +149,11 @@ def suite_plan(suite, opts):
     if suite == "standard":
         plan = [(example("cuba"), 1.0, SLEIPNIR_ALL + brian, "example"),
                 (example("brunel"), 1.0, SLEIPNIR_ALL + brian, "example")]
+        # The map at N = 4000, or at 1000 when --max-n leaves 4000 out.
+        map_n = 1000 if opts.max_n and opts.max_n < 4000 else 4000
         for net in grid([1000, 4000, 16000, 64000, 100000], [0.001, 0.01, 0.1, 1.0],
                         [1, 10, 50]):
-            role = "map" if net["neurons"] == 4000 else (
+            role = "map" if net["neurons"] == map_n else (
                 "size" if net["p"] == 0.01 and net["target_rate_hz"] == 10 else "sweep")
             plan.append((net, 1.0, SLEIPNIR_ALL + torch_cfgs, role))
         return plan, 3, 4e10
