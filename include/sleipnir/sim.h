@@ -28,7 +28,11 @@ typedef int64_t slp_tick;
 /* How arrival times are quantised and neurons propagated (DESIGN.md, Time). */
 typedef enum slp_mode {
   SLP_MODE_EXACT = 0, /* exact ticks, closed form, exact crossings */
-  SLP_MODE_GRID       /* arrivals and spikes on a grid of step dt */
+  SLP_MODE_GRID,      /* arrivals and spikes on a grid of step dt */
+  SLP_MODE_DENSE,     /* baseline: every neuron stepped every dt, recurrent
+                         input as a dense matrix times the spike vector */
+  SLP_MODE_CLOCK      /* baseline: every neuron stepped every dt, spikes
+                         delivered through the CSR (NEST/Brian2 style) */
 } slp_mode;
 
 /*
@@ -51,6 +55,12 @@ typedef struct slp_state_record {
   const char *path;        /* output file */
 } slp_state_record;
 
+/* How the dense and clock modes advance a neuron over one step dt. */
+typedef enum slp_propagator {
+  SLP_PROPAGATOR_EXACT = 0, /* closed-form propagator, exact crossings */
+  SLP_PROPAGATOR_EULER      /* forward Euler, threshold at step ends (Norse) */
+} slp_propagator;
+
 /* Settings of one run; fill with slp_sim_config_init() first. */
 typedef struct slp_sim_config {
   double time_ms;          /* simulated time */
@@ -65,11 +75,22 @@ typedef struct slp_sim_config {
 } slp_sim_config;
 
 /* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no files. */
+
+  slp_propagator propagator; /* dense and clock modes: the step's propagator */
+} slp_sim_config;
+
+/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no file,
+ * exact propagator. */
 SLP_EXTERN void slp_sim_config_init(slp_sim_config *cfg);
 
-/* Parse a mode name ("exact", "grid"): SLP_EINVAL if unknown. */
+/* Parse a mode name ("exact", "grid", "dense", "clock"): SLP_EINVAL if
+ * unknown. */
 SLP_EXTERN int slp_mode_parse(const char *name, slp_mode *out);
 SLP_EXTERN const char *slp_mode_name(slp_mode mode);
+
+/* Parse a propagator name ("exact", "euler"): SLP_EINVAL if unknown. */
+SLP_EXTERN int slp_propagator_parse(const char *name, slp_propagator *out);
+SLP_EXTERN const char *slp_propagator_name(slp_propagator p);
 
 typedef struct slp_sim slp_sim;
 

@@ -1,7 +1,8 @@
 /*
  * cli/args.c -- the command line of `sleipnir`: parsing and --help.
  *
- *   sleipnir run [MODEL] [--time T] [--seed S] [--mode exact|grid] [--dt H]
+ *   sleipnir run [MODEL] [--time T] [--seed S] [--mode exact|grid|dense|clock]
+ *                [--dt H] [--propagator exact|euler]
  *                [--threads N] [--spikes FILE] [--json] [--quiet]
  *   sleipnir info MODEL [--json] [--time T] [--seed S] [--mode M] [--dt H]
  *                [--threads N]
@@ -39,6 +40,7 @@ typedef enum opt_id {
   OPT_SPIKES,
   OPT_JSON,
   OPT_QUIET,
+  OPT_PROPAGATOR,
   OPT_HELP
 } opt_id;
 
@@ -54,7 +56,7 @@ static const opt_desc options[] = {
     {"mode", OPT_MODE, 1, 1},       {"dt", OPT_DT, 1, 1},
     {"threads", OPT_THREADS, 1, 1}, {"spikes", OPT_SPIKES, 1, 0},
     {"json", OPT_JSON, 0, 1},       {"quiet", OPT_QUIET, 0, 0},
-    {"help", OPT_HELP, 0, 1},
+    {"help", OPT_HELP, 0, 1},       {"propagator", OPT_PROPAGATOR, 1, 1},
 };
 
 int cli_usage_error(const char *fmt, ...) {
@@ -93,8 +95,14 @@ void cli_print_help(FILE *out) {
       "                   any number of threads.\n"
       "  --mode M         Integration mode: exact (inputs at their exact time,\n"
       "                   exact threshold crossings) or grid (arrivals and\n"
-      "                   spikes on a time grid of step --dt).\n"
-      "  --dt H           Grid step for --mode grid, e.g. 0.1ms.\n"
+      "                   spikes on a time grid of step --dt); or one of the\n"
+      "                   baselines that step every neuron every --dt: dense\n"
+      "                   (recurrent input as a dense matrix times the spike\n"
+      "                   vector, as Norse/PyTorch) or clock (spikes through\n"
+      "                   the sparse synapses, as NEST/Brian2).\n"
+      "  --dt H           Grid step for --mode grid, dense or clock, e.g. 0.1ms.\n"
+      "  --propagator P   Step of --mode dense/clock: exact (closed form, the\n"
+      "                   spikes of grid mode) or euler (forward Euler, Norse).\n"
       "  --threads N      Worker threads; 0 means all cores.  Results do not\n"
       "                   depend on N.\n"
       "\n"
@@ -194,9 +202,17 @@ static int apply_option(const opt_desc *o, const char *value, cli_opts *opts) {
     return 0;
   case OPT_MODE:
     if (slp_mode_parse(value, &opts->mode) != 0)
-      return cli_usage_error("invalid --mode '%s': expected exact or grid",
+      return cli_usage_error("invalid --mode '%s': expected exact, grid, "
+                             "dense or clock",
                              value);
     opts->has_mode = 1;
+    return 0;
+  case OPT_PROPAGATOR:
+    if (slp_propagator_parse(value, &opts->propagator) != 0)
+      return cli_usage_error("invalid --propagator '%s': expected exact or "
+                             "euler",
+                             value);
+    opts->has_propagator = 1;
     return 0;
   case OPT_SPIKES:
     if (value[0] == '\0')

@@ -45,6 +45,8 @@ typedef struct cli_opts {
   slp_mode mode;           /* --mode */
   int has_dt;              /* --dt given */
   double dt_ms;            /* --dt, in ms (> 0, finite) */
+  int has_propagator;      /* --propagator given */
+  slp_propagator propagator; /* --propagator */
   int has_threads;         /* --threads given */
   unsigned threads;        /* --threads (0: all cores) */
   const char *spikes_path; /* --spikes, or NULL to keep the model's setting */

@@ -80,6 +80,8 @@ static void apply_overrides(const cli_opts *opts, slp_sim_config *cfg) {
     cfg->dt_ms = opts->dt_ms;
   if (opts->has_threads)
     cfg->threads = opts->threads;
+  if (opts->has_propagator)
+    cfg->propagator = opts->propagator;
   if (opts->spikes_path != NULL)
     cfg->spikes_path = opts->spikes_path;
 }
@@ -197,9 +199,13 @@ static int cmd_run(const cli_opts *opts) {
     apply_overrides(opts, &model->cfg);
     rc = end_tick_of(opts, &model->cfg, &end);
   }
-  if (rc == 0 && opts->has_dt && model->cfg.mode != SLP_MODE_GRID &&
+  if (rc == 0 && opts->has_dt && model->cfg.mode == SLP_MODE_EXACT &&
       !opts->quiet)
     fprintf(stderr, "sleipnir: note: --dt has no effect in %s mode\n",
+            slp_mode_name(model->cfg.mode));
+  if (rc == 0 && opts->has_propagator && model->cfg.mode != SLP_MODE_DENSE &&
+      model->cfg.mode != SLP_MODE_CLOCK && !opts->quiet)
+    fprintf(stderr, "sleipnir: note: --propagator has no effect in %s mode\n",
             slp_mode_name(model->cfg.mode));
   if (rc == 0)
     rc = build(opts, model, &sim);

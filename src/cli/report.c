@@ -130,6 +130,9 @@ static void text_network(const cli_summary *s) {
 static void text_settings(const slp_sim_config *cfg) {
   if (cfg->mode == SLP_MODE_GRID)
     row("mode", "%s (dt %g ms)", slp_mode_name(cfg->mode), cfg->dt_ms);
+  else if (cfg->mode == SLP_MODE_DENSE || cfg->mode == SLP_MODE_CLOCK)
+    row("mode", "%s (dt %g ms, %s propagator)", slp_mode_name(cfg->mode),
+        cfg->dt_ms, slp_propagator_name(cfg->propagator));
   else
     row("mode", "%s", slp_mode_name(cfg->mode));
   row("seed", "%" PRIu64, cfg->seed);
@@ -299,6 +302,7 @@ static void json_network(json_obj *o, const cli_summary *s) {
   const slp_sim_stats *st = &s->stats;
   json_str(o, "model", s->model ? s->model : BUILTIN_JSON_NAME);
   json_str(o, "mode", slp_mode_name(s->cfg->mode));
+  json_str(o, "propagator", slp_propagator_name(s->cfg->propagator));
   json_double(o, "dt_s", s->cfg->dt_ms / 1000.0);
   json_u64(o, "seed", s->cfg->seed);
   json_u64(o, "threads", s->cfg->threads);

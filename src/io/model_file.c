@@ -725,9 +725,10 @@ static int load_simulation(loader *L, const yaml_node_t *n) {
   int rc = check_map(L, n, path, "simulation");
   if (rc != 0)
     return rc;
-  static const char *const keys[] = {"time", "seed", "mode", "dt", "threads"};
-  yaml_node_t *v[5];
-  rc = fields(L, n, path, "simulation", keys, 5, v, NULL);
+  static const char *const keys[] = {"time", "seed", "mode", "dt", "threads",
+                                     "propagator"};
+  yaml_node_t *v[6];
+  rc = fields(L, n, path, "simulation", keys, 6, v, NULL);
   if (rc != 0)
     return rc;
   slp_sim_config *cfg = &L->model->cfg;
@@ -756,8 +757,8 @@ static int load_simulation(loader *L, const yaml_node_t *n) {
     if (rc != 0)
       return rc;
     if (slp_mode_parse(s, &cfg->mode) != 0)
-      return fail(L, SLP_EINVAL, v[2], kp, "mode must be 'exact' or 'grid', "
-                  "not '%.40s'.", s);
+      return fail(L, SLP_EINVAL, v[2], kp, "mode must be 'dense', 'clock', "
+                  "'exact' or 'grid', not '%.40s'.", s);
   }
   if (v[3] != NULL) {
     path_key(kp, path, "dt");
@@ -775,6 +776,23 @@ static int load_simulation(loader *L, const yaml_node_t *n) {
     if (rc != 0)
       return rc;
     cfg->threads = (unsigned)t;
+  }
+  if (v[5] != NULL) {
+    /* The step's propagator of the dense and clock baselines; elsewhere it
+     * would mean nothing, and a setting that is silently ignored is a
+     * silent default. */
+    const char *s = NULL;
+    path_key(kp, path, "propagator");
+    rc = text_of(L, v[5], kp, "propagator", &s);
+    if (rc != 0)
+      return rc;
+    if (slp_propagator_parse(s, &cfg->propagator) != 0)
+      return fail(L, SLP_EINVAL, v[5], kp, "propagator must be 'exact' or "
+                  "'euler', not '%.40s'.", s);
+    if (cfg->mode != SLP_MODE_DENSE && cfg->mode != SLP_MODE_CLOCK)
+      return fail(L, SLP_EINVAL, v[5], kp, "propagator applies to the modes "
+                  "'dense' and 'clock' only (set mode: dense or mode: "
+                  "clock).");
   }
   return 0;
 }

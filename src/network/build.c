@@ -18,6 +18,7 @@
 #include "network/network.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
+#include "baseline/stepper.h"
 
 
 /* Draw the initial state of population g into per-variable arrays. */
@@ -257,7 +258,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
       sim->cfg.time_ms > 9.2e12)
     return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.time",
                         "the simulation time must be >= 0 and finite");
-  if (sim->cfg.mode == SLP_MODE_GRID) {
+  if (sim->cfg.mode == SLP_MODE_GRID || slp__stepper_mode(sim->cfg.mode)) {
     double g = nearbyint(sim->cfg.dt_ms / SLP__MS_PER_TICK);
     if (!(g >= 1) || !(g < 1e15))
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.dt",
@@ -297,6 +298,8 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   if ((rc = slp__records_fit_window(sim, &w, diag)) != 0)
     return rc;
   sim->window = w;
+  if (slp__stepper_mode(sim->cfg.mode))
+    return slp__stepper_build(sim, net, diag); /* baseline/stepper.h */
   rc = slp__ring_init(&sim->ring, w, sim->csr.d_max + w, 0);
   /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
    * below threshold): a year of ~0.5 s keeps them out of the heap. */

@@ -15,9 +15,10 @@ void slp_sim_config_init(slp_sim_config *cfg) {
   cfg->dt_ms = 0.1;
   cfg->threads = 0;
   cfg->spikes_path = NULL;
+  cfg->propagator = SLP_PROPAGATOR_EXACT;
 }
 
-static const char *const mode_names[] = {"exact", "grid"};
+static const char *const mode_names[] = {"exact", "grid", "dense", "clock"};
 
 int slp_mode_parse(const char *name, slp_mode *out) {
   for (size_t k = 0; k < sizeof mode_names / sizeof mode_names[0]; k++)
@@ -31,5 +32,23 @@ int slp_mode_parse(const char *name, slp_mode *out) {
 const char *slp_mode_name(slp_mode mode) {
   if ((size_t)mode < sizeof mode_names / sizeof mode_names[0])
     return mode_names[mode];
+  return "unknown";
+}
+
+static const char *const propagator_names[] = {"exact", "euler"};
+
+int slp_propagator_parse(const char *name, slp_propagator *out) {
+  for (size_t k = 0; k < sizeof propagator_names / sizeof propagator_names[0];
+       k++)
+    if (name != NULL && strcmp(name, propagator_names[k]) == 0) {
+      *out = (slp_propagator)k;
+      return 0;
+    }
+  return SLP_EINVAL;
+}
+
+const char *slp_propagator_name(slp_propagator p) {
+  if ((size_t)p < sizeof propagator_names / sizeof propagator_names[0])
+    return propagator_names[p];
   return "unknown";
 }

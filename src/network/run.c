@@ -20,6 +20,7 @@
 #include "sleipnir/error.h"
 #include "network/sim.h"
 #include "plasticity/weights.h"
+#include "baseline/stepper.h"
 
 static void deliver_event(slp_sim *sim, slp__window *win,
                           const slp__event *e) {
@@ -129,6 +130,8 @@ static int dispatch(slp_sim *sim, const slp__window *win) {
 }
 
 int slp__sim_step(slp_sim *sim) {
+  if (sim->stepper != NULL)
+    return slp__stepper_window(sim); /* dense, clock: every neuron, every dt */
   slp__window win = {sim->now, sim->now + sim->window, sim->serial,
                      sim->grid, &sim->spikes, &sim->wake, 0};
   if (!sim->primed) {

@@ -10,6 +10,7 @@
 #include "core/alloc.h"
 #include "network/sim.h"
 #include "plasticity/weights.h"
+#include "baseline/stepper.h"
 
 double slp__now_s(void) {
   struct timespec ts;
@@ -22,6 +23,7 @@ void slp_sim_destroy(slp_sim *sim) {
     return;
   slp__spike_writer_abort(sim->writer);
   slp__records_free(sim);
+  slp__stepper_free(sim->stepper);
   for (size_t k = 0; k < sim->n_pops; k++) {
     slp__pop *p = &sim->pops[k];
     if (p->model != NULL && p->state != NULL)
@@ -130,9 +132,11 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   out->neurons = sim->n_neurons;
   out->sources = sim->n_sources;
   out->synapses = sim->csr.n_syn;
-  /* Plastic synapses: their double weights, traces and spike histories. */
+  /* Plastic synapses: their double weights, traces and spike histories;
+   * the dense mode's matrices. */
   out->synapse_bytes = slp__csr_bytes(&sim->csr) +
-                       slp__plasticity_bytes(sim->plast);
+                       slp__plasticity_bytes(sim->plast) +
+                       slp__stepper_dense_bytes(sim->stepper);
   for (size_t k = 0; k < sim->n_pops; k++)
     out->state_bytes += sim->pops[k].state_bytes;
   out->spikes = sim->spike_count;

@@ -57,6 +57,8 @@ struct slp_sim {
   uint64_t events;          /* synaptic events delivered */
   double build_wall_s;      /* seconds in slp_sim_create */
   double run_wall_s;        /* seconds in slp_sim_run */
+  struct slp__stepper *stepper; /* dense and clock modes (baseline/), else
+                                   NULL */
 };
 
 /* Build sim from net; diag explains SLP_ERANGE/SLP_EINVAL.  Fills everything
