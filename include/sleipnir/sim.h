@@ -72,14 +72,10 @@ typedef struct slp_sim_config {
   const slp_state_record *state; /* state recordings (borrowed during
                                     slp_sim_create only), or NULL */
   size_t n_state;          /* number of state recordings */
-} slp_sim_config;
-
-/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no files. */
-
   slp_propagator propagator; /* dense and clock modes: the step's propagator */
 } slp_sim_config;
 
-/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no file,
+/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no files,
  * exact propagator. */
 SLP_EXTERN void slp_sim_config_init(slp_sim_config *cfg);
 
