@@ -31,8 +31,10 @@ typedef enum slp_mode {
   SLP_MODE_GRID,      /* arrivals and spikes on a grid of step dt */
   SLP_MODE_DENSE,     /* baseline: every neuron stepped every dt, recurrent
                          input as a dense matrix times the spike vector */
-  SLP_MODE_CLOCK      /* baseline: every neuron stepped every dt, spikes
+  SLP_MODE_CLOCK,     /* baseline: every neuron stepped every dt, spikes
                          delivered through the CSR (NEST/Brian2 style) */
+  SLP_MODE_NORSE      /* Norse's discrete forward-Euler steps of dt
+                         (default 1 ms), reproduced step for step */
 } slp_mode;
 
 /*
@@ -66,7 +68,9 @@ typedef struct slp_sim_config {
   double time_ms;          /* simulated time */
   uint64_t seed;           /* master seed */
   slp_mode mode;           /* integration mode */
-  double dt_ms;            /* grid step (grid mode); default 0.1 ms */
+  double dt_ms;            /* step of the grid, dense, clock and norse modes;
+                              0 (the default): the mode's own, 1 ms for
+                              norse (Norse's), else 0.1 ms */
   unsigned threads;        /* worker threads; 0 = all cores */
   const char *spikes_path; /* spike file (.csv or .bin), NULL: none */
   const slp_state_record *state; /* state recordings (borrowed during
@@ -75,12 +79,16 @@ typedef struct slp_sim_config {
   slp_propagator propagator; /* dense and clock modes: the step's propagator */
 } slp_sim_config;
 
-/* Defaults: 1000 ms, seed 1, exact mode, dt 0.1 ms, threads 0, no files,
- * exact propagator. */
+/* Defaults: 1000 ms, seed 1, exact mode, dt the mode's own, threads 0, no
+ * files, exact propagator. */
 SLP_EXTERN void slp_sim_config_init(slp_sim_config *cfg);
 
-/* Parse a mode name ("exact", "grid", "dense", "clock"): SLP_EINVAL if
- * unknown. */
+/* The step dt a configuration runs with, in ms (its mode's default when
+ * cfg->dt_ms is 0). */
+SLP_EXTERN double slp_sim_config_dt(const slp_sim_config *cfg);
+
+/* Parse a mode name ("exact", "grid", "dense", "clock", "norse"):
+ * SLP_EINVAL if unknown. */
 SLP_EXTERN int slp_mode_parse(const char *name, slp_mode *out);
 SLP_EXTERN const char *slp_mode_name(slp_mode mode);
 

@@ -1,7 +1,8 @@
 /*
  * cli/args.c -- the command line of `sleipnir`: parsing and --help.
  *
- *   sleipnir run [MODEL] [--time T] [--seed S] [--mode exact|grid|dense|clock]
+ *   sleipnir run [MODEL] [--time T] [--seed S]
+ *                [--mode exact|grid|dense|clock|norse]
  *                [--dt H] [--propagator exact|euler]
  *                [--threads N] [--spikes FILE] [--json] [--quiet]
  *   sleipnir info MODEL [--json] [--time T] [--seed S] [--mode M] [--dt H]
@@ -99,8 +100,10 @@ void cli_print_help(FILE *out) {
       "                   baselines that step every neuron every --dt: dense\n"
       "                   (recurrent input as a dense matrix times the spike\n"
       "                   vector, as Norse/PyTorch) or clock (spikes through\n"
-      "                   the sparse synapses, as NEST/Brian2).\n"
-      "  --dt H           Grid step for --mode grid, dense or clock, e.g. 0.1ms.\n"
+      "                   the sparse synapses, as NEST/Brian2); or norse\n"
+      "                   (Norse's discrete Euler steps, reproduced).\n"
+      "  --dt H           Step for --mode grid, dense, clock (default 0.1ms)\n"
+      "                   or norse (default 1ms).\n"
       "  --propagator P   Step of --mode dense/clock: exact (closed form, the\n"
       "                   spikes of grid mode) or euler (forward Euler, Norse).\n"
       "  --threads N      Worker threads; 0 means all cores.  Results do not\n"

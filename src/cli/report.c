@@ -128,11 +128,12 @@ static void text_network(const cli_summary *s) {
 }
 
 static void text_settings(const slp_sim_config *cfg) {
-  if (cfg->mode == SLP_MODE_GRID)
-    row("mode", "%s (dt %g ms)", slp_mode_name(cfg->mode), cfg->dt_ms);
+  if (cfg->mode == SLP_MODE_GRID || cfg->mode == SLP_MODE_NORSE)
+    row("mode", "%s (dt %g ms)", slp_mode_name(cfg->mode),
+        slp_sim_config_dt(cfg));
   else if (cfg->mode == SLP_MODE_DENSE || cfg->mode == SLP_MODE_CLOCK)
     row("mode", "%s (dt %g ms, %s propagator)", slp_mode_name(cfg->mode),
-        cfg->dt_ms, slp_propagator_name(cfg->propagator));
+        slp_sim_config_dt(cfg), slp_propagator_name(cfg->propagator));
   else
     row("mode", "%s", slp_mode_name(cfg->mode));
   row("seed", "%" PRIu64, cfg->seed);
@@ -303,7 +304,7 @@ static void json_network(json_obj *o, const cli_summary *s) {
   json_str(o, "model", s->model ? s->model : BUILTIN_JSON_NAME);
   json_str(o, "mode", slp_mode_name(s->cfg->mode));
   json_str(o, "propagator", slp_propagator_name(s->cfg->propagator));
-  json_double(o, "dt_s", s->cfg->dt_ms / 1000.0);
+  json_double(o, "dt_s", slp_sim_config_dt(s->cfg) / 1000.0);
   json_u64(o, "seed", s->cfg->seed);
   json_u64(o, "threads", s->cfg->threads);
   json_u64(o, "neurons", st->neurons);

@@ -18,6 +18,7 @@
 #include "network/network.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
+#include "neurons/norse_pop.h"
 #include "baseline/stepper.h"
 
 
@@ -87,7 +88,14 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
       slp__pop_init init = {0, sim->grid, {0}};
       for (size_t v = 0; v < SLP__MAX_STATE; v++)
         init.values[v] = values[v];
-      rc = p->model->create(p, &init);
+      if (sim->cfg.mode == SLP_MODE_NORSE) {
+        rc = slp__norse_pop_create(p, &init, sim->grid, why, sizeof why);
+        if (rc == SLP_EINVAL || rc == SLP_ERANGE)
+          rc = slp_diag_set(diag, rc, NULL, 0, 0, NULL,
+                            "populations.%s: %s", g->name, why);
+      } else {
+        rc = p->model->create(p, &init);
+      }
     }
     for (size_t v = 0; v < SLP__MAX_STATE; v++)
       slp__free(values[v]);
@@ -110,7 +118,7 @@ static int build_inputs(slp_sim *sim, const slp_network *net,
       continue;
     int rc = slp__input_create(&sim->inputs[sim->n_inputs], g,
                                sim->n_neurons + (uint32_t)g->first,
-                               sim->cfg.seed, sim->grid, 0);
+                               sim->cfg.seed, sim->src_grid, 0);
     if (rc == SLP_ERANGE)
       return slp_diag_set(diag, rc, NULL, 0, 0, NULL,
                           "inputs.%s.rate: a drawn rate is negative or not "
@@ -139,10 +147,10 @@ typedef struct proj_map {
 
 /* A delay in ms as ticks on the simulation's grid; 0 if too short. */
 static slp_tick delay_ticks(const slp_sim *sim, double ms) {
-  double steps = nearbyint(ms / (SLP__MS_PER_TICK * (double)sim->grid));
+  double steps = nearbyint(ms / (SLP__MS_PER_TICK * (double)sim->src_grid));
   if (!(steps >= 1) || !(steps < 1e17))
     return 0;
-  return (slp_tick)steps * sim->grid;
+  return (slp_tick)steps * sim->src_grid;
 }
 
 static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
@@ -151,7 +159,7 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
   uint32_t row = m->src0 + pre;
   if (!m->fill) {
     if (delay_ticks(m->sim, delay_ms) == 0) {
-      const char *what = m->sim->grid > 1 ? "the grid step dt" : "one tick (1 ns)";
+      const char *what = m->sim->src_grid > 1 ? "the grid step dt" : "one tick (1 ns)";
       return slp_diag_set(m->diag, SLP_ERANGE, NULL, 0, 0, NULL,
                           "projection %s: a delay of %g ms is shorter than %s",
                           m->p->name ? m->p->name : "(unnamed)", delay_ms,
@@ -258,7 +266,10 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
       sim->cfg.time_ms > 9.2e12)
     return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.time",
                         "the simulation time must be >= 0 and finite");
-  if (sim->cfg.mode == SLP_MODE_GRID || slp__stepper_mode(sim->cfg.mode)) {
+  sim->cfg.dt_ms = slp_sim_config_dt(&sim->cfg);
+  int norse = sim->cfg.mode == SLP_MODE_NORSE;
+  if (sim->cfg.mode == SLP_MODE_GRID || slp__stepper_mode(sim->cfg.mode) ||
+      norse) {
     double g = nearbyint(sim->cfg.dt_ms / SLP__MS_PER_TICK);
     if (!(g >= 1) || !(g < 1e15))
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.dt",
@@ -268,7 +279,12 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   } else {
     sim->grid = 1;
   }
+  /* Norse mode keeps source spikes and delays at the tick and bins the
+   * arrivals into its steps. */
+  sim->src_grid = norse ? 1 : sim->grid;
+  sim->sources_first = norse;
   sim->end = (slp_tick)llround(sim->cfg.time_ms / SLP__MS_PER_TICK);
+  sim->spike_end = norse ? sim->end + 1 : sim->end;
   if (net->n_neurons + net->n_sources > UINT32_MAX - 1)
     return SLP_ELIMIT;
   sim->n_neurons = (uint32_t)net->n_neurons;
@@ -290,7 +306,17 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     w = SLP_TICKS_PER_MS;
     if (sim->grid > 1)
       w = w / sim->grid > 0 ? (w / sim->grid) * sim->grid : sim->grid;
+  } else if (sim->cfg.mode == SLP_MODE_NORSE) {
+    /* Whole steps; a neuron's spike is stamped at the end of its step, so a
+     * window may reach d_min past its first step's end (run.c). */
+    w = ((sim->grid + w) / sim->grid) * sim->grid;
   }
+  int plastic = 0;
+  for (size_t k = 0; k < net->n_projs; k++)
+    plastic |= net->projs[k].stdp != NULL || net->projs[k].stp != NULL;
+  if (sim->cfg.mode == SLP_MODE_NORSE && plastic)
+    return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "simulation.mode",
+                        "plastic projections do not run in norse mode yet");
   rc = build_plasticity(sim, net, &w, diag);
   if (rc != 0)
     return rc;

@@ -12,13 +12,20 @@ void slp_sim_config_init(slp_sim_config *cfg) {
   cfg->time_ms = 1000.0;
   cfg->seed = 1;
   cfg->mode = SLP_MODE_EXACT;
-  cfg->dt_ms = 0.1;
+  cfg->dt_ms = 0.0; /* the mode's own: slp_sim_config_dt() */
   cfg->threads = 0;
   cfg->spikes_path = NULL;
   cfg->propagator = SLP_PROPAGATOR_EXACT;
 }
 
-static const char *const mode_names[] = {"exact", "grid", "dense", "clock"};
+static const char *const mode_names[] = {"exact", "grid", "dense", "clock",
+                                         "norse"};
+
+double slp_sim_config_dt(const slp_sim_config *cfg) {
+  if (cfg->dt_ms > 0)
+    return cfg->dt_ms;
+  return cfg->mode == SLP_MODE_NORSE ? 1.0 : 0.1; /* Norse's default dt */
+}
 
 int slp_mode_parse(const char *name, slp_mode *out) {
   for (size_t k = 0; k < sizeof mode_names / sizeof mode_names[0]; k++)

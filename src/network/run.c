@@ -14,6 +14,11 @@
  *   5. the window's spikes, in (tick, node) order, are recorded and queued
  *      for delivery: nothing emitted here arrives before t1, because every
  *      delay is at least d_min >= t1 - t0.
+ *
+ * In norse mode the sources emit first (step 4 before step 1), so that an
+ * input with a delay shorter than a step reaches the step it falls in; the
+ * neurons' spikes are stamped at the end of their step, and windows are at
+ * most d_min + dt long, so those still arrive after the window.
  */
 #include "config.h"
 
@@ -82,7 +87,7 @@ static int wake(slp_sim *sim, slp__window *win) {
 /* Record a neuron spike and queue a spike's deliveries. */
 static int dispatch_one(slp_sim *sim, const slp__spike *s) {
   const slp__csr *c = &sim->csr;
-  if (s->node < sim->n_neurons && s->t < sim->end) {
+  if (s->node < sim->n_neurons && s->t < sim->spike_end) {
     sim->spike_count++;
     if (sim->writer != NULL) {
       int rc = slp__spike_writer_write(sim->writer, s->t, s->node);
@@ -115,7 +120,8 @@ static int dispatch_one(slp_sim *sim, const slp__spike *s) {
 static int dispatch(slp_sim *sim, const slp__window *win) {
   slp__spikebuf *ns = &sim->spikes, *is = &sim->in_spikes;
   slp__spikebuf_sort(ns);
-  int rc = slp__spikebuf_sort_ticks(is, win->t0, win->t1 - win->t0, sim->grid,
+  int rc = slp__spikebuf_sort_ticks(is, win->t0, win->t1 - win->t0,
+                                    sim->src_grid,
                                     &sim->scratch);
   size_t a = 0, b = 0;
   while (rc == 0 && (a < ns->n || b < is->n)) {
@@ -126,6 +132,19 @@ static int dispatch(slp_sim *sim, const slp__window *win) {
   }
   ns->n = 0;
   is->n = 0;
+  return rc;
+}
+
+/* The input sources' spikes of the window (but the direct inputs'). */
+static int emit_sources(slp_sim *sim, const slp__window *win) {
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
+    if (sim->inputs[k].direct)
+      continue;
+    uint64_t before = sim->inputs[k].emitted;
+    rc = slp__input_emit(&sim->inputs[k], win->t0, win->t1, &sim->in_spikes);
+    sim->input_spikes += sim->inputs[k].emitted - before;
+  }
   return rc;
 }
 
@@ -141,7 +160,14 @@ int slp__sim_step(slp_sim *sim) {
     if (win.err != 0)
       return win.err;
   }
-  int rc = deliver(sim, &win);
+  int rc = 0;
+  if (sim->sources_first) {
+    rc = emit_sources(sim, &win);
+    if (rc == 0)
+      rc = dispatch(sim, &win);
+  }
+  if (rc == 0)
+    rc = deliver(sim, &win);
   if (rc == 0)
     rc = wake(sim, &win);
   for (size_t p = 0; rc == 0 && p < sim->n_pops; p++) {
@@ -150,13 +176,8 @@ int slp__sim_step(slp_sim *sim) {
     pop->n_settle = 0;
     rc = win.err;
   }
-  for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
-    if (sim->inputs[k].direct)
-      continue;
-    uint64_t before = sim->inputs[k].emitted;
-    rc = slp__input_emit(&sim->inputs[k], win.t0, win.t1, &sim->in_spikes);
-    sim->input_spikes += sim->inputs[k].emitted - before;
-  }
+  if (rc == 0 && !sim->sources_first)
+    rc = emit_sources(sim, &win);
   if (rc == 0)
     rc = dispatch(sim, &win);
   if (rc != 0)

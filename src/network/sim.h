@@ -25,8 +25,17 @@ struct slp_sim {
   slp_sim_config cfg;       /* settings (spikes_path points to spikes_path) */
   char *spikes_path;        /* owned copy of the spike file name */
   slp_tick end;             /* configured end of the simulation */
+  slp_tick spike_end;       /* spikes before this tick are the run's: end,
+                               or end + 1 in norse mode, whose last step's
+                               spikes are stamped at end */
   slp_tick window;          /* window length W <= d_min */
-  slp_tick grid;            /* grid step (grid mode) or 1 */
+  slp_tick grid;            /* grid step (grid mode) or 1; norse mode: dt */
+  slp_tick src_grid;        /* what source spikes and delays are quantised
+                               to: the grid step in grid mode, else 1 (norse
+                               mode bins arrivals into its steps) */
+  int sources_first;        /* norse mode: sources emit at a window's start,
+                               so that inputs with delays shorter than a
+                               step reach the step they fall in */
   uint32_t n_neurons;       /* neurons (node ids 0 .. n_neurons-1) */
   uint32_t n_sources;       /* input sources (node ids after the neurons) */
   slp__pop *pops;           /* populations, in description order */

@@ -1,0 +1,153 @@
+/*
+ * neurons/norse_pop.c -- populations stepped as Norse steps them (see
+ * norse_pop.h).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "sleipnir/error.h"
+#include "neurons/norse_pop.h"
+#include "neurons/norse_step.h"
+
+#define NREC 2 /* receptors a Norse step takes (exc, inh) */
+
+typedef struct norse_rt {
+  slp__model ops;              /* the model's tables, norse operations */
+  const slp__model *model;     /* the model itself */
+  const slp__norse_step *st;   /* its Norse step */
+  double k[SLP__NORSE_MAX_K];  /* the step's constants */
+  slp_tick dt;                 /* step, ticks */
+  double wdiv;                 /* weights' API unit per Norse unit: 1000
+                                  (mV per V) for voltage weights, else 1 */
+  double *s;                   /* state, st->n_state doubles per neuron */
+  uint32_t n_slots;            /* steps per window */
+  double *x;                   /* inputs x[(slot * n + i) * NREC + r] */
+} norse_rt;
+
+static void norse_destroy(slp__pop *pop) {
+  norse_rt *rt = pop->consts;
+  if (rt != NULL) {
+    pop->model = rt->model;
+    slp__free(rt->s);
+    slp__free(rt->x);
+    slp__free(rt);
+  }
+  pop->consts = pop->state = NULL;
+}
+
+/* The window's length is known here: room for its steps' inputs. */
+static void norse_prime(slp__pop *pop, slp__window *win) {
+  norse_rt *rt = pop->consts;
+  rt->n_slots = (uint32_t)((win->t1 - win->t0) / rt->dt);
+  rt->x = slp__calloc((size_t)rt->n_slots * pop->n * NREC, sizeof *rt->x);
+  if (rt->x == NULL)
+    win->err = SLP_ENOMEM;
+}
+
+static void norse_deliver(slp__pop *pop, slp__window *win, slp_tick t,
+                          unsigned r, const uint32_t *tgt, const float *w,
+                          size_t count, double scale) {
+  norse_rt *rt = pop->consts;
+  /* Step k takes what arrives in [k dt, (k+1) dt). */
+  size_t slot = (size_t)((t - win->t0) / rt->dt);
+  double *x = &rt->x[slot * pop->n * NREC + r];
+  for (size_t k = 0; k < count; k++)
+    x[(size_t)tgt[k] * NREC] += (double)w[k] / rt->wdiv * scale;
+}
+
+/* Every neuron through the window's steps, in order; a spike of step k is
+ * stamped at its end. */
+static void norse_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
+                         size_t count) {
+  (void)idx; /* nobody waits to be settled: everyone is stepped */
+  (void)count;
+  norse_rt *rt = pop->consts;
+  size_t ns = rt->st->n_state;
+  for (uint32_t slot = 0; slot < rt->n_slots; slot++) {
+    double *x = &rt->x[(size_t)slot * pop->n * NREC];
+    slp_tick t_end = win->t0 + (slp_tick)(slot + 1) * rt->dt;
+    for (uint32_t i = 0; i < pop->n; i++, x += NREC) {
+      if (rt->st->step(rt->k, &rt->s[(size_t)i * ns], x))
+        slp__pop_emit(pop, win, i, t_end);
+      x[0] = 0;
+      x[1] = 0;
+    }
+  }
+}
+
+static void norse_wake(slp__pop *pop, slp__window *win, uint32_t i,
+                       slp_tick t) {
+  (void)pop; /* never asked for: stepped neurons need no wake-ups */
+  (void)win;
+  (void)i;
+  (void)t;
+}
+
+/* The state after the last step taken: at a window's end, the state at that
+ * time (what recording samples). */
+static double norse_get(const slp__pop *pop, uint32_t i, int var,
+                        slp_tick t) {
+  (void)t;
+  const norse_rt *rt = pop->consts;
+  double x = rt->st->get(rt->k, &rt->s[(size_t)i * rt->st->n_state], var);
+  return rt->model->state[var].dim == SLP_DIM_VOLTAGE ? x * 1000.0 : x;
+}
+
+int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
+                          slp_tick dt, char *why, size_t cap) {
+  const slp__norse_step *st = slp__norse_step_find(pop->model);
+  if (st == NULL) {
+    snprintf(why, cap, "norse mode does not cover the model '%s' yet",
+             pop->model->name);
+    return SLP_EINVAL;
+  }
+  norse_rt *rt = slp__calloc(1, sizeof *rt);
+  if (rt == NULL)
+    return SLP_ENOMEM;
+  rt->model = pop->model;
+  rt->st = st;
+  rt->dt = dt;
+  /* The steps run in Norse's units -- volts, as a bare number in the model
+   * file means -- so that every sum and threshold test rounds as Norse's
+   * do; times stay in ms (only their ratios enter). */
+  const slp__model *m = pop->model;
+  double p[SLP__MAX_PARAMS];
+  for (size_t j = 0; j < m->n_params; j++)
+    p[j] = m->params[j].dim == SLP_DIM_VOLTAGE ? pop->params[j] / 1000.0
+                                               : pop->params[j];
+  rt->wdiv = m->conductance_weights ? 1.0 : 1000.0;
+  int rc = st->setup(m, p, (double)dt * SLP__MS_PER_TICK, rt->k, why, cap);
+  if (rc != 0) {
+    slp__free(rt);
+    return rc;
+  }
+  rt->s = slp__malloc((size_t)pop->n * st->n_state * sizeof *rt->s);
+  if (rt->s == NULL) {
+    slp__free(rt);
+    return SLP_ENOMEM;
+  }
+  for (uint32_t i = 0; i < pop->n; i++) {
+    double v[SLP__MAX_STATE] = {0};
+    for (size_t j = 0; j < m->n_state; j++)
+      v[j] = m->state[j].dim == SLP_DIM_VOLTAGE ? init->values[j][i] / 1000.0
+                                                : init->values[j][i];
+    st->start(rt->k, v, &rt->s[(size_t)i * st->n_state]);
+  }
+  rt->ops = *pop->model;
+  rt->ops.create = NULL;
+  rt->ops.destroy = norse_destroy;
+  rt->ops.prime = norse_prime;
+  rt->ops.deliver = norse_deliver;
+  rt->ops.settle = norse_settle;
+  rt->ops.wake = norse_wake;
+  rt->ops.get = norse_get;
+  pop->consts = rt;
+  pop->state = rt->s;
+  pop->state_bytes = (size_t)pop->n * st->n_state * sizeof *rt->s;
+  pop->model = &rt->ops;
+  return 0;
+}
