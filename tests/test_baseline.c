@@ -401,7 +401,7 @@ START_TEST(test_model_file_keys) {
                     "applies to the modes 'dense' and 'clock' only");
   snprintf(text, sizeof text, "simulation:\n  mode: dens\n%s", pops);
   expect_load_error(text, 2, "simulation.mode",
-                    "'dense', 'clock', 'exact' or 'grid', not 'dens'");
+                    "'dense', 'clock', 'norse', 'exact' or 'grid', not 'dens'");
   /* And the good ones load. */
   slp_model *m = NULL;
   slp_diag d;

@@ -206,7 +206,7 @@ static int apply_option(const opt_desc *o, const char *value, cli_opts *opts) {
   case OPT_MODE:
     if (slp_mode_parse(value, &opts->mode) != 0)
       return cli_usage_error("invalid --mode '%s': expected exact, grid, "
-                             "dense or clock",
+                             "norse, dense or clock",
                              value);
     opts->has_mode = 1;
     return 0;

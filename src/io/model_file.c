@@ -758,7 +758,7 @@ static int load_simulation(loader *L, const yaml_node_t *n) {
       return rc;
     if (slp_mode_parse(s, &cfg->mode) != 0)
       return fail(L, SLP_EINVAL, v[2], kp, "mode must be 'dense', 'clock', "
-                  "'exact' or 'grid', not '%.40s'.", s);
+                  "'norse', 'exact' or 'grid', not '%.40s'.", s);
   }
   if (v[3] != NULL) {
     path_key(kp, path, "dt");
