@@ -89,6 +89,8 @@ typedef struct norse_case {
   const char *init;      /* YAML mapping of initial state */
   const char *stem[3];   /* trace columns compared, NULL-ended */
   const char *var[3];    /* the engine's variable for each */
+  const char *weight;    /* synaptic weight: one Norse input unit */
+  double unit;           /* a recorded (SI) value per Norse unit */
 } norse_case;
 
 /* Technical defaults in SI: tau_mem_inv 100/s -> 0.01 s, tau_syn_inv 200/s
@@ -96,24 +98,45 @@ typedef struct norse_case {
 static const norse_case cases[] = {
     {"lif_ff.csv", "lif",
      "{tau_mem: 0.01, tau_syn: 0.005, v_leak: 0, v_th: 1, v_reset: 0}",
-     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}},
+     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}, "1", 1},
     {"lif_refrac_ff.csv", "lif",
      "{tau_mem: 0.01, tau_syn: 0.005, v_leak: 0, v_th: 1, v_reset: 0, "
      "t_ref: 5 ms}",
-     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}},
+     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}, "1", 1},
     {"li_ff.csv", "li", "{tau_mem: 0.01, tau_syn: 0.005, v_leak: 0}",
-     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}},
+     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}, "1", 1},
     {"li_box_ff.csv", "li_box", "{tau_mem: 0.01, v_leak: 0}", "{v: 0}",
-     {"v", NULL}, {"v", NULL}},
+     {"v", NULL}, {"v", NULL}, "1", 1},
     {"lif_box_ff_reset_value.csv", "lif_box",
      "{tau_mem: 0.01, v_leak: 0, v_th: 1, v_reset: 0}", "{v: 0}", {"v", NULL},
-     {"v", NULL}},
+     {"v", NULL}, "1", 1},
     {"iaf_ff.csv", "iaf", "{v_th: 1, v_reset: 0}", "{v: 0}", {"v", NULL},
-     {"v", NULL}},
+     {"v", NULL}, "1", 1},
     {"lsnn_ff.csv", "lsnn",
      "{tau_mem: 0.01, tau_syn: 0.005, tau_adapt: 800, v_leak: 0, v_th: 1, "
      "v_reset: 0, beta: 1.8}",
-     "{v: 0, b: 1}", {"v", "i", "b"}, {"v", "i_exc", "b"}},
+     "{v: 0, b: 1}", {"v", "i", "b"}, {"v", "i_exc", "b"}, "1", 1},
+    {"lif_ex_ff.csv", "lif_ex",
+     "{delta_T: 0.5, tau_syn: 0.005, tau_mem: 0.01, v_leak: 0, v_th: 1, "
+     "v_reset: 0}",
+     "{v: 0, i: 0}", {"v", "i", NULL}, {"v", "i", NULL}, "1", 1},
+    {"lif_adex_ff.csv", "adex",
+     "{adaptation_current: 4, adaptation_spike: 0.02, delta_T: 0.5, "
+     "tau_ada: 0.5, tau_syn: 0.005, tau_mem: 0.01, v_leak: 0, v_th: 1, "
+     "v_reset: 0}",
+     "{v: 0, i: 0, a: 0}", {"v", "i", "a"}, {"v", "i", "a"}, "1", 1},
+    /* Conductances are plain numbers; the sign of an input picks g_e or g_i
+     * (Norse's rule), so all inputs go to receptor exc. */
+    {"coba_lif_ff.csv", "coba_lif",
+     "{tau_syn_exc: 5, tau_syn_inh: 5, c_m: 0.2, g_l: 0.25, e_rev_I: -100, "
+     "e_rev_E: 60, v_rest: -20, v_reset: -70, v_thresh: -10}",
+     "{v: -20, g_e: 0, g_i: 0}", {"v", "g_e", "g_i"}, {"v", "g_e", "g_i"},
+     "1", 1},
+    /* Izhikevich's numbers are millivolts: a weight of 1 mV is one unit of
+     * Norse's input, and a recorded volt is 1000 of them. */
+    {"izhikevich_tonic_spiking_ff.csv", "izhikevich", "{preset: tonic_spiking}",
+     "{v: -70 mV, u: -14 mV}", {"v", "u", NULL}, {"v", "u", NULL}, "1 mV",
+     1e-3},
 };
 
 /* Run case c in norse mode; compare state and spikes with the trace. */
@@ -144,12 +167,12 @@ static void run_case(const norse_case *c) {
            "inputs:\n"
            "  x: {type: spike_array, size: 5, file: norse_in.csv}\n"
            "projections:\n"
-           "  - {from: x, to: p, connect: one_to_one, weight: 1, delay: 1 ns}\n"
+           "  - {from: x, to: p, connect: one_to_one, weight: %s, delay: 1 ns}\n"
            "record:\n"
            "  spikes: {file: norse_spikes.csv}\n"
            "  state: {population: p, vars: [%s], interval: 1 ms, file: "
            "norse_state.csv}\n",
-           c->model, c->params, c->init, vars);
+           c->model, c->params, c->init, c->weight, vars);
   slp_model *m = NULL;
   slp_diag d;
   memset(&d, 0, sizeof d);
@@ -181,6 +204,7 @@ static void run_case(const norse_case *c) {
     ck_assert_uint_lt(ch, CH);
     for (int j = 0; j < 3 && c->stem[j] != NULL; j++) {
       double want = at(&t, k, trace_col(&t, c->stem[j], (int)ch));
+      val[j] /= c->unit;
       double err = fabs(val[j] - want);
       if (err > max_err)
         max_err = err;
@@ -307,8 +331,11 @@ START_TEST(test_norse_refusals) {
     const char *key;   /* diag key (prefix) */
     const char *words; /* in the message */
   } bad[] = {
-      {"{size: 2, model: izhikevich, params: {preset: tonic_spiking}}", "",
-       "", "does not cover the model 'izhikevich'"},
+      {"{size: 2, model: izhikevich, params: {preset: tonic_spiking, tau: "
+       "0.5 ms}}",
+       "", "", "no longer than tau (0.5 ms)"},
+      {"{size: 2, model: adex_refrac, params: {t_ref: 1.5 ms}}", "", "",
+       "whole number of dt"},
       {"{size: 2, model: lif, params: {tau_syn: 0.5 ms}}", "", "",
        "no longer than tau_syn_exc"},
       {"{size: 2, model: lif, params: {t_ref: 2.5 ms}}", "", "",

@@ -94,7 +94,7 @@ static double norse_get(const slp__pop *pop, uint32_t i, int var,
   (void)t;
   const norse_rt *rt = pop->consts;
   double x = rt->st->get(rt->k, &rt->s[(size_t)i * rt->st->n_state], var);
-  return rt->model->state[var].dim == SLP_DIM_VOLTAGE ? x * 1000.0 : x;
+  return rt->model->state[var].dim == SLP_DIM_VOLTAGE ? x * rt->st->vunit : x;
 }
 
 int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
@@ -112,14 +112,15 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
   rt->st = st;
   rt->dt = dt;
   /* The steps run in Norse's units -- volts, as a bare number in the model
-   * file means -- so that every sum and threshold test rounds as Norse's
-   * do; times stay in ms (only their ratios enter). */
+   * file means, or Izhikevich's millivolts -- so that every sum and
+   * threshold test rounds as Norse's do; times stay in ms (only their ratios
+   * enter). */
   const slp__model *m = pop->model;
   double p[SLP__MAX_PARAMS];
   for (size_t j = 0; j < m->n_params; j++)
-    p[j] = m->params[j].dim == SLP_DIM_VOLTAGE ? pop->params[j] / 1000.0
+    p[j] = m->params[j].dim == SLP_DIM_VOLTAGE ? pop->params[j] / st->vunit
                                                : pop->params[j];
-  rt->wdiv = m->conductance_weights ? 1.0 : 1000.0;
+  rt->wdiv = m->conductance_weights ? 1.0 : st->vunit;
   int rc = st->setup(m, p, (double)dt * SLP__MS_PER_TICK, rt->k, why, cap);
   if (rc != 0) {
     slp__free(rt);
@@ -133,7 +134,7 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
   for (uint32_t i = 0; i < pop->n; i++) {
     double v[SLP__MAX_STATE] = {0};
     for (size_t j = 0; j < m->n_state; j++)
-      v[j] = m->state[j].dim == SLP_DIM_VOLTAGE ? init->values[j][i] / 1000.0
+      v[j] = m->state[j].dim == SLP_DIM_VOLTAGE ? init->values[j][i] / st->vunit
                                                 : init->values[j][i];
     st->start(rt->k, v, &rt->s[(size_t)i * st->n_state]);
   }

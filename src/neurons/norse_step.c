@@ -270,13 +270,239 @@ static double lsnn_get(const double *k, const double *s, int var) {
   return NAN;
 }
 
+/* --- lif_ex: v, i --------------------------------------------------------- */
+
+enum { EK_HM, EK_HS, EK_VL, EK_VTH, EK_VR, EK_DT, EK_SV, EK_SI };
+enum { ES_V, ES_I };
+
+static int lif_ex_setup(const slp__model *m, const double *p, double dt,
+                        double *k, char *why, size_t cap) {
+  int rc = step_ratio("tau_mem", param(m, p, "tau_mem"), dt, &k[EK_HM], why,
+                      cap);
+  if (rc == 0)
+    rc = step_ratio("tau_syn", param(m, p, "tau_syn"), dt, &k[EK_HS], why,
+                    cap);
+  k[EK_VL] = param(m, p, "v_leak");
+  k[EK_VTH] = param(m, p, "v_th");
+  k[EK_VR] = param(m, p, "v_reset");
+  k[EK_DT] = param(m, p, "delta_T");
+  k[EK_SV] = state_index(m, "v");
+  k[EK_SI] = state_index(m, "i");
+  return rc;
+}
+
+static void two_start(const double *k, const double *init, double *s) {
+  /* v and its partner (i, or u) by the indices setup stored at 6 and 7 */
+  s[0] = init[(int)k[6]];
+  s[1] = init[(int)k[7]];
+}
+
+static double two_get(const double *k, const double *s, int var) {
+  if (var == (int)k[6])
+    return s[0];
+  if (var == (int)k[7])
+    return s[1];
+  return NAN;
+}
+
+/* The exponential term, from the old v; 0 when delta_T is 0, where Norse
+ * computes 0 exp(+-inf) -- NaN at or above threshold (models.md §7): the
+ * physics' limit (pure LIF) is kept here, as in the event-driven model. */
+static double ex_term(double v, double v_th, double delta_t) {
+  return delta_t > 0 ? delta_t * exp((v - v_th) / delta_t) : 0.0;
+}
+
+/* lif_ex_feed_forward_step: i+ = i + x; v^ = v + h_m(v_leak - v + i+ +
+ * delta_T exp((v - v_th)/delta_T)); i' = (1 - h_s) i+; value reset. */
+static int lif_ex_step(const double *k, double *s, const double *x) {
+  double v = s[ES_V], i = s[ES_I] + (x[0] + x[1]);
+  double vh = v + k[EK_HM] * (((k[EK_VL] - v) + i) +
+                              ex_term(v, k[EK_VTH], k[EK_DT]));
+  s[ES_I] = i - k[EK_HS] * i;
+  int z = vh > k[EK_VTH];
+  s[ES_V] = z ? k[EK_VR] : vh;
+  return z;
+}
+
+/* --- adex and adex_refrac: v, i, a (+ rho) --------------------------------- */
+
+enum { AK_HM, AK_HS, AK_HA, AK_VL, AK_VTH, AK_VR, AK_DT, AK_KA, AK_BA,
+       AK_RHO, AK_SV, AK_SI, AK_SA };
+enum { AS_V, AS_I, AS_A, AS_RHO };
+
+static int adex_setup(const slp__model *m, const double *p, double dt,
+                      double *k, char *why, size_t cap) {
+  int rc = step_ratio("tau_mem", param(m, p, "tau_mem"), dt, &k[AK_HM], why,
+                      cap);
+  if (rc == 0)
+    rc = step_ratio("tau_syn", param(m, p, "tau_syn"), dt, &k[AK_HS], why,
+                    cap);
+  if (rc == 0)
+    rc = step_ratio("tau_ada", param(m, p, "tau_ada"), dt, &k[AK_HA], why,
+                    cap);
+  if (rc != 0)
+    return rc;
+  k[AK_VL] = param(m, p, "v_leak");
+  k[AK_VTH] = param(m, p, "v_th");
+  k[AK_VR] = param(m, p, "v_reset");
+  k[AK_DT] = param(m, p, "delta_T");
+  k[AK_KA] = param(m, p, "adaptation_current");
+  k[AK_BA] = param(m, p, "adaptation_spike");
+  double t_ref = param(m, p, "t_ref");
+  k[AK_RHO] = 0;
+  if (!isnan(t_ref) && (rc = refractory_steps(t_ref, dt, &k[AK_RHO], why,
+                                              cap)) != 0)
+    return rc;
+  k[AK_SV] = state_index(m, "v");
+  k[AK_SI] = state_index(m, "i");
+  k[AK_SA] = state_index(m, "a");
+  return 0;
+}
+
+static void adex_start(const double *k, const double *init, double *s) {
+  s[AS_V] = init[(int)k[AK_SV]];
+  s[AS_I] = init[(int)k[AK_SI]];
+  s[AS_A] = init[(int)k[AK_SA]];
+  s[AS_RHO] = 0;
+}
+
+/* lif_adex_feed_forward_step, all right-hand sides from the old v and a;
+ * with a refractory period, LIFAdExRefrac's masking -- where a comes from
+ * the unmasked step, so a spike held back still adds adaptation_spike
+ * (Norse's quirk, models.md §8, kept: this mode is Norse's behaviour). */
+static int adex_step(const double *k, double *s, const double *x) {
+  double v = s[AS_V], a = s[AS_A], i = s[AS_I] + (x[0] + x[1]);
+  double vh = v + k[AK_HM] * ((((k[AK_VL] - v) +
+                                ex_term(v, k[AK_VTH], k[AK_DT])) + i) - a);
+  s[AS_I] = i - k[AK_HS] * i;
+  double ah = a + k[AK_HA] * (k[AK_KA] * (v - k[AK_VL]) - a);
+  int z = vh > k[AK_VTH];
+  s[AS_V] = z ? k[AK_VR] : vh;
+  s[AS_A] = z ? ah + k[AK_BA] : ah;
+  if (k[AK_RHO] > 0)
+    z = refrac_mask(&s[AS_V], v, z, &s[AS_RHO], k[AK_RHO]);
+  return z;
+}
+
+static double adex_get(const double *k, const double *s, int var) {
+  if (var == (int)k[AK_SV])
+    return s[AS_V];
+  if (var == (int)k[AK_SI])
+    return s[AS_I];
+  if (var == (int)k[AK_SA])
+    return s[AS_A];
+  return NAN;
+}
+
+/* --- coba_lif: v, g_e, g_i ------------------------------------------------- */
+
+enum { CK_HE, CK_HI, CK_HC, CK_GL, CK_EI, CK_EE, CK_VREST, CK_VR, CK_VTH,
+       CK_SV, CK_SE, CK_SI };
+enum { CS_V, CS_GE, CS_GI };
+
+static int coba_setup(const slp__model *m, const double *p, double dt,
+                      double *k, char *why, size_t cap) {
+  int rc = step_ratio("tau_syn_exc", param(m, p, "tau_syn_exc"), dt,
+                      &k[CK_HE], why, cap);
+  if (rc == 0)
+    rc = step_ratio("tau_syn_inh", param(m, p, "tau_syn_inh"), dt, &k[CK_HI],
+                    why, cap);
+  if (rc != 0)
+    return rc;
+  k[CK_HC] = dt / param(m, p, "c_m"); /* Norse's dt * c_m_inv */
+  k[CK_GL] = param(m, p, "g_l");
+  k[CK_EI] = param(m, p, "e_rev_I");
+  k[CK_EE] = param(m, p, "e_rev_E");
+  k[CK_VREST] = param(m, p, "v_rest");
+  k[CK_VR] = param(m, p, "v_reset");
+  k[CK_VTH] = param(m, p, "v_thresh");
+  k[CK_SV] = state_index(m, "v");
+  k[CK_SE] = state_index(m, "g_e");
+  k[CK_SI] = state_index(m, "g_i");
+  return 0;
+}
+
+static void coba_start(const double *k, const double *init, double *s) {
+  s[CS_V] = init[(int)k[CK_SV]];
+  s[CS_GE] = init[(int)k[CK_SE]];
+  s[CS_GI] = init[(int)k[CK_SI]];
+}
+
+/* coba_lif_feed_forward_step: the sign of the exc input picks the channel
+ * (Norse's rule), the inh receptor adds to g_i as in the event-driven
+ * model; the conductances decay before v's update, which uses them. */
+static int coba_step(const double *k, double *s, const double *x) {
+  double v = s[CS_V];
+  double ge = s[CS_GE] + fmax(x[0], 0.0);
+  double gi = s[CS_GI] + fmax(-x[0], 0.0) + fabs(x[1]);
+  ge = (1 - k[CK_HE]) * ge;
+  gi = (1 - k[CK_HI]) * gi;
+  double vh = v + k[CK_HC] * ((k[CK_GL] * (k[CK_VREST] - v) +
+                               ge * (k[CK_EE] - v)) + gi * (k[CK_EI] - v));
+  s[CS_GE] = ge;
+  s[CS_GI] = gi;
+  int z = vh > k[CK_VTH];
+  s[CS_V] = z ? k[CK_VR] : vh;
+  return z;
+}
+
+static double coba_get(const double *k, const double *s, int var) {
+  if (var == (int)k[CK_SV])
+    return s[CS_V];
+  if (var == (int)k[CK_SE])
+    return s[CS_GE];
+  if (var == (int)k[CK_SI])
+    return s[CS_GI];
+  return NAN;
+}
+
+/* --- izhikevich: v, u (in Norse's numbers, mV) ------------------------------ */
+
+enum { ZK_H, ZK_A, ZK_B, ZK_C, ZK_D, ZK_SQ, ZK_SV, ZK_SU, ZK_MN, ZK_BIAS,
+       ZK_VTH };
+
+static int izh_setup(const slp__model *m, const double *p, double dt,
+                     double *k, char *why, size_t cap) {
+  int rc = step_ratio("tau", param(m, p, "tau"), dt, &k[ZK_H], why, cap);
+  k[ZK_A] = param(m, p, "a");
+  k[ZK_B] = param(m, p, "b");
+  k[ZK_C] = param(m, p, "c");
+  k[ZK_D] = param(m, p, "d");
+  k[ZK_SQ] = param(m, p, "sq");
+  k[ZK_MN] = param(m, p, "mn");
+  k[ZK_BIAS] = param(m, p, "bias");
+  k[ZK_VTH] = param(m, p, "v_th");
+  k[ZK_SV] = state_index(m, "v");
+  k[ZK_SU] = state_index(m, "u");
+  return rc;
+}
+
+/* izhikevich_feed_forward_step, simultaneous Euler from the old state:
+ * v^ = v + h (sq v^2 + mn v + bias - u + I); u^ = u + h a (b v - u);
+ * on a spike v = c, u = u^ + d. */
+static int izh_step(const double *k, double *s, const double *x) {
+  double v = s[0], u = s[1], in = x[0] + x[1];
+  double vh = v + k[ZK_H] * ((((k[ZK_SQ] * (v * v) + k[ZK_MN] * v) +
+                               k[ZK_BIAS]) - u) + in);
+  double uh = u + (k[ZK_H] * k[ZK_A]) * (k[ZK_B] * v - u);
+  int z = vh > k[ZK_VTH];
+  s[0] = z ? k[ZK_C] : vh;
+  s[1] = z ? uh + k[ZK_D] : uh;
+  return z;
+}
+
 static const slp__norse_step steps[] = {
-    {"lif", 4, lif_setup, lif_start, lif_step, lif_get},
-    {"li", 4, lif_setup, lif_start, lif_step, lif_get},
-    {"lif_box", 2, box_setup, box_start, lif_box_step, box_get},
-    {"li_box", 2, box_setup, box_start, li_box_step, box_get},
-    {"iaf", 1, iaf_setup, box_start, iaf_step, box_get},
-    {"lsnn", 4, lsnn_setup, lsnn_start, lsnn_step, lsnn_get},
+    {"lif", 4, 1000, lif_setup, lif_start, lif_step, lif_get},
+    {"li", 4, 1000, lif_setup, lif_start, lif_step, lif_get},
+    {"lif_box", 2, 1000, box_setup, box_start, lif_box_step, box_get},
+    {"li_box", 2, 1000, box_setup, box_start, li_box_step, box_get},
+    {"iaf", 1, 1000, iaf_setup, box_start, iaf_step, box_get},
+    {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get},
+    {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get},
+    {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get},
+    {"adex_refrac", 4, 1000, adex_setup, adex_start, adex_step, adex_get},
+    {"coba_lif", 3, 1000, coba_setup, coba_start, coba_step, coba_get},
+    {"izhikevich", 2, 1, izh_setup, two_start, izh_step, two_get},
 };
 
 const slp__norse_step *slp__norse_step_find(const slp__model *m) {

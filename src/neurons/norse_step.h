@@ -10,8 +10,8 @@
  * per receptor -- the sum of the weights of the inputs that arrived during
  * the step, which is Norse's input value x_k.
  *
- * Parameters arrive in API units (ms, mV) with dt in ms, so h = dt / tau is
- * Norse's dt * tau_inv.  A refractory period t_ref > 0 is Norse's LIFRefrac
+ * Voltages arrive in Norse's units (vunit says which), times in ms with dt
+ * in ms, so h = dt / tau is Norse's dt * tau_inv.  A refractory period t_ref > 0 is Norse's LIFRefrac
  * masking with rho_reset = t_ref / dt steps.
  */
 #ifndef SLP_NEURONS_NORSE_STEP_H
@@ -27,6 +27,10 @@
 typedef struct slp__norse_step {
   const char *model;            /* the model this step belongs to */
   size_t n_state;               /* doubles of state per neuron */
+  double vunit;                 /* API mV per Norse voltage unit: 1000 where
+                                   Norse's numbers are volts (v_th = 1), 1
+                                   where they are millivolts (Izhikevich's
+                                   v = -70) */
   /* Constants k from model m's parameters p and dt (ms): SLP_ERANGE with a
    * sentence in why if the model cannot run in norse mode so. */
   int (*setup)(const slp__model *m, const double *p, double dt, double *k,
