@@ -496,7 +496,7 @@ static const slp__norse_step steps[] = {
     {"li", 4, 1000, lif_setup, lif_start, lif_step, lif_get},
     {"lif_box", 2, 1000, box_setup, box_start, lif_box_step, box_get},
     {"li_box", 2, 1000, box_setup, box_start, li_box_step, box_get},
-    {"iaf", 1, 1000, iaf_setup, box_start, iaf_step, box_get},
+    {"iaf", 2, 1000, iaf_setup, box_start, iaf_step, box_get},
     {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get},
     {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get},
     {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get},
