@@ -323,6 +323,72 @@ START_TEST(test_norse_converges_to_exact) {
 }
 END_TEST
 
+/*
+ * Norse's constant-current LIF and latency encoders in norse mode give the
+ * trains of constant_current_and_latency_encode.csv (Euler steps from v = 0,
+ * technical defaults, currents 0.5 ... 16): a spike of step k goes out at
+ * k dt and reaches the next layer in step k.  Two iaf populations (v_th 0.5,
+ * weight 1, delay 1 ns) turn every input spike of step k into a spike of
+ * their own in step k, stamped (k+1) ms.
+ */
+START_TEST(test_norse_lif_encoders) {
+  trace t;
+  trace_load(&t, "constant_current_and_latency_encode.csv");
+  const char *text =
+      "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+      "populations:\n"
+      "  dc: {size: 7, model: iaf, params: {v_th: 0.5, v_reset: 0}}\n"
+      "  dl: {size: 7, model: iaf, params: {v_th: 0.5, v_reset: 0}}\n"
+      "inputs:\n"
+      "  cc: {type: constant_current_lif, size: 7, value: [0.5, 1.05, 1.5, 2, "
+      "4, 8, 16], params: {tau_mem: 0.01, v_leak: 0, v_th: 1, v_reset: 0}}\n"
+      "  lat: {type: latency, size: 7, value: [0.5, 1.05, 1.5, 2, 4, 8, 16], "
+      "params: {tau_mem: 0.01, v_leak: 0, v_th: 1, v_reset: 0}}\n"
+      "projections:\n"
+      "  - {from: cc, to: dc, connect: one_to_one, weight: 1, delay: 1 ns}\n"
+      "  - {from: lat, to: dl, connect: one_to_one, weight: 1, delay: 1 ns}\n"
+      "record: {spikes: {file: norse_enc.csv}}\n";
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  static unsigned char got[STEPS][14];
+  memset(got, 0, sizeof got);
+  FILE *f = fopen("norse_enc.csv", "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  while (fgets(line, sizeof line, f) != NULL) {
+    double tm;
+    unsigned n;
+    ck_assert_int_eq(sscanf(line, "%lf,%u", &tm, &n), 2);
+    size_t k = (size_t)llround(tm) - 1;
+    ck_assert_uint_lt(k, STEPS);
+    ck_assert_uint_lt(n, 14);
+    got[k][n] = 1;
+  }
+  fclose(f);
+  unlink("norse_enc.csv");
+  size_t total = 0;
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < 7; ch++) {
+      int cc = at(&t, k, trace_col(&t, "cc_z", ch)) != 0;
+      int lat = at(&t, k, trace_col(&t, "lat_z", ch)) != 0;
+      total += (size_t)(cc + lat);
+      ck_assert_msg(got[k][ch] == cc && got[k][7 + ch] == lat,
+                    "step %zu current %d: cc %d (Norse %d), latency %d "
+                    "(Norse %d)", k, ch, got[k][ch], cc, got[k][7 + ch], lat);
+    }
+  ck_assert_uint_gt(total, 2000); /* 2099 spikes in the trace */
+  free(t.d);
+}
+END_TEST
+
 /* What norse mode refuses, naming the population or key. */
 START_TEST(test_norse_refusals) {
   static const struct {
@@ -373,6 +439,7 @@ static Suite *suite_norse(void) {
                       (int)(sizeof cases / sizeof cases[0]));
   tcase_add_test(tc, test_norse_converges_to_exact);
   tcase_add_test(tc, test_norse_refusals);
+  tcase_add_test(tc, test_norse_lif_encoders);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -92,6 +92,11 @@ int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);
 
 /* The regular half (regular.c). */
+/* A LIF encoder's train as Norse's Euler steps of dt_ms give it (norse
+ * mode): first and period, ms, per source (g->lif_current non-NULL).
+ * SLP_ERANGE if dt_ms is longer than the encoder's tau_mem. */
+int slp__lif_encoder_norse(const slp__group *g, double dt_ms, double *first,
+                           double *period);
 int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
 int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,

@@ -14,6 +14,10 @@
  * the same formula with v_0 = v_reset after its predecessor: a periodic train.
  * spike_latency_lif_encode keeps the first spike only.  Nothing is stepped;
  * the run time (regular.c) emits first + j * period.
+ *
+ * In norse mode the train is Norse's instead: Euler steps of dt, a spike of
+ * step k at k dt (where the next layer takes it, in the same step), still
+ * periodic once v has been reset.
  */
 #include "config.h"
 
@@ -22,6 +26,7 @@
 #include "sleipnir/network.h"
 #include "core/alloc.h"
 #include "network/network.h"
+#include "inputs/inputs.h"
 
 void slp_lif_encoder_params_init(slp_lif_encoder_params *p) {
   /* LIFParameters(): tau_mem_inv = 100 1/s, v_leak = 0, v_th = 1 (a bare
@@ -99,5 +104,51 @@ int slp_network_add_lif_encoder(slp_network *net, const char *name,
   g->first_ms = first;
   g->period_ms = period;
   g->jitter_ms = 0.0;
+  g->lif_current = slp__malloc((size_t)size * sizeof *g->lif_current);
+  if (g->lif_current == NULL)
+    return SLP_ENOMEM; /* the group stays, complete but for norse mode */
+  for (uint32_t k = 0; k < size; k++)
+    g->lif_current[k] = values[n_values == 1 ? 0 : k];
+  g->lif_params = *p;
+  g->lif_latency = encoding == SLP_ENCODE_LATENCY;
+  return 0;
+}
+
+/*
+ * Norse's steps of lif_current_encoder from v: v <- v + h ((v_leak - v) + I)
+ * (h = dt / tau_mem), in Norse's units (volts); the index of the first step
+ * whose v exceeds v_th, or -1 if none within `cap` steps (v_inf <= v_th
+ * never gets there; above it, the distance to v_inf shrinks by 1 - h a step,
+ * so the cap is only met by a crossing too shallow to matter).
+ */
+static double euler_first_step(const slp_lif_encoder_params *p, double I,
+                               double h, double v) {
+  double vl = p->v_leak / 1000.0, vth = p->v_th / 1000.0, x = I / 1000.0;
+  if (!(vl + x > vth) && !(v > vth))
+    return -1;
+  for (long j = 0; j < 100000000L; j++) {
+    v = v + h * ((vl - v) + x);
+    if (v > vth)
+      return (double)j;
+  }
+  return -1;
+}
+
+int slp__lif_encoder_norse(const slp__group *g, double dt_ms, double *first,
+                           double *period) {
+  const slp_lif_encoder_params *p = &g->lif_params;
+  double h = dt_ms / p->tau_mem;
+  if (!(h > 0 && h <= 1))
+    return SLP_ERANGE;
+  for (uint32_t k = 0; k < g->size; k++) {
+    double I = g->lif_current[k];
+    double j0 = euler_first_step(p, I, h, p->v_init / 1000.0);
+    first[k] = j0 < 0 ? (double)INFINITY : j0 * dt_ms;
+    /* After a spike v is v_reset; the next step is the first update. */
+    double j1 = g->lif_latency || j0 < 0
+                    ? -1
+                    : euler_first_step(p, I, h, p->v_reset / 1000.0);
+    period[k] = j1 < 0 ? (double)INFINITY : (j1 + 1) * dt_ms;
+  }
   return 0;
 }

@@ -116,9 +116,35 @@ static int build_inputs(slp_sim *sim, const slp_network *net,
     const slp__group *g = &net->groups[k];
     if (g->kind == SLP__GROUP_POPULATION)
       continue;
+    slp__group norse_g;
+    double *first = NULL, *period = NULL;
+    if (sim->cfg.mode == SLP_MODE_NORSE && g->lif_current != NULL) {
+      /* Norse's encoder takes Euler steps too: its train, not the exact. */
+      first = slp__malloc(g->size * sizeof *first);
+      period = slp__malloc(g->size * sizeof *period);
+      int rc = first && period ? slp__lif_encoder_norse(g, sim->cfg.dt_ms,
+                                                        first, period)
+                               : SLP_ENOMEM;
+      if (rc != 0) {
+        slp__free(first);
+        slp__free(period);
+        return rc == SLP_ERANGE
+                   ? slp_diag_set(diag, rc, NULL, 0, 0, NULL,
+                                  "inputs.%s.params.tau_mem: norse mode "
+                                  "needs dt no longer than tau_mem",
+                                  g->name)
+                   : rc;
+      }
+      norse_g = *g;
+      norse_g.first_ms = first;
+      norse_g.period_ms = period;
+      g = &norse_g;
+    }
     int rc = slp__input_create(&sim->inputs[sim->n_inputs], g,
                                sim->n_neurons + (uint32_t)g->first,
                                sim->cfg.seed, sim->src_grid, 0);
+    slp__free(first);
+    slp__free(period);
     if (rc == SLP_ERANGE)
       return slp_diag_set(diag, rc, NULL, 0, 0, NULL,
                           "inputs.%s.rate: a drawn rate is negative or not "

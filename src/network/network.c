@@ -27,6 +27,7 @@ static void group_free(slp__group *g) {
   slp__free(g->events);
   slp__free(g->first_ms);
   slp__free(g->period_ms);
+  slp__free(g->lif_current);
   slp__free(g->signs);
   slp__process_free(g->process);
 }

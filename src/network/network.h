@@ -48,6 +48,11 @@ typedef struct slp__group {
   float *signs;                     /* signed_poisson: per-source weight
                                        multiplier, -1, 0 or +1 (rates holds
                                        the rates) */
+  double *lif_current;              /* lif encoders: per-source current, so
+                                       that norse mode can take Norse's
+                                       Euler steps instead (or NULL) */
+  slp_lif_encoder_params lif_params;/* lif encoders: the encoder's LIF */
+  int lif_latency;                  /* lif encoders: first spike only */
   struct slp__process *process;     /* poisson, signed_poisson: a time-
                                        varying rate, a dead time or
                                        Bernoulli steps (poisson_process.c),
