@@ -28,9 +28,10 @@
 #include "network/network.h"
 #include "network/sim.h"
 #include "neuron_rig.h"
+#include "norse_trace.h"
 
 #define MV 1000.0 /* mV per Norse voltage unit */
-#define STEPS 1000 /* rows of every trace (T = 1000 steps of 1 ms) */
+#define STEPS TRACE_STEPS
 #define CH 5       /* input channels x0..x4 of every trace */
 
 /* Grid steps the trace tests run with: exact mode, and a 0.1 ms grid (the
@@ -38,58 +39,6 @@
 static const slp_tick modes[] = {1, TPM / 10};
 
 /* --- Norse traces ---------------------------------------------------------- */
-
-typedef struct trace {
-  size_t rows, cols;  /* data size */
-  char names[32][16]; /* column names */
-  double *d;          /* rows x cols values */
-} trace;
-
-static void trace_load(trace *t, const char *file) {
-  char path[1024];
-  const char *dir = getenv("srcdir");
-  snprintf(path, sizeof path, "%s/tests/data/norse/%s",
-           dir && dir[0] ? dir : ".", file);
-  FILE *f = fopen(path, "r");
-  ck_assert_msg(f != NULL, "cannot open %s", path);
-  char line[4096];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-  memset(t, 0, sizeof *t);
-  for (char *tok = strtok(line, ",\r\n"); tok; tok = strtok(NULL, ",\r\n")) {
-    ck_assert_uint_lt(t->cols, 32);
-    snprintf(t->names[t->cols++], sizeof t->names[0], "%s", tok);
-  }
-  t->d = malloc(STEPS * t->cols * sizeof *t->d);
-  ck_assert_ptr_nonnull(t->d);
-  while (fgets(line, sizeof line, f) != NULL) {
-    ck_assert_uint_lt(t->rows, STEPS);
-    char *p = line;
-    for (size_t c = 0; c < t->cols; c++) {
-      char *end;
-      t->d[t->rows * t->cols + c] = strtod(p, &end);
-      ck_assert_ptr_ne(end, p);
-      p = end + 1;
-    }
-    t->rows++;
-  }
-  fclose(f);
-  ck_assert_uint_eq(t->rows, STEPS);
-}
-
-/* Column name + channel ("v", 3 -> "v3"). */
-static size_t trace_col(const trace *t, const char *name, int ch) {
-  char want[16];
-  snprintf(want, sizeof want, "%s%d", name, ch);
-  for (size_t c = 0; c < t->cols; c++)
-    if (strcmp(t->names[c], want) == 0)
-      return c;
-  ck_abort_msg("no column %s", want);
-  return 0;
-}
-
-static double at(const trace *t, size_t row, size_t col) {
-  return t->d[row * t->cols + col];
-}
 
 /* How far the float32 weight the engine receives is from w. */
 static double float_err(double w) { return fabs((double)(float)w - w); }

@@ -25,61 +25,11 @@
 #include <unistd.h>
 
 #include "sleipnir.h"
+#include "norse_trace.h"
 
-#define STEPS 1000
+#define STEPS TRACE_STEPS
 #define CH 5
 #define TOL 1e-9
-
-typedef struct trace {
-  size_t rows, cols;
-  char names[40][16];
-  double *d;
-} trace;
-
-static void trace_load(trace *t, const char *file) {
-  char path[1024];
-  const char *dir = getenv("srcdir");
-  snprintf(path, sizeof path, "%s/tests/data/norse/%s",
-           dir && dir[0] ? dir : ".", file);
-  FILE *f = fopen(path, "r");
-  ck_assert_msg(f != NULL, "cannot open %s", path);
-  char line[8192];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-  memset(t, 0, sizeof *t);
-  for (char *tok = strtok(line, ",\r\n"); tok; tok = strtok(NULL, ",\r\n")) {
-    ck_assert_uint_lt(t->cols, 40);
-    snprintf(t->names[t->cols++], sizeof t->names[0], "%s", tok);
-  }
-  t->d = malloc(STEPS * t->cols * sizeof *t->d);
-  ck_assert_ptr_nonnull(t->d);
-  while (fgets(line, sizeof line, f) != NULL) {
-    ck_assert_uint_lt(t->rows, STEPS);
-    char *p = line;
-    for (size_t c = 0; c < t->cols; c++) {
-      char *end;
-      t->d[t->rows * t->cols + c] = strtod(p, &end);
-      ck_assert_ptr_ne(end, p);
-      p = end + 1;
-    }
-    t->rows++;
-  }
-  fclose(f);
-  ck_assert_uint_eq(t->rows, STEPS);
-}
-
-/* Column stem + channel, or -1 if the trace has none. */
-static long trace_col(const trace *t, const char *stem, int ch) {
-  char want[16];
-  snprintf(want, sizeof want, "%s%d", stem, ch);
-  for (size_t c = 0; c < t->cols; c++)
-    if (strcmp(t->names[c], want) == 0)
-      return (long)c;
-  return -1;
-}
-
-static double at(const trace *t, size_t row, long col) {
-  return t->d[row * t->cols + (size_t)col];
-}
 
 /* One trace and how to run its model. */
 typedef struct norse_case {
@@ -217,7 +167,7 @@ static void run_case(const norse_case *c) {
   ck_assert_uint_eq(rows, STEPS * CH);
 
   /* Spikes: each (step, channel) with z = 1, stamped (step + 1) ms. */
-  if (trace_col(&t, "z", 0) >= 0) {
+  if (trace_find(&t, "z", 0) >= 0) {
     static unsigned char got[STEPS][CH];
     memset(got, 0, sizeof got);
     f = fopen("norse_spikes.csv", "r");
