@@ -1025,6 +1025,49 @@ START_TEST(test_model_file_round_trip) {
 }
 END_TEST
 
+/* Norse's bio_default() parameter sets as `preset: bio` (models.md §1, §3,
+ * §5, §6; ms and mV): every value Norse sets, and nothing for a name the
+ * model does not know. */
+START_TEST(test_bio_presets) {
+  static const struct {
+    const slp__model *m;
+    const char *name[8];
+    double value[8];
+  } want[] = {
+      {&slp__model_lif,
+       {"tau_syn_exc", "tau_syn_inh", "tau_mem", "v_leak", "v_th", "v_reset",
+        NULL},
+       {2, 2, 10, -70, -55, -70}},
+      {&slp__model_li,
+       {"tau_syn_exc", "tau_syn_inh", "tau_mem", "v_leak", NULL},
+       {2, 2, 10, -70}},
+      {&slp__model_iaf, {"v_th", "v_reset", NULL}, {-55, -70}},
+      {&slp__model_lsnn,
+       {"tau_syn_exc", "tau_syn_inh", "tau_mem", "tau_adapt", "v_leak", "v_th",
+        "v_reset", "beta"},
+       {2, 2, 10, 100, -70, -55, -70, 0.5}},
+  };
+  for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+    const slp__model *m = want[k].m;
+    double p[SLP__MAX_PARAMS], st[SLP__MAX_STATE] = {0};
+    int set[SLP__MAX_STATE] = {0};
+    for (size_t j = 0; j < m->n_params; j++)
+      p[j] = m->params[j].deflt;
+    ck_assert(m->preset != NULL);
+    ck_assert_int_eq(m->preset("nope", p, st, set), SLP_ENOENT);
+    ck_assert_int_eq(m->preset("bio", p, st, set), 0);
+    for (size_t j = 0; j < 8 && want[k].name[j] != NULL; j++) {
+      int i = slp__model_param_index(m, want[k].name[j]);
+      ck_assert_int_ge(i, 0);
+      ck_assert_msg(p[i] == want[k].value[j], "%s %s = %g", m->name,
+                    want[k].name[j], p[i]);
+    }
+    char why[256];
+    ck_assert_int_eq(m->check(p, why, sizeof why), 0);
+  }
+}
+END_TEST
+
 static Suite *suite_models(void) {
   Suite *s = suite_create("models");
   int n_ratio = (int)(sizeof tau_ratio / sizeof tau_ratio[0]);
@@ -1054,6 +1097,7 @@ static Suite *suite_models(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("model_file");
   tcase_add_test(tc, test_model_file_round_trip);
+  tcase_add_test(tc, test_bio_presets);
   suite_add_tcase(s, tc);
   return s;
 }

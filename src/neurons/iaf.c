@@ -181,6 +181,19 @@ static void iaf_destroy(slp__pop *pop) {
   pop->consts = pop->state = NULL;
 }
 
+/* Norse's IAFParameters.bio_default() (models.md §5); Norse's modules start
+ * at v_reset, which is v's default already. */
+static int iaf_preset(const char *name, double *p, double *state,
+                      int *state_set) {
+  (void)state;
+  (void)state_set;
+  if (strcmp(name, "bio") != 0)
+    return SLP_ENOENT;
+  p[P_V_RESET] = -70.0;
+  p[P_V_TH] = -55.0;
+  return 0;
+}
+
 const slp__model slp__model_iaf = {
     .name = "iaf",
     .params = iaf_params,
@@ -197,4 +210,5 @@ const slp__model slp__model_iaf = {
     .settle = iaf_settle,
     .wake = iaf_wake,
     .get = iaf_get,
+    .preset = iaf_preset,
 };

@@ -180,6 +180,19 @@ static void li_destroy(slp__pop *pop) {
   pop->consts = pop->state = NULL;
 }
 
+/* Norse's LIParameters.bio_default() (models.md §3). */
+static int li_preset(const char *name, double *p, double *state,
+                     int *state_set) {
+  (void)state;
+  (void)state_set;
+  if (strcmp(name, "bio") != 0)
+    return SLP_ENOENT;
+  p[P_TAU_SYN_EXC] = p[P_TAU_SYN_INH] = 2.0;
+  p[P_TAU_MEM] = 10.0;
+  p[P_V_LEAK] = -70.0;
+  return 0;
+}
+
 const slp__model slp__model_li = {
     .name = "li",
     .params = li_params,
@@ -197,4 +210,5 @@ const slp__model slp__model_li = {
     .settle = li_settle,
     .wake = li_wake,
     .get = li_get,
+    .preset = li_preset,
 };

@@ -326,6 +326,22 @@ static void lif_destroy(slp__pop *pop) {
   pop->consts = pop->state = NULL;
 }
 
+/* Norse's LIFParameters.bio_default() (models.md §1): ms and mV; a module
+ * starts at v_leak, which is v's default already. */
+static int lif_preset(const char *name, double *p, double *state,
+                      int *state_set) {
+  (void)state;
+  (void)state_set;
+  if (strcmp(name, "bio") != 0)
+    return SLP_ENOENT;
+  p[P_TAU_SYN_EXC] = p[P_TAU_SYN_INH] = 2.0;
+  p[P_TAU_MEM] = 10.0;
+  p[P_V_LEAK] = -70.0;
+  p[P_V_TH] = -55.0;
+  p[P_V_RESET] = -70.0;
+  return 0;
+}
+
 const slp__model slp__model_lif = {
     .name = "lif",
     .params = lif_params,
@@ -343,4 +359,5 @@ const slp__model slp__model_lif = {
     .settle = lif_settle,
     .wake = lif_wake,
     .get = lif_get,
+    .preset = lif_preset,
 };

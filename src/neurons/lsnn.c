@@ -326,6 +326,24 @@ static void lsnn_destroy(slp__pop *pop) {
   pop->consts = pop->state = NULL;
 }
 
+/* Norse's LSNNParameters.bio_default() (models.md §6); b starts at v_th,
+ * its default already. */
+static int lsnn_preset(const char *name, double *p, double *state,
+                       int *state_set) {
+  (void)state;
+  (void)state_set;
+  if (strcmp(name, "bio") != 0)
+    return SLP_ENOENT;
+  p[P_TAU_SYN_EXC] = p[P_TAU_SYN_INH] = 2.0;
+  p[P_TAU_MEM] = 10.0;
+  p[P_TAU_ADAPT] = 100.0;
+  p[P_V_LEAK] = -70.0;
+  p[P_V_TH] = -55.0;
+  p[P_V_RESET] = -70.0;
+  p[P_BETA] = 0.5;
+  return 0;
+}
+
 const slp__model slp__model_lsnn = {
     .name = "lsnn",
     .params = lsnn_params,
@@ -343,4 +361,5 @@ const slp__model slp__model_lsnn = {
     .settle = lsnn_settle,
     .wake = lsnn_wake,
     .get = lsnn_get,
+    .preset = lsnn_preset,
 };
