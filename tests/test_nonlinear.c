@@ -721,7 +721,7 @@ static const struct {
     {"populations:\n  a:\n    size: 1\n    model: izhikevich\n"
      "    params:\n      preset: tonic_spoking\n",
      6, "no preset 'tonic_spoking'"},
-    {"populations:\n  a:\n    size: 1\n    model: lif\n"
+    {"populations:\n  a:\n    size: 1\n    model: lif_box\n"
      "    params: {preset: bio}\n",
      5, "no preset 'bio'"},
     {"populations:\n  a:\n    size: 1\n    model: izhikevich\n"
