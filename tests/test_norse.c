@@ -339,6 +339,76 @@ START_TEST(test_norse_lif_encoders) {
 }
 END_TEST
 
+/*
+ * Tsodyks-Markram in norse mode against tsodyks_makram_depressing.csv
+ * (Norse's stp_step, U = 0.45, tau_f = 50 ms, tau_d = 750 ms, from u = 0,
+ * x = 1): the spikes of its z column as a spike_array through a
+ * short-term plastic projection of weight 1 onto an iaf neuron whose
+ * threshold is out of reach, so that its v after step k is the sum of the
+ * released fractions `out` up to step k.
+ */
+START_TEST(test_norse_tsodyks_markram) {
+  trace t;
+  trace_load(&t, "tsodyks_makram_depressing.csv");
+  size_t cz = 0, cout = 0;
+  for (size_t c = 0; c < t.cols; c++) {
+    if (strcmp(t.names[c], "z") == 0)
+      cz = c;
+    if (strcmp(t.names[c], "out") == 0)
+      cout = c;
+  }
+  ck_assert(cz > 0 && cout > 0);
+  char spikes[4096] = "";
+  size_t n_spikes = 0;
+  for (size_t k = 0; k < STEPS; k++)
+    if (at(&t, k, cz) != 0) {
+      size_t len = strlen(spikes);
+      snprintf(spikes + len, sizeof spikes - len, "%s%zu ms",
+               n_spikes++ ? ", " : "", k);
+    }
+  ck_assert_uint_gt(n_spikes, 10);
+  char text[8192];
+  snprintf(text, sizeof text,
+           "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+           "populations: {p: {size: 1, model: iaf, params: {v_th: 1e6, "
+           "v_reset: 0}}}\n"
+           "inputs: {x: {type: spike_array, size: 1, spikes: [[%s]]}}\n"
+           "projections:\n"
+           "  - {from: x, to: p, connect: one_to_one, weight: 1, delay: 1 ns,\n"
+           "     plasticity: {rule: tsodyks_markram, U: 0.45, tau_f: 50 ms, "
+           "tau_d: 750 ms}}\n"
+           "record: {state: {population: p, vars: v, interval: 1 ms, file: "
+           "norse_tm.csv}}\n",
+           spikes);
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  FILE *f = fopen("norse_tm.csv", "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  double sum = 0;
+  for (size_t k = 0; k < STEPS; k++) {
+    double tm, v;
+    unsigned n;
+    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &tm, &n, &v), 3);
+    sum += at(&t, k, cout);
+    ck_assert_msg(fabs(v - sum) <= TOL, "step %zu: sum of out %.17g, Norse "
+                  "%.17g", k, v, sum);
+  }
+  fclose(f);
+  unlink("norse_tm.csv");
+  free(t.d);
+}
+END_TEST
+
 /* What norse mode refuses, naming the population or key. */
 START_TEST(test_norse_refusals) {
   static const struct {
@@ -390,6 +460,7 @@ static Suite *suite_norse(void) {
   tcase_add_test(tc, test_norse_converges_to_exact);
   tcase_add_test(tc, test_norse_refusals);
   tcase_add_test(tc, test_norse_lif_encoders);
+  tcase_add_test(tc, test_norse_tsodyks_markram);
   suite_add_tcase(s, tc);
   return s;
 }

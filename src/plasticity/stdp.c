@@ -138,7 +138,9 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   unsigned slot = pl->proj_of_tag[csr->seg_tag[s]];
   if (slot & SLP__TAG_STP) {
     slp__stp_proj *Q = &pl->stp[slot & ~SLP__TAG_STP];
-    return slp__stp_spike(&Q->p, &Q->segs[pl->seg_slot[s]], T);
+    slp__stp_seg *g = &Q->segs[pl->seg_slot[s]];
+    return Q->norse_dt > 0 ? slp__stp_spike_norse(&Q->p, g, T, Q->norse_dt)
+                           : slp__stp_spike(&Q->p, g, T);
   }
   slp__stdp_proj *P = &pl->projs[slot];
   slp__stdp_seg *sg = &P->segs[pl->seg_slot[s]];

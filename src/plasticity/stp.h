@@ -29,11 +29,17 @@ typedef struct slp__stp_proj {
   slp_stp_params p;    /* its parameters */
   uint32_t index;      /* its index among the network's projections */
   slp__stp_seg *segs;  /* its segments' states */
+  slp_tick norse_dt;   /* norse mode: Norse's step dt (ticks), else 0 */
   size_t n_segs;       /* number of them */
 } slp__stp_proj;
 
 /* A spike delivered at tick t through segment state g: advance the state
  * and return the fraction released (the weight multiplier). */
 double slp__stp_spike(const slp_stp_params *p, slp__stp_seg *g, slp_tick t);
+
+/* As slp__stp_spike, with Norse's discrete steps of dt ticks (norse mode):
+ * the spike counts in the step it arrives in. */
+double slp__stp_spike_norse(const slp_stp_params *p, slp__stp_seg *g,
+                            slp_tick t, slp_tick dt);
 
 #endif /* SLP_PLASTICITY_STP_H */
