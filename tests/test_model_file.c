@@ -827,6 +827,11 @@ static const struct {
      SLP_EKEY, 5, "inputs.q.phase", "Unknown key 'phase'"},
     {"unknown record key", POP "record: {voltage: {file: v.csv}}\n", SLP_EKEY,
      3, "record.voltage", "Unknown key 'voltage'"},
+    {"reset_method by an unknown name",
+     "populations:\n  b: {size: 2, model: lif_box, params: {reset_method: "
+     "zero}}\n",
+     SLP_EINVAL, 2, "populations.b.params.reset_method",
+     "'value' or 'subtract', not 'zero'"},
     {"state without population", POP "record: {state: {file: v.csv}}\n",
      SLP_EKEY, 3, "record.state.population", "no 'population'"},
 #define STATE(x) POP "record:\n  state: {population: exc, vars: [v], " x "}\n"

@@ -459,6 +459,39 @@ START_TEST(test_lif_grid_emission) {
 }
 END_TEST
 
+/* reset_method subtract (Norse's reset_subtract): a spike takes v_th off v
+ * instead of setting v_reset, so an input far above threshold fires as often
+ * as v_th fits into it, all at its tick, and the rest stays. */
+START_TEST(test_box_reset_subtract) {
+  const char *names[] = {"tau_mem", "v_leak", "v_th", "v_reset",
+                         "reset_method"};
+  double values[] = {20.0, 0.0, 20.0, 0.0, 1.0};
+  rig r;
+  rig_init(&r, &slp__model_lif_box, names, values, 5, 0.0, 1);
+  rig_input(&r, 1 * TPM, 0, 25.0);
+  rig_run_until(&r, 2 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 1);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 1 * TPM), 5.0, 1e-12);
+  /* The rig's windows are 100 ms: the next input goes in the next one. */
+  rig_input(&r, 110 * TPM, 0, 50.0); /* v = 5 e^{-109/20} + 50 */
+  rig_run_until(&r, 111 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 3); /* two more, both at 110 ms */
+  ck_assert_int_eq(r.spikes.s[1].t, 110 * TPM);
+  ck_assert_int_eq(r.spikes.s[2].t, 110 * TPM);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 110 * TPM),
+                          5.0 * exp(-109.0 / 20.0) + 50.0 - 40.0, 1e-12);
+  rig_free(&r);
+  /* The same input with value reset: one spike, v back at v_reset. */
+  values[4] = 0.0;
+  rig_init(&r, &slp__model_lif_box, names, values, 5, 0.0, 1);
+  rig_input(&r, 110 * TPM, 0, 50.0);
+  rig_run_until(&r, 111 * TPM);
+  ck_assert_uint_eq(r.spikes.n, 1);
+  ck_assert_double_eq_tol(rig_get(&r, "v", 110 * TPM), 0.0, 1e-12);
+  rig_free(&r);
+}
+END_TEST
+
 static Suite *suite_neurons(void) {
   Suite *s = suite_create("neurons");
   TCase *tc = tcase_create("lif_propagation");
@@ -482,6 +515,7 @@ static Suite *suite_neurons(void) {
   tcase_add_test(tc, test_box_same_tick_sum);
   tcase_add_test(tc, test_box_tonic);
   tcase_add_test(tc, test_box_grid_sums_match_events);
+  tcase_add_test(tc, test_box_reset_subtract);
   suite_add_tcase(s, tc);
   return s;
 }

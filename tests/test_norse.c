@@ -409,6 +409,72 @@ START_TEST(test_norse_tsodyks_markram) {
 }
 END_TEST
 
+/*
+ * lif_box with reset_method subtract in norse mode: Norse's
+ * lif_box_feed_forward_step with reset_subtract (models.md §4: v <- v^ - z
+ * v_th) on the inputs of lif_box_ff_reset_value.csv, stepped here from its
+ * definition, since the traces have the value reset only.
+ */
+START_TEST(test_norse_box_subtract) {
+  trace t;
+  trace_load(&t, "lif_box_ff_reset_value.csv");
+  FILE *in = fopen("norse_sub_in.csv", "w");
+  ck_assert_ptr_nonnull(in);
+  fputs("time_ms,source,weight\n", in);
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < CH; ch++) {
+      double x = at(&t, k, trace_col(&t, "x", ch));
+      if (x != 0)
+        fprintf(in, "%zu,%d,%.17g\n", k, ch, x);
+    }
+  fclose(in);
+  const char *text =
+      "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+      "populations:\n"
+      "  p: {size: 5, model: lif_box, params: {tau_mem: 0.01, v_leak: 0, "
+      "v_th: 1, v_reset: 0, reset_method: subtract}}\n"
+      "inputs: {x: {type: spike_array, size: 5, file: norse_sub_in.csv}}\n"
+      "projections: [{from: x, to: p, connect: one_to_one, weight: 1, "
+      "delay: 1 ns}]\n"
+      "record: {state: {population: p, vars: v, interval: 1 ms, file: "
+      "norse_sub.csv}}\n";
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  double v[CH] = {0};
+  size_t subtracted = 0;
+  FILE *f = fopen("norse_sub.csv", "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < CH; ch++) {
+      double x = at(&t, k, trace_col(&t, "x", ch));
+      double vh = v[ch] + 0.1 * ((x + 0.0) - v[ch]);
+      v[ch] = vh > 1.0 ? vh - 1.0 : vh;
+      subtracted += vh > 1.0 && vh - 1.0 != 0.0;
+      double tm, got;
+      unsigned n;
+      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &tm, &n, &got), 3);
+      ck_assert_uint_eq(n, (unsigned)ch);
+      ck_assert_msg(fabs(got - v[ch]) <= TOL, "step %zu channel %d: %.17g, "
+                    "Norse's step %.17g", k, ch, got, v[ch]);
+    }
+  ck_assert_uint_gt(subtracted, 0); /* the reset differs from value's */
+  fclose(f);
+  unlink("norse_sub.csv");
+  unlink("norse_sub_in.csv");
+  free(t.d);
+}
+END_TEST
+
 /* What norse mode refuses, naming the population or key. */
 START_TEST(test_norse_refusals) {
   static const struct {
@@ -422,6 +488,12 @@ START_TEST(test_norse_refusals) {
        "", "", "no longer than tau (0.5 ms)"},
       {"{size: 2, model: adex_refrac, params: {t_ref: 1.5 ms}}", "", "",
        "whole number of dt"},
+      {"{size: 2, model: lif_box, params: {reset_method: subtract, t_ref: 2 "
+       "ms}}",
+       "", "", "t_ref must be 0"},
+      {"{size: 2, model: lif_box, params: {reset_method: subtract, v_th: -50 "
+       "mV, v_reset: -70 mV}}",
+       "", "", "v_th must be > 0"},
       {"{size: 2, model: lif, params: {tau_syn: 0.5 ms}}", "", "",
        "no longer than tau_syn_exc"},
       {"{size: 2, model: lif, params: {t_ref: 2.5 ms}}", "", "",
@@ -461,6 +533,7 @@ static Suite *suite_norse(void) {
   tcase_add_test(tc, test_norse_refusals);
   tcase_add_test(tc, test_norse_lif_encoders);
   tcase_add_test(tc, test_norse_tsodyks_markram);
+  tcase_add_test(tc, test_norse_box_subtract);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -63,6 +63,10 @@ typedef struct slp_var_info {
   const char *name; /* canonical (Norse) name, static storage */
   slp_dim dim;      /* physical dimension */
   double deflt;     /* default value in API units (parameters only) */
+  const char *const *choices; /* a parameter given by name: the names,
+                                 NULL-ended, its value the index of the one
+                                 chosen (reset_method: value, subtract);
+                                 NULL for a quantity */
 } slp_var_info;
 
 /*

@@ -51,6 +51,11 @@ int slp__step_group_init(slp__step_group *g, const slp__model *m,
              "lif_box only, not '%s'", m->name);
     return SLP_EINVAL;
   }
+  if (g->kind == SLP__STEP_LIF_BOX && param(m, p, "reset_method") == 1) {
+    snprintf(why, cap, "the dense and clock modes reset by value only, not "
+             "by reset_method subtract");
+    return SLP_EINVAL;
+  }
   double hms = (double)h * SLP__MS_PER_TICK;
   double tau_m = param(m, p, "tau_mem");
   double tau_s[2] = {0, 0};

@@ -854,6 +854,27 @@ static int load_preset(loader *L, uint32_t id, const char *model,
 }
 
 /* params: name -> quantity, with names and dimensions from the model. */
+/* A parameter given by name: its value is the index of the name. */
+static int choice(loader *L, const yaml_node_t *n, const char *const *names,
+                  const char *path, const char *leaf, double *out) {
+  const char *s = NULL;
+  int rc = text_of(L, n, path, leaf, &s);
+  if (rc != 0)
+    return rc;
+  char list[256] = "";
+  for (size_t k = 0; names[k] != NULL; k++) {
+    if (strcmp(s, names[k]) == 0) {
+      *out = (double)k;
+      return 0;
+    }
+    size_t len = strlen(list);
+    snprintf(list + len, sizeof list - len, "%s'%s'", k ? " or " : "",
+             names[k]);
+  }
+  return fail(L, SLP_EINVAL, n, path, "%s must be %s, not '%.40s'.", leaf,
+              list, s);
+}
+
 static int load_params(loader *L, uint32_t id, const char *model,
                        const yaml_node_t *n, const char *path) {
   if (is_null(n))
@@ -896,7 +917,10 @@ static int load_params(loader *L, uint32_t id, const char *model,
     if (rc != 0)
       break;
     double value;
-    rc = quantity(L, node(L, p->value), info.dim, kp, name, &value);
+    if (info.choices != NULL)
+      rc = choice(L, node(L, p->value), info.choices, kp, name, &value);
+    else
+      rc = quantity(L, node(L, p->value), info.dim, kp, name, &value);
     if (rc != 0)
       break;
     rc = slp_network_set_param(L->net, id, name, value);

@@ -33,7 +33,12 @@
 #include "neurons/model.h"
 #include "neurons/pop.h"
 
-enum { P_TAU_MEM, P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, P_COUNT };
+enum { P_TAU_MEM, P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, P_RESET_METHOD,
+       P_COUNT };
+
+/* Norse's reset_method: v = v_reset after a spike, or v = v - v_th. */
+enum { RESET_VALUE, RESET_SUBTRACT };
+static const char *const reset_methods[] = {"value", "subtract", NULL};
 
 static const slp__var_desc box_params[P_COUNT] = {
     [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
@@ -41,6 +46,8 @@ static const slp__var_desc box_params[P_COUNT] = {
     [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
     [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
     [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1},
+    [P_RESET_METHOD] = {"reset_method", {NULL}, SLP_DIM_NONE, RESET_VALUE, -1,
+                        reset_methods},
 };
 
 enum { S_V, S_COUNT };
@@ -59,6 +66,8 @@ typedef struct box_consts {
   double tau_m;      /* ms */
   double u_th;       /* v_th - v_leak */
   double u_reset;    /* v_reset - v_leak */
+  double v_th;       /* mV: what reset_method subtract takes off */
+  int subtract;      /* reset_method subtract */
   double v_leak;     /* mV */
   slp_tick t_ref;    /* refractory period, ticks */
   slp_tick grid;     /* grid step (grid mode) or 1 */
@@ -99,6 +108,20 @@ static int box_check(const double *p, char *why, size_t cap) {
     snprintf(why, cap, "v_reset (%g mV) must be below v_th (%g mV)",
              p[P_V_RESET], p[P_V_TH]);
     return SLP_ERANGE;
+  }
+  if (p[P_RESET_METHOD] == RESET_SUBTRACT) {
+    /* Each spike lowers v by v_th: only a positive v_th brings it back
+     * below threshold; held at what value during t_ref is not defined. */
+    if (!(p[P_V_TH] > 0)) {
+      snprintf(why, cap, "reset_method subtract lowers v by v_th at each "
+               "spike, so v_th must be > 0, not %g mV", p[P_V_TH]);
+      return SLP_ERANGE;
+    }
+    if (p[P_T_REF] != 0) {
+      snprintf(why, cap, "reset_method subtract has no refractory period: "
+               "t_ref must be 0, not %g ms", p[P_T_REF]);
+      return SLP_ERANGE;
+    }
   }
   return 0;
 }
@@ -165,7 +188,7 @@ static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
   const box_consts *c = pop->consts;
   advance(c, n, t);
   slp__pop_emit(pop, win, (uint32_t)(n - (box_neuron *)pop->state), t);
-  n->u = c->u_reset;
+  n->u = c->subtract ? n->u - c->v_th : c->u_reset;
   n->t_ref_end = t + c->t_ref;
   update_check(c, n);
 }
@@ -279,6 +302,8 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
   c->v_leak = p[P_V_LEAK];
   c->u_th = p[P_V_TH] - p[P_V_LEAK];
   c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
+  c->v_th = p[P_V_TH];
+  c->subtract = p[P_RESET_METHOD] == RESET_SUBTRACT;
   c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
   c->inv_grid = 1.0 / (double)init->grid;

@@ -72,6 +72,7 @@ static int info(const slp__var_desc *d, slp_var_info *out) {
     out->name = d->name;
     out->dim = d->dim;
     out->deflt = d->deflt;
+    out->choices = d->choices;
   }
   return 0;
 }

@@ -29,6 +29,9 @@ typedef struct slp__var_desc {
   double deflt;                            /* default in API units */
   int default_from;                        /* state: index of the parameter
                                               whose value is the default, or -1 */
+  const char *const *choices;              /* a parameter given by name (its
+                                              value: the index of the name),
+                                              NULL-ended; NULL: a quantity */
 } slp__var_desc;
 
 typedef struct slp__pop slp__pop;       /* runtime population, see pop.h */

@@ -134,7 +134,7 @@ static double lif_get(const double *k, const double *s, int var) {
 
 /* --- li_box and lif_box: v (+ rho) ------------------------------------------ */
 
-enum { BK_HM, BK_VL, BK_VTH, BK_VR, BK_RHO };
+enum { BK_HM, BK_VL, BK_VTH, BK_VR, BK_RHO, BK_SUB };
 enum { BS_V, BS_RHO };
 
 static int box_setup(const slp__model *m, const double *p, double dt,
@@ -146,6 +146,7 @@ static int box_setup(const slp__model *m, const double *p, double dt,
   k[BK_VL] = param(m, p, "v_leak");
   k[BK_VTH] = param(m, p, "v_th"); /* NaN for li_box */
   k[BK_VR] = param(m, p, "v_reset");
+  k[BK_SUB] = param(m, p, "reset_method") == 1; /* subtract (lif_box) */
   double t_ref = param(m, p, "t_ref");
   k[BK_RHO] = 0;
   if (!isnan(t_ref))
@@ -166,12 +167,13 @@ static int li_box_step(const double *k, double *s, const double *x) {
   return 0;
 }
 
-/* lif_box_feed_forward_step: v^ = v + h_m((x + v_leak) - v); value reset. */
+/* lif_box_feed_forward_step: v^ = v + h_m((x + v_leak) - v); reset by value
+ * (v_reset) or by subtraction (v^ - v_th, Norse's reset_subtract). */
 static int lif_box_step(const double *k, double *s, const double *x) {
   double v = s[BS_V];
   double vh = v + k[BK_HM] * (((x[0] + x[1]) + k[BK_VL]) - v);
   int z = vh > k[BK_VTH];
-  s[BS_V] = z ? k[BK_VR] : vh;
+  s[BS_V] = z ? (k[BK_SUB] != 0 ? vh - k[BK_VTH] : k[BK_VR]) : vh;
   if (k[BK_RHO] > 0)
     z = refrac_mask(&s[BS_V], v, z, &s[BS_RHO], k[BK_RHO]);
   return z;
