@@ -138,9 +138,13 @@ static void text_settings(const slp_sim_config *cfg) {
     row("mode", "%s", slp_mode_name(cfg->mode));
   row("seed", "%" PRIu64, cfg->seed);
   if (cfg->threads == 0)
-    row("threads", "0 (all cores)");
+    row("threads", "0 (all cores; runs use one thread until the parallel "
+        "engine lands)");
   else
-    row("threads", "%u", cfg->threads);
+    row("threads", "%u%s", cfg->threads,
+        cfg->threads > 1 ? " (runs use one thread until the parallel engine "
+                           "lands)"
+                         : "");
 }
 
 /* The plastic projections' weight distributions: moments, then the
