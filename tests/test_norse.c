@@ -89,21 +89,48 @@ static const norse_case cases[] = {
      1e-3},
 };
 
-/* Run case c in norse mode; compare state and spikes with the trace. */
-static void run_case(const norse_case *c) {
-  trace t;
-  trace_load(&t, c->file);
-  /* The inputs: x_k of channel ch as an event at k ms with weight x_k. */
-  FILE *in = fopen("norse_in.csv", "w");
+/* Load and build text (the load must succeed); the build's result. */
+static int build(const char *text, slp_model **m, slp_sim **sim,
+                 slp_diag *d) {
+  memset(d, 0, sizeof *d);
+  int rc = slp_model_load(m, "norse_test.yaml", text, strlen(text), d);
+  ck_assert_msg(rc == 0, "load: %s: %s", d->key, d->message);
+  return slp_sim_create(sim, (*m)->net, &(*m)->cfg, d);
+}
+
+/* Load, build, run to the end and finish text, which must all succeed. */
+static void run_text(const char *text) {
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+}
+
+/* A trace's inputs x0..x4 as a spike_array file: x_k of channel ch as an
+ * event at k ms with weight x_k. */
+static void write_inputs(const trace *t, const char *file) {
+  FILE *in = fopen(file, "w");
   ck_assert_ptr_nonnull(in);
   fputs("time_ms,source,weight\n", in);
   for (size_t k = 0; k < STEPS; k++)
     for (int ch = 0; ch < CH; ch++) {
-      double x = at(&t, k, trace_col(&t, "x", ch));
+      double x = at(t, k, trace_col(t, "x", ch));
       if (x != 0)
         fprintf(in, "%zu,%d,%.17g\n", k, ch, x);
     }
   fclose(in);
+}
+
+/* Run case c in norse mode; compare state and spikes with the trace. */
+static void run_case(const norse_case *c) {
+  trace t;
+  trace_load(&t, c->file);
+  write_inputs(&t, "norse_in.csv");
   char vars[64] = "";
   for (int j = 0; j < 3 && c->var[j] != NULL; j++) {
     size_t n = strlen(vars);
@@ -123,18 +150,7 @@ static void run_case(const norse_case *c) {
            "  state: {population: p, vars: [%s], interval: 1 ms, file: "
            "norse_state.csv}\n",
            c->model, c->params, c->init, c->weight, vars);
-  slp_model *m = NULL;
-  slp_diag d;
-  memset(&d, 0, sizeof d);
-  int rc = slp_model_load(&m, "norse_test.yaml", text, strlen(text), &d);
-  ck_assert_msg(rc == 0, "%s: load: %s: %s", c->file, d.key, d.message);
-  slp_sim *sim = NULL;
-  rc = slp_sim_create(&sim, m->net, &m->cfg, &d);
-  ck_assert_msg(rc == 0, "%s: create: %s: %s", c->file, d.key, d.message);
-  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
-  ck_assert_int_eq(slp_sim_finish(sim), 0);
-  slp_sim_destroy(sim);
-  slp_model_destroy(m);
+  run_text(text);
 
   /* State: rows (k+1) ms, neuron ch, then the variables. */
   FILE *f = fopen("norse_state.csv", "r");
@@ -203,15 +219,6 @@ static void run_case(const norse_case *c) {
 START_TEST(test_norse_trace) { run_case(&cases[_i]); }
 END_TEST
 
-/* Load and build text; return the simulation (run to the end, finished). */
-static int build(const char *text, slp_model **m, slp_sim **sim,
-                 slp_diag *d) {
-  memset(d, 0, sizeof *d);
-  int rc = slp_model_load(m, "norse_test.yaml", text, strlen(text), d);
-  ck_assert_msg(rc == 0, "load: %s: %s", d->key, d->message);
-  return slp_sim_create(sim, (*m)->net, &(*m)->cfg, d);
-}
-
 /*
  * Norse's Euler step converges to the closed form as dt shrinks, with an
  * error of order dt: one LIF neuron (threshold out of reach), one input of
@@ -237,14 +244,7 @@ START_TEST(test_norse_converges_to_exact) {
     const char *file = run < 0 ? "norse_conv_exact.csv" : "norse_conv.csv";
     snprintf(text, sizeof text, CONV_TEXT, run < 0 ? "exact" : "norse",
              run < 0 ? 0.1 : dts[run], file);
-    slp_model *m = NULL;
-    slp_sim *sim = NULL;
-    slp_diag d;
-    ck_assert_int_eq(build(text, &m, &sim, &d), 0);
-    ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
-    ck_assert_int_eq(slp_sim_finish(sim), 0);
-    slp_sim_destroy(sim);
-    slp_model_destroy(m);
+    run_text(text);
     FILE *f = fopen(file, "r");
     ck_assert_ptr_nonnull(f);
     char line[256];
@@ -298,15 +298,7 @@ START_TEST(test_norse_lif_encoders) {
       "  - {from: cc, to: dc, connect: one_to_one, weight: 1, delay: 1 ns}\n"
       "  - {from: lat, to: dl, connect: one_to_one, weight: 1, delay: 1 ns}\n"
       "record: {spikes: {file: norse_enc.csv}}\n";
-  slp_model *m = NULL;
-  slp_sim *sim = NULL;
-  slp_diag d;
-  int rc = build(text, &m, &sim, &d);
-  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
-  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
-  ck_assert_int_eq(slp_sim_finish(sim), 0);
-  slp_sim_destroy(sim);
-  slp_model_destroy(m);
+  run_text(text);
   static unsigned char got[STEPS][14];
   memset(got, 0, sizeof got);
   FILE *f = fopen("norse_enc.csv", "r");
@@ -380,15 +372,7 @@ START_TEST(test_norse_tsodyks_markram) {
            "record: {state: {population: p, vars: v, interval: 1 ms, file: "
            "norse_tm.csv}}\n",
            spikes);
-  slp_model *m = NULL;
-  slp_sim *sim = NULL;
-  slp_diag d;
-  int rc = build(text, &m, &sim, &d);
-  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
-  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
-  ck_assert_int_eq(slp_sim_finish(sim), 0);
-  slp_sim_destroy(sim);
-  slp_model_destroy(m);
+  run_text(text);
   FILE *f = fopen("norse_tm.csv", "r");
   ck_assert_ptr_nonnull(f);
   char line[256];
@@ -418,16 +402,7 @@ END_TEST
 START_TEST(test_norse_box_subtract) {
   trace t;
   trace_load(&t, "lif_box_ff_reset_value.csv");
-  FILE *in = fopen("norse_sub_in.csv", "w");
-  ck_assert_ptr_nonnull(in);
-  fputs("time_ms,source,weight\n", in);
-  for (size_t k = 0; k < STEPS; k++)
-    for (int ch = 0; ch < CH; ch++) {
-      double x = at(&t, k, trace_col(&t, "x", ch));
-      if (x != 0)
-        fprintf(in, "%zu,%d,%.17g\n", k, ch, x);
-    }
-  fclose(in);
+  write_inputs(&t, "norse_sub_in.csv");
   const char *text =
       "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
       "populations:\n"
@@ -438,15 +413,7 @@ START_TEST(test_norse_box_subtract) {
       "delay: 1 ns}]\n"
       "record: {state: {population: p, vars: v, interval: 1 ms, file: "
       "norse_sub.csv}}\n";
-  slp_model *m = NULL;
-  slp_sim *sim = NULL;
-  slp_diag d;
-  int rc = build(text, &m, &sim, &d);
-  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
-  ck_assert_int_eq(slp_sim_run(sim, INT64_MAX, NULL, NULL), 0);
-  ck_assert_int_eq(slp_sim_finish(sim), 0);
-  slp_sim_destroy(sim);
-  slp_model_destroy(m);
+  run_text(text);
   double v[CH] = {0};
   size_t subtracted = 0;
   FILE *f = fopen("norse_sub.csv", "r");
