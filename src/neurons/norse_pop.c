@@ -15,6 +15,8 @@
 
 #define NREC 2 /* receptors a Norse step takes (exc, inh) */
 
+int slp__norse_lazy_disabled;
+
 typedef struct norse_rt {
   slp__model ops;              /* the model's tables, norse operations */
   const slp__model *model;     /* the model itself */
@@ -26,6 +28,11 @@ typedef struct norse_rt {
   double *s;                   /* state, st->n_state doubles per neuron */
   uint32_t n_slots;            /* steps per window */
   double *x;                   /* inputs x[(slot * n + i) * NREC + r] */
+  uint64_t *last;              /* per neuron: the steps taken (its state is
+                                  the state after step last - 1) */
+  uint8_t *dormant;            /* per neuron: behind, and cannot spike
+                                  without input (the lazy form) */
+  uint64_t *touched;           /* bit i: neuron i has input this window */
 } norse_rt;
 
 static void norse_destroy(slp__pop *pop) {
@@ -34,6 +41,9 @@ static void norse_destroy(slp__pop *pop) {
     pop->model = rt->model;
     slp__free(rt->s);
     slp__free(rt->x);
+    slp__free(rt->last);
+    slp__free(rt->dormant);
+    slp__free(rt->touched);
     slp__free(rt);
   }
   pop->consts = pop->state = NULL;
@@ -55,28 +65,49 @@ static void norse_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   /* Step k takes what arrives in [k dt, (k+1) dt). */
   size_t slot = (size_t)((t - win->t0) / rt->dt);
   double *x = &rt->x[slot * pop->n * NREC + r];
-  for (size_t k = 0; k < count; k++)
-    x[(size_t)tgt[k] * NREC] += (double)w[k] / rt->wdiv * scale;
+  for (size_t k = 0; k < count; k++) {
+    uint32_t i = tgt[k];
+    x[(size_t)i * NREC] += (double)w[k] / rt->wdiv * scale;
+    rt->touched[i >> 6] |= (uint64_t)1 << (i & 63);
+  }
 }
 
-/* Every neuron through the window's steps, in order; a spike of step k is
- * stamped at its end. */
+/*
+ * Each neuron through the window's steps, in order; a spike of step k is
+ * stamped at its end.  The lazy form: a dormant neuron (one that cannot
+ * spike without input, norse_step.h) without input this window is left
+ * where it is, its steps owed; when input reaches it, the owed steps are
+ * taken at once in closed form first.  Neurons are independent within a
+ * window, so the order they are taken in changes nothing.
+ */
 static void norse_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                          size_t count) {
-  (void)idx; /* nobody waits to be settled: everyone is stepped */
+  (void)idx; /* the lazy form keeps its own books */
   (void)count;
   norse_rt *rt = pop->consts;
-  size_t ns = rt->st->n_state;
-  for (uint32_t slot = 0; slot < rt->n_slots; slot++) {
-    double *x = &rt->x[(size_t)slot * pop->n * NREC];
-    slp_tick t_end = win->t0 + (slp_tick)(slot + 1) * rt->dt;
-    for (uint32_t i = 0; i < pop->n; i++, x += NREC) {
-      if (rt->st->step(rt->k, &rt->s[(size_t)i * ns], x))
-        slp__pop_emit(pop, win, i, t_end);
+  const slp__norse_step *st = rt->st;
+  size_t ns = st->n_state, stride = (size_t)pop->n * NREC;
+  uint64_t step0 = (uint64_t)(win->t0 / rt->dt);
+  for (uint32_t i = 0; i < pop->n; i++) {
+    int input = (rt->touched[i >> 6] >> (i & 63)) & 1;
+    double *s = &rt->s[(size_t)i * ns];
+    if (rt->dormant[i]) {
+      if (!input)
+        continue;
+      st->silent(rt->k, s, step0 - rt->last[i]);
+    }
+    double *x = &rt->x[(size_t)i * NREC];
+    for (uint32_t slot = 0; slot < rt->n_slots; slot++, x += stride) {
+      if (st->step(rt->k, s, x))
+        slp__pop_emit(pop, win, i, win->t0 + (slp_tick)(slot + 1) * rt->dt);
       x[0] = 0;
       x[1] = 0;
     }
+    rt->last[i] = step0 + rt->n_slots;
+    rt->dormant[i] = st->dormant != NULL && !slp__norse_lazy_disabled &&
+                     st->dormant(rt->k, s);
   }
+  memset(rt->touched, 0, ((size_t)pop->n + 63) / 64 * sizeof *rt->touched);
 }
 
 static void norse_wake(slp__pop *pop, slp__window *win, uint32_t i,
@@ -87,13 +118,22 @@ static void norse_wake(slp__pop *pop, slp__window *win, uint32_t i,
   (void)t;
 }
 
-/* The state after the last step taken: at a window's end, the state at that
- * time (what recording samples). */
+/* The state at a step boundary t (a window's end, where recording samples):
+ * the state after the steps up to t, the owed ones of a dormant neuron
+ * taken on a copy. */
 static double norse_get(const slp__pop *pop, uint32_t i, int var,
                         slp_tick t) {
-  (void)t;
   const norse_rt *rt = pop->consts;
-  double x = rt->st->get(rt->k, &rt->s[(size_t)i * rt->st->n_state], var);
+  const double *s = &rt->s[(size_t)i * rt->st->n_state];
+  double owed[SLP__NORSE_MAX_S];
+  uint64_t now = (uint64_t)(t / rt->dt);
+  if (rt->dormant[i] && now > rt->last[i]) {
+    /* A dormant neuron's steps are owed: take them on a copy. */
+    memcpy(owed, s, rt->st->n_state * sizeof *owed);
+    rt->st->silent(rt->k, owed, now - rt->last[i]);
+    s = owed;
+  }
+  double x = rt->st->get(rt->k, s, var);
   return rt->model->state[var].dim == SLP_DIM_VOLTAGE ? x * rt->st->vunit : x;
 }
 
@@ -127,7 +167,15 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
     return rc;
   }
   rt->s = slp__malloc((size_t)pop->n * st->n_state * sizeof *rt->s);
-  if (rt->s == NULL) {
+  rt->last = slp__calloc(pop->n, sizeof *rt->last);
+  rt->dormant = slp__calloc(pop->n, sizeof *rt->dormant);
+  rt->touched = slp__calloc(((size_t)pop->n + 63) / 64, sizeof *rt->touched);
+  if (rt->s == NULL || rt->last == NULL || rt->dormant == NULL ||
+      rt->touched == NULL) {
+    slp__free(rt->s);
+    slp__free(rt->last);
+    slp__free(rt->dormant);
+    slp__free(rt->touched);
     slp__free(rt);
     return SLP_ENOMEM;
   }

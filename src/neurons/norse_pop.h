@@ -11,9 +11,10 @@
  * The population keeps the model's tables (names, parameters, receptors) and
  * swaps in operations that sum each window's inputs per step and then take
  * every neuron through the window's steps with the model's Norse step
- * (norse_step.h).  Every neuron is stepped every step: correct for every
- * model; the lazy form (silent steps applied at once in closed form) is for
- * later.
+ * (norse_step.h).  The linear models take the lazy form: a neuron that
+ * cannot spike without input (dormant) is left behind until input reaches
+ * it, and its owed steps are then applied at once in closed form; the
+ * others (lsnn, the nonlinear models) are stepped every step.
  */
 #ifndef SLP_NEURONS_NORSE_POP_H
 #define SLP_NEURONS_NORSE_POP_H
@@ -30,5 +31,8 @@
  */
 int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
                           slp_tick dt, char *why, size_t cap);
+
+/* Test switch: nonzero steps every neuron every step (no lazy form). */
+extern int slp__norse_lazy_disabled;
 
 #endif /* SLP_NEURONS_NORSE_POP_H */

@@ -71,8 +71,27 @@ static int refrac_mask(double *v, double v_old, int z, double *rho,
 /* --- lif and li: v, i_exc, i_inh (+ rho) ------------------------------------ */
 
 enum { LK_HM, LK_HS0, LK_HS1, LK_VL, LK_VTH, LK_VR, LK_RHO, LK_SV, LK_SE,
-       LK_SI };
+       LK_SI, LK_KAPPA0, LK_KAPPA1 };
 enum { LS_V, LS_IE, LS_II, LS_RHO };
+
+/*
+ * The largest response of u = v - v_leak to a unit current over silent
+ * steps: u_n = h_m (p^n - q^n) / (p - q), p = 1 - h_m, q = 1 - h_s, built
+ * by its recursion u_{n+1} = p u_n + h_m q^n; it rises, then falls for good.
+ */
+static double kernel_peak(double hm, double hs) {
+  double p = 1 - hm, q = 1 - hs, u = hm, qn = q, best = u;
+  for (long n = 1; n < 100000000L; n++) {
+    double next = p * u + hm * qn;
+    qn *= q;
+    if (next <= u && n > 1)
+      break;
+    u = next;
+    if (u > best)
+      best = u;
+  }
+  return best;
+}
 
 static int lif_setup(const slp__model *m, const double *p, double dt,
                      double *k, char *why, size_t cap) {
@@ -97,6 +116,8 @@ static int lif_setup(const slp__model *m, const double *p, double dt,
   k[LK_SV] = state_index(m, "v");
   k[LK_SE] = state_index(m, "i_exc");
   k[LK_SI] = state_index(m, "i_inh");
+  for (int r = 0; r < 2; r++)
+    k[LK_KAPPA0 + r] = kernel_peak(k[LK_HM], k[LK_HS0 + r]);
   return 0;
 }
 
@@ -105,6 +126,49 @@ static void lif_start(const double *k, const double *init, double *s) {
   s[LS_IE] = init[(int)k[LK_SE]];
   s[LS_II] = init[(int)k[LK_SI]];
   s[LS_RHO] = 0;
+}
+
+/* Silent steps are taken one by one up to this many (Norse's roundings
+ * exactly); beyond, in closed form (a few ulps off). */
+#define SILENT_STEPPED 32
+
+/* Dormant when not refractory and no future v can pass v_th without input:
+ * u_n <= max(u, 0) + sum over positive currents of kappa_k i_k (inhibition
+ * only lowers it), with a margin for the roundings of the closed form. */
+static int lif_dormant(const double *k, const double *s) {
+  if (isnan(k[LK_VTH]))
+    return 1; /* li: never spikes */
+  if (s[LS_RHO] > 0)
+    return 0;
+  double u = s[LS_V] - k[LK_VL], bound = u > 0 ? u : 0;
+  for (int r = 0; r < 2; r++)
+    if (s[LS_IE + r] > 0)
+      bound += k[LK_KAPPA0 + r] * s[LS_IE + r];
+  return k[LK_VL] + bound < k[LK_VTH] - 1e-9 * (1 + fabs(k[LK_VTH]));
+}
+
+static int lif_step(const double *k, double *s, const double *x);
+
+/* n steps without input: u_n = p^n u + sum_k h_m i_k (p^n - q_k^n) /
+ * (p - q_k) (h_m i_k n p^(n-1) when p = q_k), i_k q_k^n. */
+static void lif_silent(const double *k, double *s, uint64_t n) {
+  if (n <= SILENT_STEPPED) {
+    static const double zero[2] = {0, 0};
+    for (uint64_t j = 0; j < n; j++)
+      lif_step(k, s, zero);
+    return;
+  }
+  double p = 1 - k[LK_HM], pn = pow(p, (double)n);
+  double u = pn * (s[LS_V] - k[LK_VL]);
+  for (int r = 0; r < 2; r++) {
+    double q = 1 - k[LK_HS0 + r], qn = pow(q, (double)n), i = s[LS_IE + r];
+    if (p != q)
+      u += k[LK_HM] * i * (pn - qn) / (p - q);
+    else
+      u += k[LK_HM] * i * (double)n * pow(p, (double)n - 1);
+    s[LS_IE + r] = i * qn;
+  }
+  s[LS_V] = k[LK_VL] + u;
 }
 
 /* lif_feed_forward_step, jump-first: i+ = i + x; v^ = v + h_m((v_leak - v)
@@ -179,6 +243,27 @@ static int lif_box_step(const double *k, double *s, const double *x) {
   return z;
 }
 
+/* Box models and iaf: without input v relaxes to v_leak (iaf: stays), so
+ * it never passes v_th once v and v_leak are below it. */
+static int box_dormant(const double *k, const double *s) {
+  if (isnan(k[BK_VTH]))
+    return 1; /* li_box */
+  return s[BS_RHO] <= 0 && s[BS_V] <= k[BK_VTH] && k[BK_VL] <= k[BK_VTH];
+}
+
+static int lif_box_step(const double *k, double *s, const double *x);
+
+/* v_n = v_leak + p^n (v - v_leak) without input. */
+static void box_silent(const double *k, double *s, uint64_t n) {
+  if (n <= SILENT_STEPPED) {
+    static const double zero[2] = {0, 0};
+    for (uint64_t j = 0; j < n; j++)
+      lif_box_step(k, s, zero);
+    return;
+  }
+  s[BS_V] = k[BK_VL] + pow(1 - k[BK_HM], (double)n) * (s[BS_V] - k[BK_VL]);
+}
+
 static double box_get(const double *k, const double *s, int var) {
   (void)k;
   return var == 0 ? s[BS_V] : (double)NAN;
@@ -204,6 +289,17 @@ static int iaf_step(const double *k, double *s, const double *x) {
   int z = vh > k[IK_VTH];
   s[0] = z ? k[IK_VR] : vh;
   return z;
+}
+
+static int iaf_dormant(const double *k, const double *s) {
+  return s[0] <= k[IK_VTH];
+}
+
+/* Without input iaf's v does not move. */
+static void iaf_silent(const double *k, double *s, uint64_t n) {
+  (void)k;
+  (void)s;
+  (void)n;
 }
 
 /* --- lsnn: v, i_exc, i_inh, b ------------------------------------------------ */
@@ -494,17 +590,22 @@ static int izh_step(const double *k, double *s, const double *x) {
 }
 
 static const slp__norse_step steps[] = {
-    {"lif", 4, 1000, lif_setup, lif_start, lif_step, lif_get},
-    {"li", 4, 1000, lif_setup, lif_start, lif_step, lif_get},
-    {"lif_box", 2, 1000, box_setup, box_start, lif_box_step, box_get},
-    {"li_box", 2, 1000, box_setup, box_start, li_box_step, box_get},
-    {"iaf", 2, 1000, iaf_setup, box_start, iaf_step, box_get},
-    {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get},
-    {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get},
-    {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get},
-    {"adex_refrac", 4, 1000, adex_setup, adex_start, adex_step, adex_get},
-    {"coba_lif", 3, 1000, coba_setup, coba_start, coba_step, coba_get},
-    {"izhikevich", 2, 1, izh_setup, two_start, izh_step, two_get},
+    {"lif", 4, 1000, lif_setup, lif_start, lif_step, lif_get, lif_dormant,
+     lif_silent},
+    {"li", 4, 1000, lif_setup, lif_start, lif_step, lif_get, lif_dormant,
+     lif_silent},
+    {"lif_box", 2, 1000, box_setup, box_start, lif_box_step, box_get,
+     box_dormant, box_silent},
+    {"li_box", 2, 1000, box_setup, box_start, li_box_step, box_get,
+     box_dormant, box_silent},
+    {"iaf", 2, 1000, iaf_setup, box_start, iaf_step, box_get, iaf_dormant,
+     iaf_silent},
+    {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get, NULL, NULL},
+    {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get, NULL, NULL},
+    {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get, NULL, NULL},
+    {"adex_refrac", 4, 1000, adex_setup, adex_start, adex_step, adex_get, NULL, NULL},
+    {"coba_lif", 3, 1000, coba_setup, coba_start, coba_step, coba_get, NULL, NULL},
+    {"izhikevich", 2, 1, izh_setup, two_start, izh_step, two_get, NULL, NULL},
 };
 
 const slp__norse_step *slp__norse_step_find(const slp__model *m) {

@@ -18,6 +18,7 @@
 #define SLP_NEURONS_NORSE_STEP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "neurons/model.h"
 
@@ -42,6 +43,13 @@ typedef struct slp__norse_step {
   int (*step)(const double *k, double *s, const double *x);
   /* The model's state variable `var` (API units) from s. */
   double (*get)(const double *k, const double *s, int var);
+  /* The lazy form, or NULL where every neuron is stepped every step.
+   * dormant: with no input the neuron provably never spikes (and is not
+   * refractory), so its steps can wait.  silent: n steps without input at
+   * once (the closed form, or the steps themselves while n is small, which
+   * gives Norse's roundings exactly). */
+  int (*dormant)(const double *k, const double *s);
+  void (*silent)(const double *k, double *s, uint64_t n);
 } slp__norse_step;
 
 /* Norse's step for the model, or NULL if norse mode does not cover it. */
