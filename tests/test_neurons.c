@@ -351,6 +351,74 @@ START_TEST(test_lif_forms_agree) {
 }
 END_TEST
 
+/* u(s) of ada_lif without input from (u0, b0): u0 E_m - b0 c_b (E_b - E_m),
+ * c_b = tau_b / (tau_b - tau_m) (the adaptation rides as a current -b). */
+static long double ada_u(long double u0, long double b0, long double s,
+                         long double tm, long double tb) {
+  long double em = expl(-s / tm), eb = expl(-s / tb);
+  return u0 * em - b0 * tb / (tb - tm) * (eb - em);
+}
+
+/*
+ * ada_lif (LIF with an adaptation current) firing tonically on its own:
+ * each spike resets v and raises b by beta, so the intervals grow.  Each
+ * spike against the closed form from the engine's previous spike (the
+ * first tick with u > u_th, found by bisection in long double): within one
+ * tick, in both state forms (lif.h).
+ */
+START_TEST(test_ada_lif_adapting_isi) {
+  lif_form(_i, 1);
+  const char *names[] = {"tau_mem", "tau_syn", "tau_adapt", "v_leak", "v_th",
+                         "v_reset", "beta"};
+  const long double tm = 20, tb = 100, beta = 0.5, uth = -1, ur = -11;
+  double values[] = {20.0, 5.0, 100.0, -49.0, -50.0, -60.0, 0.5};
+  rig r;
+  rig_init(&r, &slp__model_ada_lif, names, values, 7, -60.0, 1);
+  rig_run_until(&r, 1000 * TPM);
+  slp__spikebuf_sort(&r.spikes);
+  ck_assert_uint_ge(r.spikes.n, 8);
+  long double b = 0; /* b just after the previous spike */
+  slp_tick prev = 0;
+  long double u0 = ur;
+  for (size_t k = 0; k < 8; k++) {
+    /* First crossing after prev: scan, then bisect to below a tick. */
+    long double lo = 0, hi = 0.01L;
+    while (ada_u(u0, b, hi, tm, tb) <= uth)
+      hi += 0.01L;
+    lo = hi - 0.01L;
+    while (hi - lo > 1e-12L) {
+      long double mid = (lo + hi) / 2;
+      if (ada_u(u0, b, mid, tm, tb) > uth)
+        hi = mid;
+      else
+        lo = mid;
+    }
+    slp_tick expect = prev + (slp_tick)ceill(hi * TPM);
+    ck_assert_msg(llabs(r.spikes.s[k].t - expect) <= 1,
+                  "spike %zu: %lld vs %lld", k, (long long)r.spikes.s[k].t,
+                  (long long)expect);
+    long double s_k = (long double)(r.spikes.s[k].t - prev) / TPM;
+    b = b * expl(-s_k / tb) + beta;
+    prev = r.spikes.s[k].t;
+    u0 = ur;
+    if (k > 0)
+      ck_assert_int_gt(r.spikes.s[k].t - r.spikes.s[k - 1].t,
+                       k > 1 ? r.spikes.s[k - 1].t - r.spikes.s[k - 2].t
+                             : 0); /* adapting: intervals grow */
+  }
+  /* b at the end: the remaining spikes' steps, then its decay to 1 s. */
+  for (size_t k = 8; k < r.spikes.n; k++) {
+    long double s_k = (long double)(r.spikes.s[k].t - prev) / TPM;
+    b = b * expl(-s_k / tb) + beta;
+    prev = r.spikes.s[k].t;
+  }
+  slp_tick end = 1000 * TPM;
+  b *= expl(-(long double)(end - prev) / TPM / tb);
+  ck_assert_double_eq_tol(rig_get(&r, "b", end), (double)b, 1e-9);
+  rig_free(&r);
+}
+END_TEST
+
 /* --- Delta synapses -------------------------------------------------------- */
 
 START_TEST(test_box_jump_and_decay) {
@@ -507,6 +575,7 @@ static Suite *suite_neurons(void) {
   tcase_add_test(tc, test_lif_partition_independent);
   tcase_add_loop_test(tc, test_lif_refractory, 0, 2);
   tcase_add_test(tc, test_lif_forms_agree);
+  tcase_add_loop_test(tc, test_ada_lif_adapting_isi, 0, 2);
   tcase_add_test(tc, test_lif_grid_emission);
   tcase_add_checked_fixture(tc, NULL, lif_form_reset);
   suite_add_tcase(s, tc);

@@ -443,6 +443,60 @@ START_TEST(test_norse_box_subtract) {
 }
 END_TEST
 
+/*
+ * ada_lif in norse mode: Norse's ada_lif_step (models.md §6; jump-last,
+ * subtractive reset, b steps up by beta) on the inputs of lif_ff.csv,
+ * stepped here from its definition (the traces have no ada_lif), with
+ * beta 0.3 and tau_adapt 50 ms so that b matters within the run.
+ */
+START_TEST(test_norse_ada_lif) {
+  trace t;
+  trace_load(&t, "lif_ff.csv");
+  write_inputs(&t, "norse_ada_in.csv");
+  run_text("simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+           "populations:\n"
+           "  p: {size: 5, model: ada_lif, params: {tau_mem: 0.01, tau_syn: "
+           "0.005, tau_adapt: 0.05, v_leak: 0, v_th: 1, v_reset: 0, beta: "
+           "0.3}}\n"
+           "inputs: {x: {type: spike_array, size: 5, file: norse_ada_in.csv}}\n"
+           "projections: [{from: x, to: p, connect: one_to_one, weight: 1, "
+           "delay: 1 ns}]\n"
+           "record: {state: {population: p, vars: [v, i, b], interval: 1 ms, "
+           "file: norse_ada.csv}}\n");
+  double v[CH] = {0}, i[CH] = {0}, b[CH] = {0};
+  size_t spikes = 0;
+  FILE *f = fopen("norse_ada.csv", "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < CH; ch++) {
+      double x = at(&t, k, trace_col(&t, "x", ch));
+      double vh = v[ch] + 0.1 * (((0.0 - v[ch]) + i[ch]) - b[ch]);
+      int z = vh > 1.0;
+      spikes += (size_t)z;
+      v[ch] = z ? vh - (1.0 - 0.0) : vh;
+      i[ch] = (1 - 0.2) * i[ch] + x;
+      b[ch] = z ? (1 - 0.02) * b[ch] + 0.3 : (1 - 0.02) * b[ch];
+      double tm, got[3];
+      unsigned n;
+      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf,%lf,%lf", &tm, &n, &got[0],
+                              &got[1], &got[2]), 5);
+      ck_assert_msg(fabs(got[0] - v[ch]) <= TOL && fabs(got[1] - i[ch]) <= TOL &&
+                        fabs(got[2] - b[ch]) <= TOL,
+                    "step %zu channel %d: %.17g %.17g %.17g, ada_lif_step "
+                    "%.17g %.17g %.17g", k, ch, got[0], got[1], got[2], v[ch],
+                    i[ch], b[ch]);
+    }
+  ck_assert_uint_gt(spikes, 10);
+  fclose(f);
+  unlink("norse_ada.csv");
+  unlink("norse_ada_in.csv");
+  free(t.d);
+}
+END_TEST
+
 /* One run of the lazy-form test network; its spike file's bytes (hashed)
  * and the recorded v. */
 static uint64_t lazy_run(int disabled, double *v, size_t n_v) {
@@ -574,6 +628,7 @@ static Suite *suite_norse(void) {
   tcase_add_test(tc, test_norse_tsodyks_markram);
   tcase_add_test(tc, test_norse_box_subtract);
   tcase_add_test(tc, test_norse_lazy_equals_stepped);
+  tcase_add_test(tc, test_norse_ada_lif);
   suite_add_tcase(s, tc);
   return s;
 }

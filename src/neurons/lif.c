@@ -169,6 +169,7 @@ static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
   slp__pop_emit(pop, win, (uint32_t)(n - (lif_neuron *)pop->state), t);
   n->u = c->u_reset;
   n->t_ref_end = t + c->t_ref;
+  n->i[1] += c->spike_jump; /* ada_lif: the adaptation steps up */
   update_check(c, n);
 }
 
@@ -208,7 +209,7 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * the input is applied when the crossing tick is <= the input tick. */
     fire_through(pop, win, n, t);
     advance(c, n, t);
-    n->i[r] += (double)w[k] * scale;
+    n->i[c->slot[r]] += (double)w[k] * scale;
     update_check(c, n);
     schedule(pop, win, n);
   }
@@ -257,6 +258,8 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
   c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
+  c->slot[0] = 0;
+  c->slot[1] = 1;
   lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__cuba_free(&c->m);
@@ -310,8 +313,8 @@ static double lif_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
     return n.u + c->v_leak;
   case S_I_EXC:
     return n.i[0];
-  case S_I_INH:
-    return n.i[1];
+  case S_I_INH: /* ada_lif: b, the adaptation current, kept as -b */
+    return c->ada ? -n.i[1] : n.i[1];
   default:
     return NAN;
   }
@@ -360,4 +363,125 @@ const slp__model slp__model_lif = {
     .wake = lif_wake,
     .get = lif_get,
     .preset = lif_preset,
+};
+
+/* --- ada_lif: LIF with an adaptation current ------------------------------ */
+
+/*
+ * Norse's ada_lif_step (models.md §6) in continuous time:
+ *
+ *   tau_mem du/dt = -u + i - b,   tau_syn di/dt = -i,   tau_adapt db/dt = -b
+ *   input of weight w (either receptor): i += w;  spike: v = v_reset, b += beta
+ *
+ * b is a current that only lowers u, so it rides in lif's second current as
+ * -b with time constant tau_adapt: the propagator, the bounds (which drop
+ * negative currents) and the crossing search are lif's.  Norse resets by
+ * subtracting v_th - v_reset; at an exact crossing v is v_th, so that is
+ * v_reset too (in norse mode the subtraction is taken as Norse takes it).
+ */
+enum { A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT, A_V_LEAK, A_V_TH, A_V_RESET, A_BETA,
+       A_COUNT };
+
+static const slp__var_desc ada_params[A_COUNT] = {
+    [A_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
+    [A_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1},
+    [A_TAU_ADAPT] = {"tau_adapt", {NULL}, SLP_DIM_TIME, 800000.0, -1},
+    [A_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [A_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
+    [A_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [A_BETA] = {"beta", {NULL}, SLP_DIM_VOLTAGE, 1800.0, -1},
+};
+
+enum { AS_V, AS_I, AS_B, AS_COUNT };
+
+static const slp__var_desc ada_state[AS_COUNT] = {
+    [AS_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, A_V_LEAK},
+    [AS_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [AS_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+};
+
+static int ada_check(const double *p, char *why, size_t cap) {
+  for (size_t k = 0; k < A_COUNT; k++)
+    if (!isfinite(p[k])) {
+      snprintf(why, cap, "%s must be finite", ada_params[k].name);
+      return SLP_ERANGE;
+    }
+  const int pos[] = {A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT};
+  for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
+    if (!(p[pos[k]] > 0)) {
+      snprintf(why, cap, "%s must be > 0, not %g ms", ada_params[pos[k]].name,
+               p[pos[k]]);
+      return SLP_ERANGE;
+    }
+  if (!(p[A_V_RESET] < p[A_V_TH])) {
+    snprintf(why, cap, "v_reset (%g mV) must be below v_th (%g mV)",
+             p[A_V_RESET], p[A_V_TH]);
+    return SLP_ERANGE;
+  }
+  if (!(p[A_BETA] >= 0)) {
+    snprintf(why, cap, "beta must be >= 0, not %g mV", p[A_BETA]);
+    return SLP_ERANGE;
+  }
+  return 0;
+}
+
+static int ada_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  lif_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  if (slp__cuba_init(&c->m, p[A_TAU_MEM], p[A_TAU_SYN], p[A_TAU_ADAPT],
+                     init->grid) != 0) {
+    slp__free(c);
+    return SLP_ENOMEM;
+  }
+  c->v_leak = p[A_V_LEAK];
+  c->u_th = p[A_V_TH] - p[A_V_LEAK];
+  c->u_reset = p[A_V_RESET] - p[A_V_LEAK];
+  c->t_ref = 0;
+  c->grid = init->grid;
+  c->slot[0] = c->slot[1] = 0; /* both receptors feed i */
+  c->spike_jump = -p[A_BETA];
+  c->ada = 1;
+  lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
+  if (st == NULL) {
+    slp__cuba_free(&c->m);
+    slp__free(c);
+    return SLP_ENOMEM;
+  }
+  for (uint32_t k = 0; k < pop->n; k++) {
+    lif_neuron *n = &st[k];
+    memset(n, 0, sizeof *n);
+    n->u = init->values[AS_V][k] - c->v_leak;
+    n->i[0] = init->values[AS_I][k];
+    n->i[1] = -init->values[AS_B][k];
+    n->t_last = init->t0;
+    n->t_ref_end = init->t0;
+    n->t_wake = SLP__NEVER;
+    n->stamp = UINT32_MAX;
+    update_check(c, n);
+  }
+  pop->consts = c;
+  pop->state = st;
+  pop->state_bytes = (size_t)pop->n * sizeof *st;
+  return 0;
+}
+
+const slp__model slp__model_ada_lif = {
+    .name = "ada_lif",
+    .params = ada_params,
+    .n_params = A_COUNT,
+    .state = ada_state,
+    .n_state = AS_COUNT,
+    .receptors = lif_receptors,
+    .n_receptors = NREC,
+    .param_group = NULL,
+    .check = ada_check,
+    .create = ada_create,
+    .destroy = lif_destroy,
+    .prime = lif_prime,
+    .deliver = lif_deliver,
+    .settle = lif_settle,
+    .wake = lif_wake,
+    .get = lif_get,
 };

@@ -39,6 +39,11 @@ typedef struct slp__lif_consts {
   double v_leak;          /* mV */
   slp_tick t_ref;         /* refractory period, ticks */
   slp_tick grid;          /* grid step (grid mode) or 1 */
+  unsigned slot[SLP__LIF_NREC]; /* receptor -> current: lif {0, 1}; ada_lif
+                                   {0, 0} (its current 1 is the adaptation) */
+  double spike_jump;      /* added to current 1 at each spike: ada_lif's
+                             -beta (b += beta), 0 for lif */
+  int ada;                /* ada_lif: state variables v, i, b */
   /* The epoch form (epoch != 0).  The epoch and the factor cache change as
    * the run goes: they belong to the population's partition. */
   int epoch;              /* the state is in the epoch form */

@@ -195,6 +195,12 @@ static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
   slp__lif_factors f;
   factors(c, t, &f);
   n->cm = reset_cm(c, n, &f);
+  if (c->spike_jump != 0) {
+    /* ada_lif: current 1 (-b) steps down at the spike; cm follows so that
+     * v stays at v_reset at t. */
+    n->ik[1] += c->spike_jump * f.f[2];
+    n->cm -= c->m.c[1] * c->spike_jump * f.f[0];
+  }
   update_check(c, n, t, &f);
 }
 
@@ -287,7 +293,8 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   if (c->at.t != t)
     factors(c, t, &c->at);
   const slp__lif_factors *f = &c->at;
-  double fk = f->f[1 + r], fm = c->m.c[r] * f->f[0];
+  unsigned cur = c->slot[r]; /* the current the receptor feeds */
+  double fk = f->f[1 + cur], fm = c->m.c[cur] * f->f[0];
   for (size_t k = 0; k < count; k++) {
     ep_neuron *n = &st[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
@@ -296,7 +303,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
       fire_through(pop, win, n, t);
     release(c, n, t, f);
     double x = (double)w[k] * scale;
-    n->ik[r] += x * fk;
+    n->ik[cur] += x * fk;
     if (!n->held)
       n->cm -= x * fm;
     /* An input that lowers the trajectory everywhere (x <= 0: its kernel
@@ -349,8 +356,8 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
     return u + c->v_leak;
   case 1:
     return cur[0];
-  case 2:
-    return cur[1];
+  case 2: /* ada_lif: b, kept as -b */
+    return c->ada ? -cur[1] : cur[1];
   default:
     return NAN;
   }

@@ -10,7 +10,7 @@
 
 static const slp__model *const models[] = {
     &slp__model_lif, &slp__model_lif_box, &slp__model_li,
-    &slp__model_li_box, &slp__model_iaf, &slp__model_lsnn,
+    &slp__model_li_box, &slp__model_iaf, &slp__model_lsnn, &slp__model_ada_lif,
     &slp__model_lif_ex, &slp__model_adex, &slp__model_adex_refrac,
     &slp__model_coba_lif, &slp__model_izhikevich};
 

@@ -103,6 +103,7 @@ extern const slp__model slp__model_li;
 extern const slp__model slp__model_li_box;
 extern const slp__model slp__model_iaf;
 extern const slp__model slp__model_lsnn;
+extern const slp__model slp__model_ada_lif;
 extern const slp__model slp__model_lif_ex;
 extern const slp__model slp__model_adex;
 extern const slp__model slp__model_adex_refrac;

@@ -368,6 +368,61 @@ static double lsnn_get(const double *k, const double *s, int var) {
   return NAN;
 }
 
+/* --- ada_lif: v, i, b ------------------------------------------------------ */
+
+enum { DK_HM, DK_HS, DK_HB, DK_VL, DK_VTH, DK_VR, DK_BETA, DK_SV, DK_SI,
+       DK_SB };
+enum { DS_V, DS_I, DS_B };
+
+static int ada_setup(const slp__model *m, const double *p, double dt,
+                     double *k, char *why, size_t cap) {
+  int rc = step_ratio("tau_mem", param(m, p, "tau_mem"), dt, &k[DK_HM], why,
+                      cap);
+  if (rc == 0)
+    rc = step_ratio("tau_syn", param(m, p, "tau_syn"), dt, &k[DK_HS], why,
+                    cap);
+  if (rc == 0)
+    rc = step_ratio("tau_adapt", param(m, p, "tau_adapt"), dt, &k[DK_HB], why,
+                    cap);
+  k[DK_VL] = param(m, p, "v_leak");
+  k[DK_VTH] = param(m, p, "v_th");
+  k[DK_VR] = param(m, p, "v_reset");
+  k[DK_BETA] = param(m, p, "beta");
+  k[DK_SV] = state_index(m, "v");
+  k[DK_SI] = state_index(m, "i");
+  k[DK_SB] = state_index(m, "b");
+  return rc;
+}
+
+static void ada_start(const double *k, const double *init, double *s) {
+  s[DS_V] = init[(int)k[DK_SV]];
+  s[DS_I] = init[(int)k[DK_SI]];
+  s[DS_B] = init[(int)k[DK_SB]];
+}
+
+/* ada_lif_step, jump-last: v^ = v + h_m((v_leak - v) + i - b) from the old
+ * i and b; i^ = (1 - h_s) i; b^ = (1 - h_b) b; z = v^ > v_th; the reset
+ * subtracts v_th - v_reset; b' = b^ + beta z; the input joins i last. */
+static int ada_step(const double *k, double *s, const double *x) {
+  double v = s[DS_V], i = s[DS_I], b = s[DS_B];
+  double vh = v + k[DK_HM] * (((k[DK_VL] - v) + i) - b);
+  int z = vh > k[DK_VTH];
+  s[DS_V] = z ? vh - (k[DK_VTH] - k[DK_VR]) : vh;
+  s[DS_I] = (1 - k[DK_HS]) * i + (x[0] + x[1]);
+  s[DS_B] = z ? (1 - k[DK_HB]) * b + k[DK_BETA] : (1 - k[DK_HB]) * b;
+  return z;
+}
+
+static double ada_get(const double *k, const double *s, int var) {
+  if (var == (int)k[DK_SV])
+    return s[DS_V];
+  if (var == (int)k[DK_SI])
+    return s[DS_I];
+  if (var == (int)k[DK_SB])
+    return s[DS_B];
+  return NAN;
+}
+
 /* --- lif_ex: v, i --------------------------------------------------------- */
 
 enum { EK_HM, EK_HS, EK_VL, EK_VTH, EK_VR, EK_DT, EK_SV, EK_SI };
@@ -601,6 +656,7 @@ static const slp__norse_step steps[] = {
     {"iaf", 2, 1000, iaf_setup, box_start, iaf_step, box_get, iaf_dormant,
      iaf_silent},
     {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get, NULL, NULL},
+    {"ada_lif", 3, 1000, ada_setup, ada_start, ada_step, ada_get, NULL, NULL},
     {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get, NULL, NULL},
     {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get, NULL, NULL},
     {"adex_refrac", 4, 1000, adex_setup, adex_start, adex_step, adex_get, NULL, NULL},
