@@ -858,9 +858,9 @@ static const struct {
      "record.state.file", "*.csv or *.bin"},
     {"state: second of a list",
      POP "record:\n  state:\n    - {population: exc, vars: v, interval: 1 ms, "
-         "file: a.csv}\n    - {population: exc, vars: [i], interval: 1 ms, "
+         "file: a.csv}\n    - {population: exc, vars: [w], interval: 1 ms, "
          "file: b.csv}\n",
-     SLP_EKEY, 6, "record.state[1].vars[0]", "no state variable 'i'"},
+     SLP_EKEY, 6, "record.state[1].vars[0]", "no state variable 'w'"},
     {"record without file", POP "record: {spikes: {}}\n", SLP_EKEY, 3,
      "record.spikes.file", "no 'file'"},
     {"NUL in a value", POP "simulation: {mode: \"exa\\0ct\"}\n", SLP_EPARSE, 3,

@@ -49,7 +49,7 @@ typedef struct norse_case {
 static const norse_case cases[] = {
     {"lif_ff.csv", "lif",
      "{tau_mem: 0.01, tau_syn: 0.005, v_leak: 0, v_th: 1, v_reset: 0}",
-     "{v: 0}", {"v", "i", NULL}, {"v", "i_exc", NULL}, "1", 1},
+     "{v: 0, i: 0}", {"v", "i", NULL}, {"v", "i", NULL}, "1", 1},
     {"lif_refrac_ff.csv", "lif",
      "{tau_mem: 0.01, tau_syn: 0.005, v_leak: 0, v_th: 1, v_reset: 0, "
      "t_ref: 5 ms}",

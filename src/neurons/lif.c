@@ -57,7 +57,8 @@ enum { S_V, S_I_EXC, S_I_INH, S_COUNT };
 
 static const slp__var_desc lif_state[S_COUNT] = {
     [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
-    [S_I_EXC] = {"i_exc", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    /* "i": Norse's single current, when inputs come on receptor exc */
+    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
     [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
 };
 

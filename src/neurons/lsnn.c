@@ -57,7 +57,8 @@ enum { S_V, S_I_EXC, S_I_INH, S_B, S_COUNT };
 /* Norse's LSNN modules start at v = v_leak, i = 0, b = v_th. */
 static const slp__var_desc lsnn_state[S_COUNT] = {
     [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
-    [S_I_EXC] = {"i_exc", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    /* "i": Norse's single current, when inputs come on receptor exc */
+    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
     [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
     [S_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_TH},
 };
