@@ -510,10 +510,12 @@ static uint64_t lazy_run(int disabled, double *v, size_t n_v) {
       "  b: {size: 50, model: lif_box, params: {tau_mem: 20 ms, v_leak: 0, "
       "v_th: 1, v_reset: 0}}\n"
       "  c: {size: 20, model: iaf, params: {v_th: 1, v_reset: 0}}\n"
+      "  d: {size: 30, model: lsnn, params: {tau_mem: 10 ms, tau_syn: 5 ms, "
+      "tau_adapt: 50 ms, v_leak: 0, v_th: 1, v_reset: 0, beta: 0.5}}\n"
       "inputs: {x: {type: poisson, size: 200, rate: 8 Hz}}\n"
       "projections:\n"
       "  - {from: x, to: a, connect: one_to_one, weight: 3, delay: 1 ns}\n"
-      "  - {from: a, to: [a, b, c], connect: {fixed_probability: 0.05}, "
+      "  - {from: a, to: [a, b, c, d], connect: {fixed_probability: 0.05}, "
       "weight: 0.6, delay: 1 ms}\n"
       "  - {from: b, to: a, connect: {fixed_probability: 0.1}, weight: -2, "
       "delay: 2 ms, receptor: inh}\n"
@@ -552,7 +554,7 @@ static uint64_t lazy_run(int disabled, double *v, size_t n_v) {
 
 /*
  * The lazy form changes nothing: a sparse network of lif (with a
- * refractory period), lif_box and iaf, driven at 8 Hz, gives the same
+ * refractory period), lif_box, iaf and lsnn, driven at 8 Hz, gives the same
  * spikes, byte for byte, stepped lazily and stepped every step, and the
  * same recorded v to the roundings of the closed form (owed runs of more
  * than 32 steps): 1e-12 V.

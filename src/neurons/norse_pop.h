@@ -14,7 +14,7 @@
  * (norse_step.h).  The linear models take the lazy form: a neuron that
  * cannot spike without input (dormant) is left behind until input reaches
  * it, and its owed steps are then applied at once in closed form; the
- * others (lsnn, the nonlinear models) are stepped every step.
+ * others (ada_lif, the nonlinear models) are stepped every step.
  */
 #ifndef SLP_NEURONS_NORSE_POP_H
 #define SLP_NEURONS_NORSE_POP_H

@@ -305,7 +305,7 @@ static void iaf_silent(const double *k, double *s, uint64_t n) {
 /* --- lsnn: v, i_exc, i_inh, b ------------------------------------------------ */
 
 enum { SK_HM, SK_HS0, SK_HS1, SK_HB, SK_VL, SK_VTH, SK_VR, SK_BETA, SK_SV,
-       SK_SE, SK_SI, SK_SB };
+       SK_SE, SK_SI, SK_SB, SK_KAPPA0, SK_KAPPA1 };
 enum { SS_V, SS_IE, SS_II, SS_B };
 
 static int lsnn_setup(const slp__model *m, const double *p, double dt,
@@ -331,6 +331,8 @@ static int lsnn_setup(const slp__model *m, const double *p, double dt,
   k[SK_SE] = state_index(m, "i_exc");
   k[SK_SI] = state_index(m, "i_inh");
   k[SK_SB] = state_index(m, "b");
+  for (int r = 0; r < 2; r++)
+    k[SK_KAPPA0 + r] = kernel_peak(k[SK_HM], k[SK_HS0 + r]);
   return 0;
 }
 
@@ -354,6 +356,41 @@ static int lsnn_step(const double *k, double *s, const double *x) {
   s[SS_II] = (ii - k[SK_HS1] * ii) + x[1];
   s[SS_B] = z ? bh + k[SK_BETA] : bh;
   return z;
+}
+
+/* Dormant when v cannot pass the threshold on the currents it has: b only
+ * relaxes towards v_th without spikes, so it never falls below the smaller
+ * of b and v_th; the bound on v is lif's. */
+static int lsnn_dormant(const double *k, const double *s) {
+  double u = s[SS_V] - k[SK_VL], bound = u > 0 ? u : 0;
+  for (int r = 0; r < 2; r++)
+    if (s[SS_IE + r] > 0)
+      bound += k[SK_KAPPA0 + r] * s[SS_IE + r];
+  double floor_b = s[SS_B] < k[SK_VTH] ? s[SS_B] : k[SK_VTH];
+  return k[SK_VL] + bound < floor_b - 1e-9 * (1 + fabs(floor_b));
+}
+
+/* n steps without input: v and the currents as lif's (the input's place in
+ * the step does not matter when there is none), b relaxing to v_th. */
+static void lsnn_silent(const double *k, double *s, uint64_t n) {
+  if (n <= SILENT_STEPPED) {
+    static const double zero[2] = {0, 0};
+    for (uint64_t j = 0; j < n; j++)
+      lsnn_step(k, s, zero);
+    return;
+  }
+  double p = 1 - k[SK_HM], pn = pow(p, (double)n);
+  double u = pn * (s[SS_V] - k[SK_VL]);
+  for (int r = 0; r < 2; r++) {
+    double q = 1 - k[SK_HS0 + r], qn = pow(q, (double)n), i = s[SS_IE + r];
+    if (p != q)
+      u += k[SK_HM] * i * (pn - qn) / (p - q);
+    else
+      u += k[SK_HM] * i * (double)n * pow(p, (double)n - 1);
+    s[SS_IE + r] = i * qn;
+  }
+  s[SS_V] = k[SK_VL] + u;
+  s[SS_B] = k[SK_VTH] + (s[SS_B] - k[SK_VTH]) * pow(1 - k[SK_HB], (double)n);
 }
 
 static double lsnn_get(const double *k, const double *s, int var) {
@@ -655,7 +692,8 @@ static const slp__norse_step steps[] = {
      box_dormant, box_silent},
     {"iaf", 2, 1000, iaf_setup, box_start, iaf_step, box_get, iaf_dormant,
      iaf_silent},
-    {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get, NULL, NULL},
+    {"lsnn", 4, 1000, lsnn_setup, lsnn_start, lsnn_step, lsnn_get,
+     lsnn_dormant, lsnn_silent},
     {"ada_lif", 3, 1000, ada_setup, ada_start, ada_step, ada_get, NULL, NULL},
     {"lif_ex", 2, 1000, lif_ex_setup, two_start, lif_ex_step, two_get, NULL, NULL},
     {"adex", 4, 1000, adex_setup, adex_start, adex_step, adex_get, NULL, NULL},
