@@ -132,25 +132,50 @@ static void lif_start(const double *k, const double *init, double *s) {
  * exactly); beyond, in closed form (a few ulps off). */
 #define SILENT_STEPPED 32
 
-/* Dormant when not refractory and no future v can pass v_th without input:
- * u_n <= max(u, 0) + sum over positive currents of kappa_k i_k (inhibition
- * only lowers it), with a margin for the roundings of the closed form. */
+/* The largest v two currents i[0..1] can carry it to without input, from
+ * v: v_leak + max(v - v_leak, 0) + sum over positive currents of kappa_k
+ * i_k (inhibition only lowers it). */
+static double current_bound(double v, double v_leak, const double *i,
+                            const double *kappa) {
+  double u = v - v_leak, bound = u > 0 ? u : 0;
+  for (int r = 0; r < 2; r++)
+    if (i[r] > 0)
+      bound += kappa[r] * i[r];
+  return v_leak + bound;
+}
+
+/* n steps without input of v with two currents (h_m, h_s[0..1]):
+ * u_n = p^n u + sum_k h_m i_k (p^n - q_k^n) / (p - q_k) (h_m i_k n
+ * p^(n-1) when p = q_k), i_k q_k^n. */
+static void currents_silent(double hm, const double *hs, double v_leak,
+                            double *v, double *i, uint64_t n) {
+  double p = 1 - hm, pn = pow(p, (double)n);
+  double u = pn * (*v - v_leak);
+  for (int r = 0; r < 2; r++) {
+    double q = 1 - hs[r], qn = pow(q, (double)n);
+    if (p != q)
+      u += hm * i[r] * (pn - qn) / (p - q);
+    else
+      u += hm * i[r] * (double)n * pow(p, (double)n - 1);
+    i[r] *= qn;
+  }
+  *v = v_leak + u;
+}
+
+/* Dormant when not refractory and no future v can pass v_th without input
+ * (current_bound), with a margin for the roundings of the closed form. */
 static int lif_dormant(const double *k, const double *s) {
   if (isnan(k[LK_VTH]))
     return 1; /* li: never spikes */
   if (s[LS_RHO] > 0)
     return 0;
-  double u = s[LS_V] - k[LK_VL], bound = u > 0 ? u : 0;
-  for (int r = 0; r < 2; r++)
-    if (s[LS_IE + r] > 0)
-      bound += k[LK_KAPPA0 + r] * s[LS_IE + r];
-  return k[LK_VL] + bound < k[LK_VTH] - 1e-9 * (1 + fabs(k[LK_VTH]));
+  return current_bound(s[LS_V], k[LK_VL], &s[LS_IE], &k[LK_KAPPA0]) <
+         k[LK_VTH] - 1e-9 * (1 + fabs(k[LK_VTH]));
 }
 
 static int lif_step(const double *k, double *s, const double *x);
 
-/* n steps without input: u_n = p^n u + sum_k h_m i_k (p^n - q_k^n) /
- * (p - q_k) (h_m i_k n p^(n-1) when p = q_k), i_k q_k^n. */
+/* n steps without input (currents_silent). */
 static void lif_silent(const double *k, double *s, uint64_t n) {
   if (n <= SILENT_STEPPED) {
     static const double zero[2] = {0, 0};
@@ -158,17 +183,7 @@ static void lif_silent(const double *k, double *s, uint64_t n) {
       lif_step(k, s, zero);
     return;
   }
-  double p = 1 - k[LK_HM], pn = pow(p, (double)n);
-  double u = pn * (s[LS_V] - k[LK_VL]);
-  for (int r = 0; r < 2; r++) {
-    double q = 1 - k[LK_HS0 + r], qn = pow(q, (double)n), i = s[LS_IE + r];
-    if (p != q)
-      u += k[LK_HM] * i * (pn - qn) / (p - q);
-    else
-      u += k[LK_HM] * i * (double)n * pow(p, (double)n - 1);
-    s[LS_IE + r] = i * qn;
-  }
-  s[LS_V] = k[LK_VL] + u;
+  currents_silent(k[LK_HM], &k[LK_HS0], k[LK_VL], &s[LS_V], &s[LS_IE], n);
 }
 
 /* lif_feed_forward_step, jump-first: i+ = i + x; v^ = v + h_m((v_leak - v)
@@ -362,12 +377,9 @@ static int lsnn_step(const double *k, double *s, const double *x) {
  * relaxes towards v_th without spikes, so it never falls below the smaller
  * of b and v_th; the bound on v is lif's. */
 static int lsnn_dormant(const double *k, const double *s) {
-  double u = s[SS_V] - k[SK_VL], bound = u > 0 ? u : 0;
-  for (int r = 0; r < 2; r++)
-    if (s[SS_IE + r] > 0)
-      bound += k[SK_KAPPA0 + r] * s[SS_IE + r];
   double floor_b = s[SS_B] < k[SK_VTH] ? s[SS_B] : k[SK_VTH];
-  return k[SK_VL] + bound < floor_b - 1e-9 * (1 + fabs(floor_b));
+  return current_bound(s[SS_V], k[SK_VL], &s[SS_IE], &k[SK_KAPPA0]) <
+         floor_b - 1e-9 * (1 + fabs(floor_b));
 }
 
 /* n steps without input: v and the currents as lif's (the input's place in
@@ -379,17 +391,7 @@ static void lsnn_silent(const double *k, double *s, uint64_t n) {
       lsnn_step(k, s, zero);
     return;
   }
-  double p = 1 - k[SK_HM], pn = pow(p, (double)n);
-  double u = pn * (s[SS_V] - k[SK_VL]);
-  for (int r = 0; r < 2; r++) {
-    double q = 1 - k[SK_HS0 + r], qn = pow(q, (double)n), i = s[SS_IE + r];
-    if (p != q)
-      u += k[SK_HM] * i * (pn - qn) / (p - q);
-    else
-      u += k[SK_HM] * i * (double)n * pow(p, (double)n - 1);
-    s[SS_IE + r] = i * qn;
-  }
-  s[SS_V] = k[SK_VL] + u;
+  currents_silent(k[SK_HM], &k[SK_HS0], k[SK_VL], &s[SS_V], &s[SS_IE], n);
   s[SS_B] = k[SK_VTH] + (s[SS_B] - k[SK_VTH]) * pow(1 - k[SK_HB], (double)n);
 }
 
