@@ -244,23 +244,20 @@ static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i,
   slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
-static int lif_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  lif_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
-  if (slp__cuba_init(&c->m, p[P_TAU_MEM], p[P_TAU_SYN_EXC], p[P_TAU_SYN_INH],
-                     init->grid) != 0) {
+/*
+ * The population's runtime from its constants c (filled but for the
+ * membrane) and time constants: the membrane, then every neuron at init's
+ * tick with v, current 0 = i0 and current 1 = sign1 * i1 (ada_lif keeps its
+ * adaptation b as the current -b).  Frees c on failure.
+ */
+static int make_pop(slp__pop *pop, const slp__pop_init *init, lif_consts *c,
+                    const double tau[3], const double *v, const double *i0,
+                    const double *i1, double sign1) {
+  c->grid = init->grid;
+  if (slp__cuba_init(&c->m, tau[0], tau[1], tau[2], init->grid) != 0) {
     slp__free(c);
     return SLP_ENOMEM;
   }
-  c->v_leak = p[P_V_LEAK];
-  c->u_th = p[P_V_TH] - p[P_V_LEAK];
-  c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
-  c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
-  c->grid = init->grid;
-  c->slot[0] = 0;
-  c->slot[1] = 1;
   lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__cuba_free(&c->m);
@@ -270,9 +267,9 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   for (uint32_t k = 0; k < pop->n; k++) {
     lif_neuron *n = &st[k];
     memset(n, 0, sizeof *n);
-    n->u = init->values[S_V][k] - c->v_leak;
-    n->i[0] = init->values[S_I_EXC][k];
-    n->i[1] = init->values[S_I_INH][k];
+    n->u = v[k] - c->v_leak;
+    n->i[0] = i0[k];
+    n->i[1] = sign1 * i1[k];
     n->t_last = init->t0;
     n->t_ref_end = init->t0;
     n->t_wake = SLP__NEVER;
@@ -283,6 +280,22 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   pop->state = st;
   pop->state_bytes = (size_t)pop->n * sizeof *st;
   return 0;
+}
+
+static int lif_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  lif_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  c->v_leak = p[P_V_LEAK];
+  c->u_th = p[P_V_TH] - p[P_V_LEAK];
+  c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
+  c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
+  c->slot[0] = 0;
+  c->slot[1] = 1;
+  const double tau[3] = {p[P_TAU_MEM], p[P_TAU_SYN_EXC], p[P_TAU_SYN_INH]};
+  return make_pop(pop, init, c, tau, init->values[S_V],
+                  init->values[S_I_EXC], init->values[S_I_INH], 1.0);
 }
 
 /* Switch to the epoch form when the time constants and the window allow it
@@ -431,41 +444,16 @@ static int ada_create(slp__pop *pop, const slp__pop_init *init) {
   lif_consts *c = slp__calloc(1, sizeof *c);
   if (c == NULL)
     return SLP_ENOMEM;
-  if (slp__cuba_init(&c->m, p[A_TAU_MEM], p[A_TAU_SYN], p[A_TAU_ADAPT],
-                     init->grid) != 0) {
-    slp__free(c);
-    return SLP_ENOMEM;
-  }
   c->v_leak = p[A_V_LEAK];
   c->u_th = p[A_V_TH] - p[A_V_LEAK];
   c->u_reset = p[A_V_RESET] - p[A_V_LEAK];
   c->t_ref = 0;
-  c->grid = init->grid;
   c->slot[0] = c->slot[1] = 0; /* both receptors feed i */
   c->spike_jump = -p[A_BETA];
   c->ada = 1;
-  lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
-  if (st == NULL) {
-    slp__cuba_free(&c->m);
-    slp__free(c);
-    return SLP_ENOMEM;
-  }
-  for (uint32_t k = 0; k < pop->n; k++) {
-    lif_neuron *n = &st[k];
-    memset(n, 0, sizeof *n);
-    n->u = init->values[AS_V][k] - c->v_leak;
-    n->i[0] = init->values[AS_I][k];
-    n->i[1] = -init->values[AS_B][k];
-    n->t_last = init->t0;
-    n->t_ref_end = init->t0;
-    n->t_wake = SLP__NEVER;
-    n->stamp = UINT32_MAX;
-    update_check(c, n);
-  }
-  pop->consts = c;
-  pop->state = st;
-  pop->state_bytes = (size_t)pop->n * sizeof *st;
-  return 0;
+  const double tau[3] = {p[A_TAU_MEM], p[A_TAU_SYN], p[A_TAU_ADAPT]};
+  return make_pop(pop, init, c, tau, init->values[AS_V], init->values[AS_I],
+                  init->values[AS_B], -1.0);
 }
 
 const slp__model slp__model_ada_lif = {
