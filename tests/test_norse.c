@@ -127,6 +127,30 @@ static void write_inputs(const trace *t, const char *file) {
   fclose(in);
 }
 
+/* A recording's CSV, past its header line. */
+static FILE *open_rows(const char *file) {
+  FILE *f = fopen(file, "r");
+  ck_assert_ptr_nonnull(f);
+  char line[256];
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  return f;
+}
+
+/* Its next row: time_ms, neuron, then exactly n values. */
+static void read_row(FILE *f, unsigned *neuron, double *val, int n) {
+  char line[256];
+  double tm, v[3] = {0, 0, 0};
+  unsigned id;
+  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  ck_assert_int_eq(sscanf(line, "%lf,%u,%lf,%lf,%lf", &tm, &id, &v[0], &v[1],
+                          &v[2]),
+                   2 + n);
+  for (int j = 0; j < n; j++)
+    val[j] = v[j];
+  if (neuron != NULL)
+    *neuron = id;
+}
+
 /* Run case c in norse mode; compare state and spikes with the trace. */
 static void run_case(const norse_case *c) {
   trace t;
@@ -246,16 +270,11 @@ START_TEST(test_norse_converges_to_exact) {
     snprintf(text, sizeof text, CONV_TEXT, run < 0 ? "exact" : "norse",
              run < 0 ? 0.1 : dts[run], file);
     run_text(text);
-    FILE *f = fopen(file, "r");
-    ck_assert_ptr_nonnull(f);
-    char line[256];
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+    FILE *f = open_rows(file);
     double worst = 0;
     for (int k = 0; k < 8; k++) {
-      double t, v;
-      unsigned n;
-      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &t, &n, &v), 3);
+      double v;
+      read_row(f, NULL, &v, 1);
       if (run < 0)
         v_exact[k] = v;
       else if (fabs(v - v_exact[k]) > worst)
@@ -374,16 +393,11 @@ START_TEST(test_norse_tsodyks_markram) {
            "norse_tm.csv}}\n",
            spikes);
   run_text(text);
-  FILE *f = fopen("norse_tm.csv", "r");
-  ck_assert_ptr_nonnull(f);
-  char line[256];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  FILE *f = open_rows("norse_tm.csv");
   double sum = 0;
   for (size_t k = 0; k < STEPS; k++) {
-    double tm, v;
-    unsigned n;
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &tm, &n, &v), 3);
+    double v;
+    read_row(f, NULL, &v, 1);
     sum += at(&t, k, cout);
     ck_assert_msg(fabs(v - sum) <= TOL, "step %zu: sum of out %.17g, Norse "
                   "%.17g", k, v, sum);
@@ -417,20 +431,16 @@ START_TEST(test_norse_box_subtract) {
   run_text(text);
   double v[CH] = {0};
   size_t subtracted = 0;
-  FILE *f = fopen("norse_sub.csv", "r");
-  ck_assert_ptr_nonnull(f);
-  char line[256];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  FILE *f = open_rows("norse_sub.csv");
   for (size_t k = 0; k < STEPS; k++)
     for (int ch = 0; ch < CH; ch++) {
       double x = at(&t, k, trace_col(&t, "x", ch));
       double vh = v[ch] + 0.1 * ((x + 0.0) - v[ch]);
       v[ch] = vh > 1.0 ? vh - 1.0 : vh;
       subtracted += vh > 1.0 && vh - 1.0 != 0.0;
-      double tm, got;
+      double got;
       unsigned n;
-      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &tm, &n, &got), 3);
+      read_row(f, &n, &got, 1);
       ck_assert_uint_eq(n, (unsigned)ch);
       ck_assert_msg(fabs(got - v[ch]) <= TOL, "step %zu channel %d: %.17g, "
                     "Norse's step %.17g", k, ch, got, v[ch]);
@@ -465,10 +475,7 @@ START_TEST(test_norse_ada_lif) {
            "file: norse_ada.csv}}\n");
   double v[CH] = {0}, i[CH] = {0}, b[CH] = {0};
   size_t spikes = 0;
-  FILE *f = fopen("norse_ada.csv", "r");
-  ck_assert_ptr_nonnull(f);
-  char line[256];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  FILE *f = open_rows("norse_ada.csv");
   for (size_t k = 0; k < STEPS; k++)
     for (int ch = 0; ch < CH; ch++) {
       double x = at(&t, k, trace_col(&t, "x", ch));
@@ -478,11 +485,8 @@ START_TEST(test_norse_ada_lif) {
       v[ch] = z ? vh - (1.0 - 0.0) : vh;
       i[ch] = (1 - 0.2) * i[ch] + x;
       b[ch] = z ? (1 - 0.02) * b[ch] + 0.3 : (1 - 0.02) * b[ch];
-      double tm, got[3];
-      unsigned n;
-      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf,%lf,%lf", &tm, &n, &got[0],
-                              &got[1], &got[2]), 5);
+      double got[3];
+      read_row(f, NULL, got, 3);
       ck_assert_msg(fabs(got[0] - v[ch]) <= TOL && fabs(got[1] - i[ch]) <= TOL &&
                         fabs(got[2] - b[ch]) <= TOL,
                     "step %zu channel %d: %.17g %.17g %.17g, ada_lif_step "
@@ -521,10 +525,7 @@ START_TEST(test_norse_adex_refrac) {
            "file: norse_adr.csv}}\n");
   double v[CH] = {0}, i[CH] = {0}, a[CH] = {0}, rho[CH] = {0};
   size_t held = 0;
-  FILE *f = fopen("norse_adr.csv", "r");
-  ck_assert_ptr_nonnull(f);
-  char line[256];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
+  FILE *f = open_rows("norse_adr.csv");
   const double hm = 0.1, hs = 0.2, ha = 0.002;
   for (size_t k = 0; k < STEPS; k++)
     for (int ch = 0; ch < CH; ch++) {
@@ -544,11 +545,8 @@ START_TEST(test_norse_adex_refrac) {
       }
       int zo = m ? 0 : z;
       rho[ch] = zo ? 5.0 : fmax(rho[ch] - (double)m, 0.0);
-      double tm, got[3];
-      unsigned n;
-      ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-      ck_assert_int_eq(sscanf(line, "%lf,%u,%lf,%lf,%lf", &tm, &n, &got[0],
-                              &got[1], &got[2]), 5);
+      double got[3];
+      read_row(f, NULL, got, 3);
       ck_assert_msg(fabs(got[0] - v[ch]) <= TOL && fabs(got[1] - i[ch]) <= TOL &&
                         fabs(got[2] - a[ch]) <= TOL,
                     "step %zu channel %d: %.17g %.17g %.17g, Norse's step "
@@ -602,16 +600,9 @@ static uint64_t lazy_run(int disabled, double *v, size_t n_v) {
   }
   fclose(f);
   ck_assert_uint_gt(lines, 200); /* the network is active */
-  f = fopen("norse_lazy_v.csv", "r");
-  ck_assert_ptr_nonnull(f);
-  char line[256];
-  ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-  for (size_t k = 0; k < n_v; k++) {
-    double tm;
-    unsigned n;
-    ck_assert_ptr_nonnull(fgets(line, sizeof line, f));
-    ck_assert_int_eq(sscanf(line, "%lf,%u,%lf", &tm, &n, &v[k]), 3);
-  }
+  f = open_rows("norse_lazy_v.csv");
+  for (size_t k = 0; k < n_v; k++)
+    read_row(f, NULL, &v[k], 1);
   fclose(f);
   unlink("norse_lazy.csv");
   unlink("norse_lazy_v.csv");

@@ -20,6 +20,7 @@
 #include "sleipnir/error.h"
 #include "sleipnir/io.h"
 #include "sleipnir/network.h"
+#include "io/units.h"
 
 /*
  * One unit.  The value in API units is number * mul / div; sub-units divide
@@ -53,8 +54,7 @@ static const unit units[] = {
     {"MHz", SLP_DIM_RATE, 1e6, 1.0},
 };
 
-/* The factor from SI (a bare number) to API units. */
-static double si_factor(slp_dim dim) {
+double slp__units_api_per_si(slp_dim dim) {
   switch (dim) {
   case SLP_DIM_TIME:    /* s -> ms */
   case SLP_DIM_VOLTAGE: /* V -> mV */
@@ -194,7 +194,7 @@ int slp_quantity_parse(const char *text, slp_dim dim, double *out,
 
   double scaled;
   if (u == end) {
-    scaled = v * si_factor(dim);
+    scaled = v * slp__units_api_per_si(dim);
   } else {
     int ulen = (int)(u_end - u > 40 ? 40 : u_end - u);
     const unit *un = unit_find(u, (size_t)(u_end - u));

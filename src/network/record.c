@@ -9,19 +9,9 @@
 
 #include "core/alloc.h"
 #include "network/network.h"
+#include "io/units.h"
 #include "network/record.h"
 #include "network/sim.h"
-
-/* A factor that turns a value in API units into SI units. */
-static double si_factor(slp_dim dim) {
-  switch (dim) {
-  case SLP_DIM_TIME:    /* ms */
-  case SLP_DIM_VOLTAGE: /* mV */
-    return 1e-3;
-  default:
-    return 1.0;
-  }
-}
 
 /* The runtime index of the population named name, or -1 (with *is_input set
  * when the name is an input's). */
@@ -82,7 +72,7 @@ static int resolve(slp__state_rec *r, const slp_sim *sim,
         return slp_diag_set(diag, SLP_EEXIST, NULL, 0, 0, key,
                             "'%s' is recorded twice", m->state[idx].name);
     r->var[v] = idx;
-    r->si[v] = si_factor(m->state[idx].dim);
+    r->si[v] = slp__units_api_per_si(m->state[idx].dim);
     r->name[v] = m->state[idx].name;
   }
   r->n_vars = in->n_vars;
@@ -197,7 +187,7 @@ int slp__records_sample(slp_sim *sim) {
     for (size_t j = 0; j < r->n_neurons; j++) {
       uint32_t i = r->neurons[j];
       for (size_t v = 0; v < r->n_vars; v++)
-        val[v] = pop->model->get(pop, i, r->var[v], t) * r->si[v];
+        val[v] = pop->model->get(pop, i, r->var[v], t) / r->si[v];
       int rc = slp__state_writer_row(r->w, t, pop->node0 + i, val);
       if (rc != 0)
         return rc;

@@ -22,7 +22,7 @@ typedef struct slp__state_rec {
   uint32_t pop;                          /* runtime population index */
   size_t n_vars;                         /* variables per row */
   int var[SLP__MAX_RECORD_VARS];         /* the model's state indices */
-  double si[SLP__MAX_RECORD_VARS];       /* API units -> SI factors */
+  double si[SLP__MAX_RECORD_VARS];       /* API units per SI unit */
   const char *name[SLP__MAX_RECORD_VARS];/* canonical names (static) */
   uint32_t *neurons;                     /* indices within the population */
   size_t n_neurons;                      /* number of them */

@@ -77,29 +77,39 @@ static size_t lif_param_group(const char *name, size_t *idx, size_t cap) {
   return NREC;
 }
 
-static int lif_check(const double *p, char *why, size_t cap) {
-  for (size_t k = 0; k < P_COUNT; k++)
+/* What lif and ada_lif ask of their parameters: all finite, the three time
+ * constants tau[] positive, v_reset below v_th. */
+static int check_membrane(const double *p, const slp__var_desc *d, size_t n,
+                          const int tau[3], int v_reset, int v_th, char *why,
+                          size_t cap) {
+  for (size_t k = 0; k < n; k++)
     if (!isfinite(p[k])) {
-      snprintf(why, cap, "%s must be finite", lif_params[k].name);
+      snprintf(why, cap, "%s must be finite", d[k].name);
       return SLP_ERANGE;
     }
-  const int pos[] = {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH};
-  for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
-    if (!(p[pos[k]] > 0)) {
-      snprintf(why, cap, "%s must be > 0, not %g ms", lif_params[pos[k]].name,
-               p[pos[k]]);
+  for (size_t k = 0; k < 3; k++)
+    if (!(p[tau[k]] > 0)) {
+      snprintf(why, cap, "%s must be > 0, not %g ms", d[tau[k]].name,
+               p[tau[k]]);
       return SLP_ERANGE;
     }
-  if (!(p[P_T_REF] >= 0)) {
-    snprintf(why, cap, "t_ref must be >= 0, not %g ms", p[P_T_REF]);
-    return SLP_ERANGE;
-  }
-  if (!(p[P_V_RESET] < p[P_V_TH])) {
+  if (!(p[v_reset] < p[v_th])) {
     snprintf(why, cap, "v_reset (%g mV) must be below v_th (%g mV)",
-             p[P_V_RESET], p[P_V_TH]);
+             p[v_reset], p[v_th]);
     return SLP_ERANGE;
   }
   return 0;
+}
+
+static int lif_check(const double *p, char *why, size_t cap) {
+  static const int tau[3] = {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH};
+  int rc = check_membrane(p, lif_params, P_COUNT, tau, P_V_RESET, P_V_TH, why,
+                          cap);
+  if (rc == 0 && !(p[P_T_REF] >= 0)) {
+    snprintf(why, cap, "t_ref must be >= 0, not %g ms", p[P_T_REF]);
+    return SLP_ERANGE;
+  }
+  return rc;
 }
 
 /* Move neuron n to tick t >= t_last, honouring refractoriness. */
@@ -204,13 +214,14 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     return;
   }
   lif_neuron *state = pop->state;
+  unsigned cur = c->slot[r]; /* the current the receptor feeds */
   for (size_t k = 0; k < count; k++) {
     lif_neuron *n = &state[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
     fire_through(pop, win, n, t);
     advance(c, n, t);
-    n->i[c->slot[r]] += (double)w[k] * scale;
+    n->i[cur] += (double)w[k] * scale;
     update_check(c, n);
     schedule(pop, win, n);
   }
@@ -415,28 +426,14 @@ static const slp__var_desc ada_state[AS_COUNT] = {
 };
 
 static int ada_check(const double *p, char *why, size_t cap) {
-  for (size_t k = 0; k < A_COUNT; k++)
-    if (!isfinite(p[k])) {
-      snprintf(why, cap, "%s must be finite", ada_params[k].name);
-      return SLP_ERANGE;
-    }
-  const int pos[] = {A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT};
-  for (size_t k = 0; k < sizeof pos / sizeof pos[0]; k++)
-    if (!(p[pos[k]] > 0)) {
-      snprintf(why, cap, "%s must be > 0, not %g ms", ada_params[pos[k]].name,
-               p[pos[k]]);
-      return SLP_ERANGE;
-    }
-  if (!(p[A_V_RESET] < p[A_V_TH])) {
-    snprintf(why, cap, "v_reset (%g mV) must be below v_th (%g mV)",
-             p[A_V_RESET], p[A_V_TH]);
-    return SLP_ERANGE;
-  }
-  if (!(p[A_BETA] >= 0)) {
+  static const int tau[3] = {A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT};
+  int rc = check_membrane(p, ada_params, A_COUNT, tau, A_V_RESET, A_V_TH, why,
+                          cap);
+  if (rc == 0 && !(p[A_BETA] >= 0)) {
     snprintf(why, cap, "beta must be >= 0, not %g mV", p[A_BETA]);
     return SLP_ERANGE;
   }
-  return 0;
+  return rc;
 }
 
 static int ada_create(slp__pop *pop, const slp__pop_init *init) {

@@ -301,7 +301,8 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * the input is applied when the crossing tick is <= the input tick. */
     if (n->t_check <= t)
       fire_through(pop, win, n, t);
-    release(c, n, t, f);
+    if (n->held) /* rare: refractory neurons only */
+      release(c, n, t, f);
     double x = (double)w[k] * scale;
     n->ik[cur] += x * fk;
     if (!n->held)
