@@ -75,3 +75,14 @@ int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
     return slp__spike_array_emit(in, t0, t1, out);
   }
 }
+
+int slp__input_copy_signs(slp__input *in, const slp__group *g) {
+  if (g->signs == NULL)
+    return 0;
+  in->sign = slp__malloc(in->n * sizeof *in->sign);
+  if (in->sign == NULL)
+    return SLP_ENOMEM;
+  for (uint32_t k = 0; k < in->n; k++)
+    in->sign[k] = g->signs[k];
+  return 0;
+}

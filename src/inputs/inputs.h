@@ -97,6 +97,9 @@ int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
  * SLP_ERANGE if dt_ms is longer than the encoder's tau_mem. */
 int slp__lif_encoder_norse(const slp__group *g, double dt_ms, double *first,
                            double *period);
+/* signed_poisson: in->sign from the group's per-source signs, if it has
+ * them.  SLP_ENOMEM. */
+int slp__input_copy_signs(slp__input *in, const slp__group *g);
 int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
 int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,

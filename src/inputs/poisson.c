@@ -107,13 +107,8 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
   if (!in->rate || !in->next_ms || !in->rng || !in->mu || !in->p0 ||
       !in->next_t)
     return SLP_ENOMEM;
-  if (g->signs != NULL) {
-    in->sign = slp__malloc(n * sizeof *in->sign);
-    if (in->sign == NULL)
-      return SLP_ENOMEM;
-    for (uint32_t k = 0; k < in->n; k++)
-      in->sign[k] = g->signs[k];
-  }
+  if (slp__input_copy_signs(in, g) != 0)
+    return SLP_ENOMEM;
   double step_ms = (double)in->grid * SLP__MS_PER_TICK;
   for (uint32_t k = 0; k < in->n; k++) {
     uint64_t node = (uint64_t)in->node0 + k;

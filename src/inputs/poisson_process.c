@@ -373,13 +373,8 @@ int slp__process_create(slp__input *in, const slp__group *g, uint64_t seed,
   in->seg = slp__calloc(n, sizeof *in->seg);
   if (!in->rate || !in->next_ms || !in->rng || !in->seg)
     return SLP_ENOMEM;
-  if (g->signs != NULL) {
-    in->sign = slp__malloc(n * sizeof *in->sign);
-    if (in->sign == NULL)
-      return SLP_ENOMEM;
-    for (uint32_t k = 0; k < in->n; k++)
-      in->sign[k] = g->signs[k];
-  }
+  if (slp__input_copy_signs(in, g) != 0)
+    return SLP_ENOMEM;
   if (p->dt_ms > 0) {
     in->dt = (slp_tick)llround(p->dt_ms / SLP__MS_PER_TICK);
     in->step = slp__malloc(n * sizeof *in->step);
