@@ -1002,24 +1002,25 @@ START_TEST(test_model_file_round_trip) {
    * v: one spike, and at 30 ms b > 0.5 + 5 e^{-30 ms / 100 ms} = 4.2 mV. */
   ck_assert_uint_eq(ad_spikes, 1);
   ck_assert_uint_eq(seen.n, 3);
-  const slp__pop *ad = &sim->pops[3];
+  uint32_t i;
+  const slp__pop *ad = slp__sim_slice(sim, 3, 0, &i);
   int vb = slp__model_state_index(ad->model, "b");
-  ck_assert(ad->model->get(ad, 0, vb, 30 * TPM) > 0.5 + 5.0 * exp(-0.3));
+  ck_assert(ad->model->get(ad, i, vb, 30 * TPM) > 0.5 + 5.0 * exp(-0.3));
   /* li: the closed form of three 4 mV current jumps at 2, 3, 4 ms. */
-  const slp__pop *ro = &sim->pops[0];
+  const slp__pop *ro = slp__sim_slice(sim, 0, 1, &i);
   double want = -65.0;
   for (int k = 2; k <= 4; k++) {
     double s = 30.0 - k, c = 5.0 / (5.0 - 20.0);
     want += 4.0 * c * (exp(-s / 5.0) - exp(-s / 20.0));
   }
-  double got = ro->model->get(ro, 1, 0, 30 * TPM);
+  double got = ro->model->get(ro, i, 0, 30 * TPM);
   ck_assert_double_eq_tol(got, want, 1e-12);
   /* li_box: three 4 mV jumps decaying with tau_mem = 10 ms. */
-  const slp__pop *box = &sim->pops[1];
+  const slp__pop *box = slp__sim_slice(sim, 1, 0, &i);
   want = 0;
   for (int k = 2; k <= 4; k++)
     want += 4.0 * exp(-(30.0 - k) / 10.0);
-  ck_assert_double_eq_tol(box->model->get(box, 0, 0, 30 * TPM), want, 1e-12);
+  ck_assert_double_eq_tol(box->model->get(box, i, 0, 30 * TPM), want, 1e-12);
   slp_sim_destroy(sim);
   slp_model_destroy(m);
 }

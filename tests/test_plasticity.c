@@ -576,9 +576,11 @@ START_TEST(silent_pre_bounded_history) {
     post_ms[nb++] = t + 0.0005;
   rig r;
   rig_build(&r, &p, pre_ms, 2, post_ms, nb, 1.0, 1.0, SLP_MODE_EXACT, 61000.0);
-  slp__stdp_proj *P = slp__plasticity_find(r.sim->plast, 0);
+  /* One target neuron: its partition holds the synapses. */
+  uint32_t part = r.sim->owner[0] & SLP__OWNER_PART;
+  slp__stdp_proj *P = slp__plasticity_find(r.sim->parts[part].plast, 0);
   ck_assert_ptr_nonnull(P);
-  double horizon_ms = (double)r.sim->plast->horizon / (double)MS;
+  double horizon_ms = (double)r.sim->parts[part].plast->horizon / (double)MS;
   uint32_t bound = (uint32_t)(50.0 * (1.5 * horizon_ms + 2.0) / 1000.0) + 2;
   uint32_t peak = 0;
   for (int k = 1; k <= 61; k++) {
@@ -682,7 +684,9 @@ static void run_net(const char *mode, net_run *out) {
   memset(out, 0, sizeof *out);
   slp_sim_on_spike(sim, on_spike, &out->spikes);
   ck_assert_int_eq(slp_sim_run(sim, tick_of(300.0), NULL, NULL), 0);
-  out->n_direct = sim->n_direct;
+  out->n_direct = 0;
+  for (size_t k = 0; k < sim->n_inputs; k++)
+    out->n_direct += sim->inputs[k].direct != 0;
   for (uint32_t k = 0; k < 2; k++) {
     uint32_t proj = k == 0 ? 0 : 3;
     size_t n = 0;
@@ -1106,7 +1110,11 @@ static void stp_train(double U, double tau_f, double tau_d, double h_ms) {
   ck_assert_int_eq(slp_sim_create(&sim, net, &cfg, &d), 0);
   ck_assert_int_eq(slp_sim_run(sim, tick_of(end_ms), NULL, NULL), 0);
   /* (1) steady state */
-  const slp__stp_seg *g = &sim->plast->stp[0].segs[0];
+  const slp__plasticity *pl = sim->parts[0].plast;
+  for (uint32_t j = 0; j < sim->n_parts; j++) /* the one holding it */
+    if (sim->parts[j].plast->stp[0].n_segs > 0)
+      pl = sim->parts[j].plast;
+  const slp__stp_seg *g = &pl->stp[0].segs[0];
   double eh_f = tau_f > 0 ? exp(-h_ms / tau_f) : 0, eh_d = exp(-h_ms / tau_d);
   double u_inf = U / (1 - (1 - U) * eh_f);
   double x_inf = (1 - eh_d) / (1 - (1 - u_inf) * eh_d);
@@ -1126,9 +1134,10 @@ static void stp_train(double U, double tau_f, double tau_d, double h_ms) {
     sum += u * x;
     x -= u * x;
   }
-  slp__pop *P = &sim->pops[0];
+  uint32_t i;
+  slp__pop *P = slp__sim_slice(sim, 0, 0, &i);
   int var = slp__model_state_index(P->model, "v");
-  double v = P->model->get(P, 0, var, tick_of(end_ms));
+  double v = P->model->get(P, i, var, tick_of(end_ms));
   ck_assert_msg(fabs(v - 2.0 * sum) <= 1e-7 * 2.0 * sum, "v %.17g vs %.17g", v,
                 2.0 * sum);
   /* The first spike releases U, so the train did change something. */
@@ -1263,8 +1272,9 @@ START_TEST(examples_stdp_build) {
     slp_diag d;
     int rc = slp_sim_create(&sim, m->net, &m->cfg, &d);
     ck_assert_msg(rc == 0, "%s: %s", files[k], d.message);
-    ck_assert_ptr_nonnull(sim->plast);
-    ck_assert_uint_eq(sim->n_direct, 0);
+    ck_assert_ptr_nonnull(sim->parts[0].plast);
+    for (size_t j = 0; j < sim->n_inputs; j++)
+      ck_assert_int_eq(sim->inputs[j].direct, 0);
     slp_sim_destroy(sim);
     slp_model_destroy(m);
   }

@@ -42,6 +42,8 @@ void slp__stepper_free(slp__stepper *s) {
   slp__free(s->acc);
   slp__free(s->z);
   slp__free(s->fired);
+  slp__spikebuf_free(&s->in_spikes);
+  slp__spikebuf_free(&s->scratch);
   slp__free(s->ys);
   slp__dense_free(&s->dm);
   slp__free(s);
@@ -100,7 +102,7 @@ int slp__stepper_build(slp_sim *sim, const slp_network *net,
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "record.state",
                         "state recording is not available in the %s mode",
                         slp_mode_name(sim->cfg.mode));
-  if (sim->plast != NULL)
+  if (sim->parts[0].plast != NULL)
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "simulation.mode",
                         "plastic projections do not run in the %s mode",
                         slp_mode_name(sim->cfg.mode));
@@ -119,7 +121,7 @@ int slp__stepper_build(slp_sim *sim, const slp_network *net,
   s->st.ref_end = slp__malloc(n * sizeof *s->st.ref_end);
   /* A neuron fires at most twice per step (lif_box: tonic, then jump). */
   s->fired = slp__malloc(2 * n * sizeof *s->fired);
-  s->n_slots = (uint32_t)(sim->csr.d_max / s->h + 1);
+  s->n_slots = (uint32_t)(sim->parts[0].csr.d_max / s->h + 1);
   s->acc = slp__calloc((size_t)s->n_slots * 2 * n, sizeof *s->acc);
   if (!s->groups || !s->st.u || !s->st.i[0] || !s->st.i[1] ||
       !s->st.ref_end || !s->fired || !s->acc)
@@ -131,7 +133,7 @@ int slp__stepper_build(slp_sim *sim, const slp_network *net,
   for (size_t k = 0; k < net->n_groups; k++) {
     if (net->groups[k].kind != SLP__GROUP_POPULATION)
       continue;
-    int rc = take_population(s, &sim->pops[p++], net->groups[k].name, euler,
+    int rc = take_population(s, &sim->parts[0].pops[p++], net->groups[k].name, euler,
                              diag);
     if (rc != 0)
       return rc;
@@ -145,9 +147,9 @@ int slp__stepper_build(slp_sim *sim, const slp_network *net,
       return SLP_ENOMEM;
     }
     for (size_t k = 0; k < sim->n_pops; k++)
-      node0[k] = sim->pops[k].node0;
+      node0[k] = sim->parts[0].pops[k].node0;
     s->bytes += n * sizeof *s->z;
-    int rc = slp__dense_build(&s->dm, &sim->csr, s->n, node0, memory_limit(),
+    int rc = slp__dense_build(&s->dm, &sim->parts[0].csr, s->n, node0, memory_limit(),
                               diag);
     slp__free(node0);
     if (rc != 0)
@@ -168,17 +170,17 @@ static double *slot_of(const slp__stepper *s, slp_tick t, unsigned r) {
 /* Fan a spike of node `node` at tick t out through its CSR row, with
  * weights times scale.  Counts the events that arrive before the end. */
 static void fan_out(slp_sim *sim, uint32_t node, slp_tick t, float scale) {
-  const slp__csr *c = &sim->csr;
+  const slp__csr *c = &sim->parts[0].csr;
   const slp__stepper *s = sim->stepper;
   for (uint64_t g = c->row_seg[node]; g < c->row_seg[node + 1]; g++) {
     slp_tick ta = t + c->seg_delay[g];
     double *y = slot_of(s, ta, c->seg_receptor[g]) +
-                sim->pops[c->seg_pop[g]].node0;
+                sim->parts[0].pops[c->seg_pop[g]].node0;
     uint64_t lo = c->seg_start[g], hi = c->seg_start[g + 1];
     for (uint64_t k = lo; k < hi; k++)
       y[c->col[k]] += (double)(c->w[k] * scale);
     if (ta < sim->end)
-      sim->events += hi - lo;
+      sim->parts[0].events += hi - lo;
   }
 }
 
@@ -186,7 +188,7 @@ static void fan_out(slp_sim *sim, uint32_t node, slp_tick t, float scale) {
 static void dense_out(slp_sim *sim, slp_tick t) {
   slp__stepper *s = sim->stepper;
   const slp__dense *d = &s->dm;
-  const slp__csr *c = &sim->csr;
+  const slp__csr *c = &sim->parts[0].csr;
   for (size_t m = 0; m < d->n_mat; m++)
     s->ys[m] = slot_of(s, t + d->delay[m], d->rec[m]);
   slp__dense_gemv(d, s->z, s->ys);
@@ -197,7 +199,7 @@ static void dense_out(slp_sim *sim, slp_tick t) {
      * clock mode counts them: the figure compares like with like. */
     for (uint64_t g = c->row_seg[j]; g < c->row_seg[j + 1]; g++)
       if (t + c->seg_delay[g] < sim->end)
-        sim->events += c->seg_start[g + 1] - c->seg_start[g];
+        sim->parts[0].events += c->seg_start[g + 1] - c->seg_start[g];
   }
 }
 
@@ -219,15 +221,15 @@ static int record(slp_sim *sim, slp_tick t, uint32_t j) {
 int slp__stepper_window(slp_sim *sim) {
   slp__stepper *s = sim->stepper;
   slp_tick t0 = sim->now, t1 = sim->now + sim->window;
-  slp__spikebuf *is = &sim->in_spikes;
+  slp__spikebuf *is = &s->in_spikes;
   int rc = 0;
   for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
     uint64_t before = sim->inputs[k].emitted;
     rc = slp__input_emit(&sim->inputs[k], t0, t1, is);
-    sim->input_spikes += sim->inputs[k].emitted - before;
+    sim->parts[0].input_spikes += sim->inputs[k].emitted - before;
   }
   if (rc == 0)
-    rc = slp__spikebuf_sort_ticks(is, t0, t1 - t0, s->h, &sim->scratch);
+    rc = slp__spikebuf_sort_ticks(is, t0, t1 - t0, s->h, &s->scratch);
   size_t b = 0;
   for (slp_tick t = t0; rc == 0 && t < t1; t += s->h) {
     double *in_e = slot_of(s, t, 0), *in_i = slot_of(s, t, 1);

@@ -35,6 +35,7 @@
 #include "sleipnir/network.h"
 #include "neurons/cuba.h"
 #include "neurons/model.h"
+#include "neurons/pop.h"
 #include "synapses/csr.h"
 
 /* Which per-step update a population takes. */
@@ -98,6 +99,8 @@ typedef struct slp__stepper {
   slp__dense dm;         /* dense: the matrices */
   double **ys;           /* dense: per matrix, the sums it adds to */
   uint64_t bytes;        /* bytes of state, ring and spike vectors */
+  slp__spikebuf in_spikes; /* the window's source spikes */
+  slp__spikebuf scratch;   /* their sort's scratch */
 } slp__stepper;
 
 /* Whether mode is one of the stepped baselines. */

@@ -61,19 +61,27 @@ void slp__input_destroy(slp__input *in) {
   memset(in, 0, sizeof *in);
 }
 
-int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
-                    slp__spikebuf *out) {
+int slp__input_emit_range(slp__input *in, uint32_t lo, uint32_t hi,
+                          slp_tick t0, slp_tick t1, slp__spikebuf *out) {
   switch (in->kind) {
   case SLP__GROUP_POISSON:
   case SLP__GROUP_SIGNED_POISSON:
-    return slp__poisson_emit(in, t0, t1, out);
+    return slp__poisson_emit(in, lo, hi, t0, t1, out);
   case SLP__GROUP_REGULAR:
-    return slp__regular_emit(in, t0, t1, out);
+    return slp__regular_emit(in, lo, hi, t0, t1, out);
   case SLP__GROUP_POISSON_PROCESS:
-    return slp__process_emit(in, t0, t1, out);
+    return slp__process_emit(in, lo, hi, t0, t1, out);
   default:
     return slp__spike_array_emit(in, t0, t1, out);
   }
+}
+
+int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                    slp__spikebuf *out) {
+  size_t before = out->n;
+  int rc = slp__input_emit_range(in, 0, in->n, t0, t1, out);
+  in->emitted += out->n - before;
+  return rc;
 }
 
 int slp__input_copy_signs(slp__input *in, const slp__group *g) {

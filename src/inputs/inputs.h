@@ -75,14 +75,23 @@ int slp__input_create(slp__input *in, const slp__group *g, uint32_t node0,
                       uint64_t seed, slp_tick grid, slp_tick t0);
 void slp__input_destroy(slp__input *in);
 
-/* Append the spikes in [t0, t1) to out.  SLP_ENOMEM on failure. */
+/* Append the spikes in [t0, t1) to out and count them in in->emitted.
+ * SLP_ENOMEM on failure. */
 int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
+                    slp__spikebuf *out);
+
+/* As slp__input_emit, for sources [lo, hi) only (a spike_array group emits
+ * whole), without counting: partitions emit disjoint ranges of one group at
+ * once, each touching only its sources' state. */
+int slp__input_emit_range(slp__input *in, uint32_t lo, uint32_t hi,
+                          slp_tick t0, slp_tick t1,
                     slp__spikebuf *out);
 
 /* The Poisson and spike_array halves (poisson.c, spike_array.c). */
 int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
-int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out);
 /* A Poisson source drawn by grid steps: the number of spikes at its next
  * undrawn step (in->next_t[k]), which it moves one step on. */
@@ -102,13 +111,15 @@ int slp__lif_encoder_norse(const slp__group *g, double dt_ms, double *first,
 int slp__input_copy_signs(slp__input *in, const slp__group *g);
 int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
-int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__regular_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out);
 
 /* Poisson groups with a process (poisson_process.c). */
 int slp__process_create(slp__input *in, const slp__group *g, uint64_t seed,
                         slp_tick t0);
-int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__process_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out);
 
 #endif /* SLP_INPUTS_INPUTS_H */

@@ -141,19 +141,19 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
   return 0;
 }
 
-int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out) {
   (void)t0; /* spikes before t0 were emitted by earlier windows */
   /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
   double end_ms = (double)t1 * SLP__MS_PER_TICK;
-  for (uint32_t k = 0; k < in->n; k++) {
+  for (uint32_t k = lo; k < hi; k++) {
     if (in->mu[k] > 0) {
       while (in->next_t[k] < t1) {
         slp_tick t = in->next_t[k];
         for (uint32_t c = slp__poisson_step_count(in, k); c > 0; c--) {
           if (slp__spikebuf_push(out, t, in->node0 + k, 1.0) != 0)
             return SLP_ENOMEM;
-          in->emitted++;
         }
       }
       continue;
@@ -166,7 +166,6 @@ int slp__poisson_emit(slp__input *in, slp_tick t0, slp_tick t1,
       double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
       if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
         return SLP_ENOMEM;
-      in->emitted++;
       draw_next(in, k);
     }
   }

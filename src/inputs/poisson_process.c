@@ -432,11 +432,12 @@ int slp__process_create(slp__input *in, const slp__group *g, uint64_t seed,
   return 0;
 }
 
-int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__process_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out) {
   (void)t0; /* spikes before t0 were emitted by earlier windows */
   double end_ms = (double)t1 * SLP__MS_PER_TICK;
-  for (uint32_t k = 0; k < in->n; k++) {
+  for (uint32_t k = lo; k < hi; k++) {
     double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
     if (in->dt > 0) {
       while (in->step[k] != NO_STEP) {
@@ -445,7 +446,6 @@ int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
           break;
         if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
           return SLP_ENOMEM;
-        in->emitted++;
         in->step[k] = in->step[k] < UINT64_MAX - 1
                           ? next_step(in, k, in->step[k] + 1)
                           : NO_STEP;
@@ -461,7 +461,6 @@ int slp__process_emit(slp__input *in, slp_tick t0, slp_tick t1,
         break;
       if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
         return SLP_ENOMEM;
-      in->emitted++;
       next_continuous(in, k);
     }
   }

@@ -100,14 +100,14 @@ int slp__regular_create(slp__input *in, const slp__group *g, uint64_t seed,
   return 0;
 }
 
-int slp__regular_emit(slp__input *in, slp_tick t0, slp_tick t1,
+int slp__regular_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
+                      slp_tick t1,
                       slp__spikebuf *out) {
   (void)t0; /* spikes before t0 were emitted by earlier windows */
-  for (uint32_t k = 0; k < in->n; k++) {
+  for (uint32_t k = lo; k < hi; k++) {
     while (in->next_t[k] < t1) {
       if (slp__spikebuf_push(out, in->next_t[k], in->node0 + k, 1.0) != 0)
         return SLP_ENOMEM;
-      in->emitted++;
       advance(in, k);
     }
   }

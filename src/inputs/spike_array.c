@@ -42,7 +42,6 @@ int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                            in->ev_scale[k]) != 0)
       return SLP_ENOMEM;
     in->cursor++;
-    in->emitted++;
   }
   return 0;
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uv.h>
+
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "network/network.h"
@@ -22,28 +24,30 @@
 #include "baseline/stepper.h"
 
 
-/* Draw the initial state of population g into per-variable arrays. */
-static int draw_init(const slp__group *g, uint64_t seed, double **values,
-                     slp_diag *diag) {
+/* Draw the initial state of neurons [lo, hi) of population g into
+ * per-variable arrays (keyed by neuron, so any slicing draws the same). */
+static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
+                     uint64_t seed, double **values, slp_diag *diag) {
   const slp__model *m = g->model;
+  uint32_t n = hi - lo;
   for (size_t v = 0; v < m->n_state; v++) {
-    values[v] = slp__malloc((size_t)g->size * sizeof *values[v]);
+    values[v] = slp__malloc((n > 0 ? n : 1) * sizeof *values[v]);
     if (values[v] == NULL)
       return SLP_ENOMEM;
     const slp_dist *d = &g->init[v];
     if (!g->init_set[v] && m->state[v].default_from >= 0) {
       double x = g->params[m->state[v].default_from];
-      for (uint32_t k = 0; k < g->size; k++)
+      for (uint32_t k = 0; k < n; k++)
         values[v][k] = x;
       continue;
     }
-    for (uint32_t k = 0; k < g->size; k++) {
+    for (uint32_t k = 0; k < n; k++) {
       if (d->kind == SLP_DIST_CONST) {
         values[v][k] = d->a;
         continue;
       }
       slp__rng r;
-      slp__rng_init(&r, seed, SLP__RNG_INIT, g->first + k, (uint32_t)v);
+      slp__rng_init(&r, seed, SLP__RNG_INIT, g->first + lo + k, (uint32_t)v);
       double x = slp__dist_draw(d, &r);
       if (isnan(x))
         return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
@@ -57,6 +61,41 @@ static int draw_init(const slp__group *g, uint64_t seed, double **values,
   return 0;
 }
 
+/* Make p the slice [lo, hi) of population g (runtime index q). */
+static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
+                      uint32_t lo, uint32_t hi, slp__pop *p,
+                      slp_diag *diag) {
+  char why[256];
+  p->model = g->model;
+  p->index = (uint32_t)q;
+  p->n = hi - lo;
+  p->node0 = (uint32_t)g->first + lo;
+  memcpy(p->params, g->params, sizeof p->params);
+  double *values[SLP__MAX_STATE] = {0};
+  int rc = draw_init(g, lo, hi, sim->cfg.seed, values, diag);
+  if (rc == 0) {
+    slp__pop_init init = {0, sim->grid, {0}};
+    for (size_t v = 0; v < SLP__MAX_STATE; v++)
+      init.values[v] = values[v];
+    if (sim->cfg.mode == SLP_MODE_NORSE) {
+      rc = slp__norse_pop_create(p, &init, sim->grid, why, sizeof why);
+      if (rc == SLP_EINVAL || rc == SLP_ERANGE)
+        rc = slp_diag_set(diag, rc, NULL, 0, 0, NULL, "populations.%s: %s",
+                          g->name, why);
+    } else {
+      rc = p->model->create(p, &init);
+    }
+  }
+  for (size_t v = 0; v < SLP__MAX_STATE; v++)
+    slp__free(values[v]);
+  return rc;
+}
+
+/*
+ * The populations, each cut into one slice per partition.  Slices are cut
+ * by neuron count (in-degree balancing is left for when a measurement asks
+ * for it).
+ */
 static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   size_t n = 0;
   for (size_t k = 0; k < net->n_groups; k++)
@@ -64,9 +103,15 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   if (n > UINT16_MAX)
     return slp_diag_set(diag, SLP_ELIMIT, NULL, 0, 0, "populations",
                         "at most %u populations are supported", UINT16_MAX);
-  sim->pops = slp__calloc(n, sizeof *sim->pops);
-  if (sim->pops == NULL && n > 0)
+  uint32_t T = sim->n_parts;
+  sim->cut = slp__calloc((n > 0 ? n : 1) * (T + 1), sizeof *sim->cut);
+  if (sim->cut == NULL)
     return SLP_ENOMEM;
+  for (uint32_t j = 0; j < T; j++) {
+    sim->parts[j].pops = slp__calloc(n > 0 ? n : 1, sizeof(slp__pop));
+    if (sim->parts[j].pops == NULL)
+      return SLP_ENOMEM;
+  }
   for (size_t k = 0; k < net->n_groups; k++) {
     const slp__group *g = &net->groups[k];
     if (g->kind != SLP__GROUP_POPULATION)
@@ -76,32 +121,21 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     if (rc != 0)
       return slp_diag_set(diag, rc, NULL, 0, 0, NULL,
                           "populations.%s.params: %s", g->name, why);
-    slp__pop *p = &sim->pops[sim->n_pops];
-    p->model = g->model;
-    p->index = (uint32_t)sim->n_pops;
-    p->n = g->size;
-    p->node0 = (uint32_t)g->first;
-    memcpy(p->params, g->params, sizeof p->params);
-    double *values[SLP__MAX_STATE] = {0};
-    rc = draw_init(g, sim->cfg.seed, values, diag);
-    if (rc == 0) {
-      slp__pop_init init = {0, sim->grid, {0}};
-      for (size_t v = 0; v < SLP__MAX_STATE; v++)
-        init.values[v] = values[v];
-      if (sim->cfg.mode == SLP_MODE_NORSE) {
-        rc = slp__norse_pop_create(p, &init, sim->grid, why, sizeof why);
-        if (rc == SLP_EINVAL || rc == SLP_ERANGE)
-          rc = slp_diag_set(diag, rc, NULL, 0, 0, NULL,
-                            "populations.%s: %s", g->name, why);
-      } else {
-        rc = p->model->create(p, &init);
-      }
+    /* Counted before its slices are made: a failure leaves them to
+     * slp_sim_destroy, which skips slices never made (no model). */
+    size_t q = sim->n_pops++;
+    uint32_t *cut = &sim->cut[q * (T + 1)];
+    for (uint32_t j = 0; j <= T; j++)
+      cut[j] = (uint32_t)((uint64_t)g->size * j / T);
+    for (uint32_t j = 0; j < T; j++) {
+      rc = make_slice(sim, g, q, cut[j], cut[j + 1], &sim->parts[j].pops[q],
+                      diag);
+      if (rc != 0)
+        return rc;
     }
-    for (size_t v = 0; v < SLP__MAX_STATE; v++)
-      slp__free(values[v]);
-    if (rc != 0)
-      return rc;
-    sim->n_pops++;
+    for (uint32_t j = 0; j < T; j++)
+      for (uint32_t i = cut[j]; i < cut[j + 1]; i++)
+        sim->owner[g->first + i] = (uint16_t)j;
   }
   return 0;
 }
@@ -157,15 +191,16 @@ static int build_inputs(slp_sim *sim, const slp_network *net,
   return 0;
 }
 
-/* Where a projection's post indices go. */
+/* Where a projection's post indices go, in one partition. */
 typedef struct proj_map {
   slp_sim *sim;              /* the simulation being built */
-  slp__csr_builder *b;       /* the builder */
+  slp__csr_builder *b;       /* the partition's builder */
   const slp__projection *p;  /* the projection */
   uint32_t src0;             /* node id of pre index 0 */
   uint64_t to_start[64];     /* post index where each target population begins */
   uint16_t to_pop[64];       /* runtime index of each target population */
   uint32_t to_node0[64];     /* node id of each target population's neuron 0 */
+  uint32_t to_lo[64];        /* the partition's slice of it starts here */
   int fill;                  /* 0: counting pass, 1: filling pass */
   uint32_t index;            /* the projection's index */
   slp_diag *diag;            /* for errors */
@@ -197,21 +232,27 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
   size_t t = 0;
   while (t + 1 < m->p->n_to && post >= m->to_start[t + 1])
     t++;
-  uint32_t local = post - (uint32_t)m->to_start[t];
+  uint32_t in_pop = post - (uint32_t)m->to_start[t];
   /* Plastic projections get segments of their own (tagged). */
   uint16_t tag = m->p->stdp != NULL || m->p->stp != NULL
                      ? (uint16_t)(m->index + 1)
                      : 0;
-  slp__csr_builder_add_tagged(m->b, row, m->to_node0[t] + local, m->to_pop[t],
-                              local, (float)w, delay_ticks(m->sim, delay_ms),
+  slp__csr_builder_add_tagged(m->b, row, m->to_node0[t] + in_pop,
+                              m->to_pop[t], in_pop - m->to_lo[t], (float)w,
+                              delay_ticks(m->sim, delay_ms),
                               (uint8_t)m->p->receptor, tag);
   return 0;
 }
 
-static int build_synapses(slp_sim *sim, const slp_network *net,
-                          slp_diag *diag) {
+/*
+ * The synapses onto partition j's neurons: every projection generated over
+ * the partition's slice of each target population (connect.h draws per
+ * target, so the synapses are those of an unpartitioned build).
+ */
+static int build_part_synapses(slp_sim *sim, const slp_network *net,
+                               uint32_t j, slp_diag *diag) {
   slp__csr_builder b;
-  uint32_t n_rows = sim->n_neurons + sim->n_sources;
+  uint32_t n_rows = sim->n_neurons + sim->n_sources, T = sim->n_parts;
   int rc = slp__csr_builder_init(&b, n_rows);
   for (int pass = 0; rc == 0 && pass < 2; pass++) {
     if (pass == 1)
@@ -241,50 +282,221 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
         m.to_start[t] = start;
         m.to_node0[t] = (uint32_t)g->first;
         for (size_t q = 0; q < sim->n_pops; q++)
-          if (sim->pops[q].node0 == g->first)
+          if (sim->parts[0].pops[q].node0 == g->first)
             m.to_pop[t] = (uint16_t)q;
         start += g->size;
       }
-      rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed, 0,
-                                 (uint32_t)p->n_post, syn_sink, &m, diag);
+      for (size_t t = 0; rc == 0 && t < p->n_to; t++) {
+        const uint32_t *cut = &sim->cut[(size_t)m.to_pop[t] * (T + 1)];
+        m.to_lo[t] = cut[j];
+        if (cut[j + 1] > cut[j])
+          rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed,
+                                     (uint32_t)m.to_start[t] + cut[j],
+                                     (uint32_t)m.to_start[t] + cut[j + 1],
+                                     syn_sink, &m, diag);
+      }
     }
   }
   if (rc == 0)
-    rc = slp__csr_builder_finish(&b, &sim->csr);
+    rc = slp__csr_builder_finish(&b, &sim->parts[j].csr);
   slp__csr_builder_free(&b);
   return rc;
 }
 
-/* STDP for the plastic projections; may shorten the window w. */
+/* Every partition's synapses; the delay range is the network's. */
+static int build_synapses(slp_sim *sim, const slp_network *net,
+                          slp_diag *diag) {
+  slp_tick d_min = 0, d_max = 0;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    int rc = build_part_synapses(sim, net, j, diag);
+    if (rc != 0)
+      return rc;
+    const slp__csr *c = &sim->parts[j].csr;
+    if (c->d_min > 0 && (d_min == 0 || c->d_min < d_min))
+      d_min = c->d_min;
+    if (c->d_max > d_max)
+      d_max = c->d_max;
+  }
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    sim->parts[j].csr.d_min = d_min;
+    sim->parts[j].csr.d_max = d_max;
+  }
+  return 0;
+}
+
+/* Plasticity (STDP, STP) of each partition's synapses; may shorten the
+ * window w (to the same length in every partition: the shortening depends
+ * on delays and parameters, and the minimum over the partitions is the
+ * network's). */
 static int build_plasticity(slp_sim *sim, const slp_network *net,
                             slp_tick *w, slp_diag *diag) {
   uint32_t *node0 = slp__malloc((sim->n_pops + 1) * sizeof *node0);
   if (node0 == NULL)
     return SLP_ENOMEM;
-  for (size_t q = 0; q < sim->n_pops; q++)
-    node0[q] = sim->pops[q].node0;
-  int rc = slp__plasticity_create(&sim->plast, net, &sim->csr, node0,
-                                  sim->n_neurons, sim->grid, w, diag);
+  int rc = 0;
+  for (uint32_t j = 0; rc == 0 && j < sim->n_parts; j++) {
+    slp__part *pt = &sim->parts[j];
+    for (size_t q = 0; q < sim->n_pops; q++)
+      node0[q] = pt->pops[q].node0;
+    rc = slp__plasticity_create(&pt->plast, net, &pt->csr, node0,
+                                sim->n_neurons, sim->grid, w, diag);
+    if (rc == 0 && sim->cfg.mode == SLP_MODE_NORSE && pt->plast != NULL)
+      for (size_t q = 0; q < pt->plast->n_stp; q++)
+        pt->plast->stp[q].norse_dt = sim->grid; /* Norse's stp_step */
+  }
   slp__free(node0);
   return rc;
 }
 
-/* Inputs whose sources have one synapse each skip the queue (direct.h). */
+/* Whether source k of input `in` has synapses in more than one partition,
+ * and the first partition that has some (n_parts: none). */
+static uint32_t first_part_of(const slp_sim *sim, uint32_t node, int *spread) {
+  uint32_t first = sim->n_parts;
+  *spread = 0;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    const slp__csr *c = &sim->parts[j].csr;
+    if (c->row_seg[node + 1] == c->row_seg[node])
+      continue;
+    if (first < sim->n_parts)
+      *spread = 1;
+    else
+      first = j;
+  }
+  return first;
+}
+
+/* Inputs whose sources have one synapse each skip the queue (direct.h):
+ * each partition draws the sources whose synapse it holds. */
 static int build_direct(slp_sim *sim) {
-  sim->direct = slp__calloc(sim->n_inputs, sizeof *sim->direct);
-  if (sim->direct == NULL && sim->n_inputs > 0)
-    return SLP_ENOMEM;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    sim->parts[j].direct = slp__calloc(sim->n_inputs > 0 ? sim->n_inputs : 1,
+                                       sizeof(slp__direct));
+    if (sim->parts[j].direct == NULL)
+      return SLP_ENOMEM;
+  }
   for (size_t k = 0; k < sim->n_inputs; k++) {
     slp__input *in = &sim->inputs[k];
-    if (!slp__direct_eligible(in, &sim->csr))
+    int ok = 1;
+    for (uint32_t j = 0; ok && j < sim->n_parts; j++)
+      ok = slp__direct_eligible(in, &sim->parts[j].csr);
+    for (uint32_t s = 0; ok && s < in->n; s++) {
+      int spread;
+      first_part_of(sim, in->node0 + s, &spread);
+      ok = !spread;
+    }
+    if (!ok)
       continue;
-    int rc = slp__direct_init(&sim->direct[sim->n_direct++], in, &sim->csr,
-                              (uint32_t)(sim->window / sim->grid));
-    if (rc != 0)
-      return rc;
+    for (uint32_t j = 0; j < sim->n_parts; j++) {
+      slp__part *pt = &sim->parts[j];
+      slp__direct d;
+      int rc = slp__direct_init(&d, in, &pt->csr,
+                                (uint32_t)(sim->window / sim->grid));
+      if (rc != 0 || d.lo == d.hi) {
+        slp__direct_free(&d);
+        if (rc != 0)
+          return rc;
+        continue;
+      }
+      pt->direct[pt->n_direct++] = d;
+    }
     in->direct = 1;
   }
   return 0;
+}
+
+/* Append sources [lo, hi) of input k to partition j's emission ranges. */
+static int add_range(slp__part *pt, uint32_t k, uint32_t lo, uint32_t hi,
+                     size_t *cap) {
+  if (pt->n_emit > 0) {
+    slp__src_range *last = &pt->emit[pt->n_emit - 1];
+    if (last->input == k && last->hi == lo) {
+      last->hi = hi;
+      return 0;
+    }
+  }
+  if (slp__grow((void **)&pt->emit, cap, pt->n_emit + 1, sizeof *pt->emit))
+    return SLP_ENOMEM;
+  pt->emit[pt->n_emit++] = (slp__src_range){k, lo, hi};
+  return 0;
+}
+
+/*
+ * Who emits each queued source: the first partition that holds one of its
+ * synapses (a source onto one partition is then emitted where it is
+ * delivered and never crosses to the others), or, for a source without
+ * synapses, a share by count.  A spike_array group is emitted whole by
+ * partition 0: its events are one sorted list.
+ */
+static int assign_sources(slp_sim *sim) {
+  uint32_t T = sim->n_parts;
+  size_t *cap = slp__calloc(T, sizeof *cap);
+  if (cap == NULL)
+    return SLP_ENOMEM;
+  int rc = 0;
+  for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
+    const slp__input *in = &sim->inputs[k];
+    if (in->direct)
+      continue;
+    int whole = in->kind != SLP__GROUP_POISSON &&
+                in->kind != SLP__GROUP_SIGNED_POISSON &&
+                in->kind != SLP__GROUP_POISSON_PROCESS &&
+                in->kind != SLP__GROUP_REGULAR;
+    uint32_t run_lo = 0, run_part = 0;
+    for (uint32_t s = 0; rc == 0 && s < in->n; s++) {
+      int spread;
+      uint32_t node = in->node0 + s;
+      uint32_t first = first_part_of(sim, node, &spread);
+      uint32_t part = whole ? 0
+                      : first < T ? first
+                                  : (uint32_t)((uint64_t)s * T / in->n);
+      sim->owner[node] = (uint16_t)part;
+      if (!spread && (first == part || first == T))
+        sim->owner[node] |= SLP__OWNER_LOCAL;
+      if (s > 0 && part != run_part) {
+        rc = add_range(&sim->parts[run_part], (uint32_t)k, run_lo, s,
+                       &cap[run_part]);
+        run_lo = s;
+      }
+      run_part = part;
+    }
+    if (rc == 0 && in->n > 0)
+      rc = add_range(&sim->parts[run_part], (uint32_t)k, run_lo, in->n,
+                     &cap[run_part]);
+  }
+  slp__free(cap);
+  return rc;
+}
+
+/* Every partition's queues. */
+static int build_queues(slp_sim *sim, slp_tick w) {
+  /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
+   * below threshold): a year of ~0.5 s keeps them out of the heap. */
+  slp_tick year = 500 * SLP_TICKS_PER_MS;
+  if (year / w > 65536)
+    year = 65536 * w;
+  if (year < 64 * w)
+    year = 64 * w;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    slp__part *pt = &sim->parts[j];
+    pt->index = j;
+    int rc = slp__ring_init(&pt->ring, w, pt->csr.d_max + w, 0);
+    if (rc == 0)
+      rc = slp__ring_init(&pt->wake, w, year, 0);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* The number of partitions: cfg->threads, all cores for 0; the dense and
+ * clock baselines step one array and run on one. */
+static uint32_t n_parts_for(const slp_sim_config *cfg) {
+  if (slp__stepper_mode(cfg->mode))
+    return 1;
+  unsigned t = cfg->threads > 0 ? cfg->threads : uv_available_parallelism();
+  if (t < 1)
+    t = 1;
+  return t > SLP__MAX_THREADS ? SLP__MAX_THREADS : t;
 }
 
 int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
@@ -315,6 +527,12 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return SLP_ELIMIT;
   sim->n_neurons = (uint32_t)net->n_neurons;
   sim->n_sources = (uint32_t)net->n_sources;
+  sim->n_parts = n_parts_for(&sim->cfg);
+  sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
+  sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
+                           sizeof *sim->owner);
+  if (sim->parts == NULL || sim->owner == NULL)
+    return SLP_ENOMEM;
   int rc = build_pops(sim, net, diag);
   if (rc == 0)
     rc = slp__records_create(sim, net, &sim->cfg, diag);
@@ -327,7 +545,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   /* Windows no longer than the smallest delay: nothing sent inside a window
    * can arrive inside it.  Without synapses any length works; 1 ms (or the
    * grid step multiple nearest it) keeps wake-ups and output flowing. */
-  slp_tick w = sim->csr.d_min;
+  slp_tick w = sim->parts[0].csr.d_min;
   if (w == 0) {
     w = SLP_TICKS_PER_MS;
     if (sim->grid > 1)
@@ -346,26 +564,16 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   rc = build_plasticity(sim, net, &w, diag);
   if (rc != 0)
     return rc;
-  if (sim->cfg.mode == SLP_MODE_NORSE && sim->plast != NULL)
-    for (size_t q = 0; q < sim->plast->n_stp; q++)
-      sim->plast->stp[q].norse_dt = sim->grid; /* Norse's stp_step */
   /* Recording cuts windows so that sample times fall between them. */
   if ((rc = slp__records_fit_window(sim, &w, diag)) != 0)
     return rc;
   sim->window = w;
   if (slp__stepper_mode(sim->cfg.mode))
     return slp__stepper_build(sim, net, diag); /* baseline/stepper.h */
-  rc = slp__ring_init(&sim->ring, w, sim->csr.d_max + w, 0);
-  /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
-   * below threshold): a year of ~0.5 s keeps them out of the heap. */
-  slp_tick year = 500 * SLP_TICKS_PER_MS;
-  if (year / w > 65536)
-    year = 65536 * w;
-  if (year < 64 * w)
-    year = 64 * w;
-  if (rc == 0)
-    rc = slp__ring_init(&sim->wake, w, year, 0);
+  rc = build_queues(sim, w);
   if (rc == 0)
     rc = build_direct(sim);
+  if (rc == 0)
+    rc = assign_sources(sim);
   return rc;
 }

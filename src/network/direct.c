@@ -42,6 +42,8 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
   d->count = slp__calloc(n * n_steps, sizeof *d->count);
   if (!d->tgt || !d->w || !d->delay || !d->pop || !d->rec || !d->count)
     return SLP_ENOMEM;
+  d->lo = in->n;
+  d->hi = 0;
   for (uint32_t k = 0; k < in->n; k++) {
     uint32_t node = in->node0 + k;
     uint64_t s = csr->row_seg[node];
@@ -59,7 +61,12 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
     d->delay[k] = csr->seg_delay[s];
     d->pop[k] = csr->seg_pop[s];
     d->rec[k] = csr->seg_receptor[s];
+    if (k < d->lo)
+      d->lo = k;
+    d->hi = k + 1;
   }
+  if (d->lo > d->hi)
+    d->lo = d->hi = 0;
   return 0;
 }
 
@@ -81,7 +88,7 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
   uint64_t total = 0;
   /* Source by source, so that each stream stays in cache while it is
    * drawn; a source's steps are drawn in order, as the queued path does. */
-  for (uint32_t k = 0; k < in->n; k++) {
+  for (uint32_t k = d->lo; k < d->hi; k++) {
     uint16_t *c = &d->count[k];
     if (d->delay[k] == 0) {
       for (uint32_t s = 0; s < d->n_steps; s++)
@@ -96,7 +103,6 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
       total += x;
     }
   }
-  in->emitted += total;
   *spikes += total;
 }
 
@@ -109,7 +115,7 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
    * unconditional writes below. */
   enum { BURST = 4 };
   size_t need = BURST;
-  for (uint32_t k = 0; k < in->n; k++)
+  for (uint32_t k = d->lo; k < d->hi; k++)
     need += c[k];
   if (slp__grow((void **)&d->bt, &d->cap_t, need, sizeof *d->bt) != 0 ||
       slp__grow((void **)&d->bw, &d->cap_w, need, sizeof *d->bw) != 0)
@@ -120,13 +126,13 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
   const float *w = d->w;
   const uint16_t *pop = d->pop;
   const uint8_t *rec = d->rec;
-  uint32_t k = 0;
-  while (k < in->n) {
+  uint32_t k = d->lo;
+  while (k < d->hi) {
     /* A run of sources into one (population, receptor): one batch. */
     uint16_t p = pop[k];
     uint8_t r = rec[k];
     size_t n = 0;
-    for (; k < in->n && pop[k] == p && rec[k] == r; k++) {
+    for (; k < d->hi && pop[k] == p && rec[k] == r; k++) {
       /* A source's spikes are copies of one synapse.  Counts are random,
        * so a loop over them mispredicts its exit; writing BURST copies
        * whatever the count and keeping c of them does not. */

@@ -32,6 +32,8 @@ typedef struct slp__direct {
   float *bw;           /* one step's batch: weights */
   size_t cap_t, cap_w; /* batch capacities */
   uint32_t n_steps;    /* grid steps per window */
+  uint32_t lo, hi;     /* the sources with a synapse in csr lie in [lo, hi):
+                          a partition draws only those */
 } slp__direct;
 
 /* Tests set this to send every input through the queue, to prove the two
@@ -41,14 +43,15 @@ extern int slp__direct_disabled;
 /* Whether input `in` can be delivered directly through csr (grid mode). */
 int slp__direct_eligible(const slp__input *in, const slp__csr *csr);
 
-/* Set d up for `in`, whose synapses are in csr; windows of n_steps steps.
- * SLP_ENOMEM on failure. */
+/* Set d up for the sources of `in` that have their synapse in csr (a
+ * partition's); windows of n_steps steps.  SLP_ENOMEM on failure. */
 int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
                      uint32_t n_steps);
 void slp__direct_free(slp__direct *d);
 
 /* Draw the spikes arriving in the window of win, one count per (step,
- * source).  Adds the number of spikes to *spikes. */
+ * source).  Adds the number of spikes to *spikes.  Partitions draw disjoint
+ * sources of a shared input: only the sources' own streams are touched. */
 void slp__direct_draw(slp__direct *d, const slp__window *win,
                       uint64_t *spikes);
 

@@ -47,8 +47,8 @@ static int resolve(slp__state_rec *r, const slp_sim *sim,
                                  : "there is no population named '%s'",
                         in->population != NULL ? in->population : "");
   r->pop = (uint32_t)p;
-  const slp__pop *pop = &sim->pops[p];
-  const slp__model *m = pop->model;
+  const slp__model *m = sim->parts[0].pops[p].model;
+  uint32_t pop_n = slp__sim_pop_size(sim, (size_t)p);
   snprintf(key, sizeof key, "record.state[%zu].vars", k);
   if (in->n_vars == 0 || in->n_vars > SLP__MAX_RECORD_VARS)
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, key,
@@ -77,7 +77,7 @@ static int resolve(slp__state_rec *r, const slp_sim *sim,
   }
   r->n_vars = in->n_vars;
   snprintf(key, sizeof key, "record.state[%zu].neurons", k);
-  r->n_neurons = in->neurons != NULL ? in->n_neurons : pop->n;
+  r->n_neurons = in->neurons != NULL ? in->n_neurons : pop_n;
   if (r->n_neurons == 0)
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, key,
                         "the list of neurons is empty");
@@ -86,10 +86,10 @@ static int resolve(slp__state_rec *r, const slp_sim *sim,
     return SLP_ENOMEM;
   for (size_t j = 0; j < r->n_neurons; j++) {
     uint32_t i = in->neurons != NULL ? in->neurons[j] : (uint32_t)j;
-    if (i >= pop->n)
+    if (i >= pop_n)
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, key,
                           "neuron %u is out of range: '%s' has %u neurons "
-                          "(0 to %u)", i, in->population, pop->n, pop->n - 1);
+                          "(0 to %u)", i, in->population, pop_n, pop_n - 1);
     r->neurons[j] = i;
   }
   snprintf(key, sizeof key, "record.state[%zu].interval", k);
@@ -176,16 +176,15 @@ int slp__records_open(slp_sim *sim, slp_diag *diag) {
   return 0;
 }
 
-int slp__records_sample(slp_sim *sim) {
-  slp_tick t = sim->now;
+int slp__records_sample(slp_sim *sim, slp_tick t) {
   for (size_t k = 0; k < sim->n_records; k++) {
     slp__state_rec *r = &sim->records[k];
     if (r->next != t || t > sim->end)
       continue;
-    const slp__pop *pop = &sim->pops[r->pop];
     double val[SLP__MAX_RECORD_VARS];
     for (size_t j = 0; j < r->n_neurons; j++) {
-      uint32_t i = r->neurons[j];
+      uint32_t i;
+      const slp__pop *pop = slp__sim_slice(sim, r->pop, r->neurons[j], &i);
       for (size_t v = 0; v < r->n_vars; v++)
         val[v] = pop->model->get(pop, i, r->var[v], t) / r->si[v];
       int rc = slp__state_writer_row(r->w, t, pop->node0 + i, val);

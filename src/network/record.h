@@ -47,8 +47,9 @@ int slp__records_fit_window(const struct slp_sim *sim, slp_tick *w,
 /* Open the output files.  SLP_EIO/SLP_EINVAL with diag on failure. */
 int slp__records_open(struct slp_sim *sim, slp_diag *diag);
 
-/* After a window: write the samples due at sim->now. */
-int slp__records_sample(struct slp_sim *sim);
+/* After the window ending at t: write the samples due at t.  Reads every
+ * partition: the caller has them all stopped. */
+int slp__records_sample(struct slp_sim *sim, slp_tick t);
 
 /* Close the files into place (SLP_EIO if one fails); abort or free. */
 int slp__records_finish(struct slp_sim *sim);

@@ -1,192 +1,512 @@
 /*
- * network/run.c -- the window loop: the event path of DESIGN.md.
+ * network/run.c -- the window loop: the event path of DESIGN.md, one
+ * partition (part.h) per thread.
  *
- * Per window [t0, t1), t1 - t0 <= d_min:
- *   1. the (spike, segment) entries arriving in the window are sorted into
- *      the canonical order (tick, source, segment) and fanned out through
- *      their CSR segments, one model call per segment; every target thus
- *      sees its inputs in time order, and in the same order whatever the
+ * Per window [t0, t1), t1 - t0 <= d_min, each partition, in its thread:
+ *   1. sorts the (spike, segment) entries arriving in the window into the
+ *      canonical order (tick, source, segment) and fans them out through its
+ *      CSR segments, one model call per segment; every target thus sees its
+ *      inputs in time order, and in the same order whatever the
  *      partitioning;
- *   2. wake-ups due in the window mark neurons that may cross threshold
- *      without input;
- *   3. each population settles the neurons that may still cross before t1;
- *   4. input sources emit their spikes of the window;
- *   5. the window's spikes, in (tick, node) order, are recorded and queued
- *      for delivery: nothing emitted here arrives before t1, because every
- *      delay is at least d_min >= t1 - t0.
+ *   2. marks the neurons whose wake-ups fall due in the window (they may
+ *      cross threshold without input);
+ *   3. settles, population by population, the neurons that may still cross
+ *      before t1;
+ *   4. emits its input sources' spikes of the window;
+ *   5. waits at the barrier for every partition to finish the window;
+ *   6. reads every partition's spikes of the window and queues, in its own
+ *      ring, the deliveries onto its neurons: nothing emitted in a window
+ *      arrives before t1, because every delay is at least d_min >= t1 - t0.
+ *      Partition 0 also writes the spikes, in (tick, node) order.
+ * One barrier per window: the spike buffers alternate by window parity, so
+ * a partition fills the next window's while the others still read this one's
+ * (a partition two windows ahead would have passed a barrier the slowest has
+ * not reached).  The barrier spins (core/barrier.h): windows are short.  Work that reads every partition (state samples, weight
+ * snapshots) runs in partition 0 between two extra barriers, in the windows
+ * where it is due.
  *
- * In norse mode the sources emit first (step 4 before step 1), so that an
- * input with a delay shorter than a step reaches the step it falls in; the
- * neurons' spikes are stamped at the end of their step, and windows are at
- * most d_min + dt long, so those still arrive after the window.
+ * In norse mode the sources emit first (step 4 before step 1, with a barrier
+ * between), so that an input with a delay shorter than a step reaches the
+ * step it falls in; the neurons' spikes are stamped at the end of their
+ * step, and windows are at most d_min + dt long, so those still arrive after
+ * the window.
  */
 #include "config.h"
 
+#include <uv.h>
+
+#include "core/alloc.h"
+#include "core/barrier.h"
 #include "sleipnir/error.h"
 #include "network/sim.h"
 #include "plasticity/weights.h"
 #include "baseline/stepper.h"
 
-static void deliver_event(slp_sim *sim, slp__window *win,
+static void deliver_event(slp__part *pt, slp__window *win,
                           const slp__event *e) {
-  const slp__csr *c = &sim->csr;
+  slp__csr *c = &pt->csr;
   uint64_t s = e->seg, lo = c->seg_start[s], hi = c->seg_start[s + 1];
   double scale = e->scale;
   if (c->seg_tag[s] != 0) /* plastic: update the weights it transmits */
-    scale *= slp__plasticity_deliver(sim->plast, &sim->csr, s, e->t, e->scale);
-  slp__pop *pop = &sim->pops[c->seg_pop[s]];
+    scale *= slp__plasticity_deliver(pt->plast, c, s, e->t, e->scale);
+  slp__pop *pop = &pt->pops[c->seg_pop[s]];
   pop->model->deliver(pop, win, e->t, c->seg_receptor[s], &c->col[lo],
                       &c->w[lo], (size_t)(hi - lo), scale);
-  sim->events += hi - lo;
+  pt->events += hi - lo;
 }
 
 /* The window's queued deliveries, with the direct inputs' batches merged in
  * at their place in the canonical order: at each grid step, after the
  * queued spikes of lower node ids. */
-static int deliver(slp_sim *sim, slp__window *win) {
+static int deliver(slp__part *pt, slp__window *win) {
   slp__evbuf *b;
-  int rc = slp__ring_take(&sim->ring, &b);
+  int rc = slp__ring_take(&pt->ring, &b);
   if (rc != 0)
     return rc;
   slp__evbuf_sort(b);
   size_t k = 0;
-  if (sim->n_direct > 0) {
-    for (size_t d = 0; d < sim->n_direct; d++)
-      slp__direct_draw(&sim->direct[d], win, &sim->input_spikes);
-    uint32_t n_steps = sim->direct[0].n_steps;
+  if (pt->n_direct > 0) {
+    for (size_t d = 0; d < pt->n_direct; d++)
+      slp__direct_draw(&pt->direct[d], win, &pt->input_spikes);
+    uint32_t n_steps = pt->direct[0].n_steps;
     for (uint32_t s = 0; rc == 0 && s < n_steps; s++) {
       slp_tick t = win->t0 + (slp_tick)s * win->grid;
-      for (size_t d = 0; rc == 0 && d < sim->n_direct; d++) {
-        uint32_t node0 = sim->direct[d].in->node0;
+      for (size_t d = 0; rc == 0 && d < pt->n_direct; d++) {
+        uint32_t node0 = pt->direct[d].in->node0;
         for (; k < b->n && (b->ev[k].t < t ||
                             (b->ev[k].t == t && b->ev[k].src < node0));
              k++)
-          deliver_event(sim, win, &b->ev[k]);
-        rc = slp__direct_deliver(&sim->direct[d], sim->pops, win, s,
-                                 &sim->events);
+          deliver_event(pt, win, &b->ev[k]);
+        rc = slp__direct_deliver(&pt->direct[d], pt->pops, win, s,
+                                 &pt->events);
       }
     }
   }
   for (; rc == 0 && k < b->n; k++)
-    deliver_event(sim, win, &b->ev[k]);
+    deliver_event(pt, win, &b->ev[k]);
   return rc != 0 ? rc : win->err;
 }
 
-static int wake(slp_sim *sim, slp__window *win) {
+static int wake(slp__part *pt, slp__window *win) {
   slp__evbuf *b;
-  int rc = slp__ring_take(&sim->wake, &b);
+  int rc = slp__ring_take(&pt->wake, &b);
   if (rc != 0)
     return rc;
   for (size_t k = 0; k < b->n; k++) {
-    slp__pop *pop = &sim->pops[b->ev[k].seg];
+    slp__pop *pop = &pt->pops[b->ev[k].seg];
     pop->model->wake(pop, win, b->ev[k].src, b->ev[k].t);
   }
   return win->err;
 }
 
-/* Record a neuron spike and queue a spike's deliveries. */
-static int dispatch_one(slp_sim *sim, const slp__spike *s) {
-  const slp__csr *c = &sim->csr;
-  if (s->node < sim->n_neurons && s->t < sim->spike_end) {
-    sim->spike_count++;
-    if (sim->writer != NULL) {
-      int rc = slp__spike_writer_write(sim->writer, s->t, s->node);
-      if (rc != 0)
-        return rc;
-    }
-    if (sim->on_spike != NULL)
-      sim->on_spike(sim->on_spike_arg, s->t, s->node);
-  }
-  if (sim->plast != NULL && s->node < sim->n_neurons) {
-    int rc = slp__plasticity_post_spike(sim->plast, s->node, s->t);
-    if (rc != 0)
-      return rc;
-  }
-  for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
-    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale};
-    int rc = slp__ring_push(&sim->ring, &e);
-    if (rc != 0)
-      return rc;
+static int settle(const slp_sim *sim, slp__part *pt, slp__window *win) {
+  for (size_t p = 0; p < sim->n_pops; p++) {
+    slp__pop *pop = &pt->pops[p];
+    pop->model->settle(pop, win, pop->settle, pop->n_settle);
+    pop->n_settle = 0;
+    if (win->err != 0)
+      return win->err;
   }
   return 0;
 }
 
 /*
- * Record the window's neuron spikes and queue every spike's deliveries, in
- * (tick, node) order: neuron spikes (few, any order: sorted here) merged
- * with source spikes (many, pushed in node order: radix-sorted by tick).
- * Neurons have lower node ids than sources, so they go first on ties.
+ * The partition's sources' spikes of the window: those that reach only
+ * this partition stay in pt->local, the others go to the shared buffer of
+ * the window's parity for every partition to read.
  */
-static int dispatch(slp_sim *sim, const slp__window *win) {
-  slp__spikebuf *ns = &sim->spikes, *is = &sim->in_spikes;
-  slp__spikebuf_sort(ns);
-  int rc = slp__spikebuf_sort_ticks(is, win->t0, win->t1 - win->t0,
-                                    sim->src_grid,
-                                    &sim->scratch);
-  size_t a = 0, b = 0;
-  while (rc == 0 && (a < ns->n || b < is->n)) {
-    if (b >= is->n || (a < ns->n && ns->s[a].t <= is->s[b].t))
-      rc = dispatch_one(sim, &ns->s[a++]);
-    else
-      rc = dispatch_one(sim, &is->s[b++]);
+static int emit_sources(const slp_sim *sim, slp__part *pt,
+                        const slp__window *win, unsigned par) {
+  slp__spikebuf *loc = &pt->local, *sh = &pt->shared[par];
+  size_t before = loc->n;
+  for (size_t r = 0; r < pt->n_emit; r++) {
+    const slp__src_range *e = &pt->emit[r];
+    int rc = slp__input_emit_range(&sim->inputs[e->input], e->lo, e->hi,
+                                   win->t0, win->t1, loc);
+    if (rc != 0)
+      return rc;
   }
-  ns->n = 0;
-  is->n = 0;
-  return rc;
-}
-
-/* The input sources' spikes of the window (but the direct inputs'). */
-static int emit_sources(slp_sim *sim, const slp__window *win) {
-  int rc = 0;
-  for (size_t k = 0; rc == 0 && k < sim->n_inputs; k++) {
-    if (sim->inputs[k].direct)
-      continue;
-    uint64_t before = sim->inputs[k].emitted;
-    rc = slp__input_emit(&sim->inputs[k], win->t0, win->t1, &sim->in_spikes);
-    sim->input_spikes += sim->inputs[k].emitted - before;
+  pt->input_spikes += loc->n - before;
+  sh->n = 0;
+  size_t keep = before;
+  for (size_t k = before; k < loc->n; k++) {
+    const slp__spike *s = &loc->s[k];
+    if (sim->owner[s->node] & SLP__OWNER_LOCAL) {
+      loc->s[keep++] = *s;
+    } else if (slp__spikebuf_push(sh, s->t, s->node, s->scale) != 0) {
+      return SLP_ENOMEM;
+    }
   }
-  return rc;
-}
-
-int slp__sim_step(slp_sim *sim) {
-  if (sim->stepper != NULL)
-    return slp__stepper_window(sim); /* dense, clock: every neuron, every dt */
-  slp__window win = {sim->now, sim->now + sim->window, sim->serial,
-                     sim->grid, &sim->spikes, &sim->wake, 0};
-  if (!sim->primed) {
-    for (size_t p = 0; p < sim->n_pops; p++)
-      sim->pops[p].model->prime(&sim->pops[p], &win);
-    sim->primed = 1;
-    if (win.err != 0)
-      return win.err;
-  }
-  int rc = 0;
-  if (sim->sources_first) {
-    rc = emit_sources(sim, &win);
-    if (rc == 0)
-      rc = dispatch(sim, &win);
-  }
-  if (rc == 0)
-    rc = deliver(sim, &win);
-  if (rc == 0)
-    rc = wake(sim, &win);
-  for (size_t p = 0; rc == 0 && p < sim->n_pops; p++) {
-    slp__pop *pop = &sim->pops[p];
-    pop->model->settle(pop, &win, pop->settle, pop->n_settle);
-    pop->n_settle = 0;
-    rc = win.err;
-  }
-  if (rc == 0 && !sim->sources_first)
-    rc = emit_sources(sim, &win);
-  if (rc == 0)
-    rc = dispatch(sim, &win);
-  if (rc != 0)
-    return rc;
-  slp__ring_advance(&sim->ring);
-  slp__ring_advance(&sim->wake);
-  sim->now = win.t1;
-  sim->serial++;
-  if (sim->plast != NULL)
-    return slp__weights_after_window(sim);
+  loc->n = keep;
   return 0;
+}
+
+/* Queue the deliveries of spike s onto the partition's neurons. */
+static int queue_spike(slp__part *pt, const slp__spike *s) {
+  const slp__csr *c = &pt->csr;
+  for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
+    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale};
+    int rc = slp__ring_push(&pt->ring, &e);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
+/* Every partition's source spikes of the window, and the partition's own
+ * local ones, into its ring (the ring sorts them on delivery). */
+static int dispatch_sources(const slp_sim *sim, slp__part *pt, unsigned par) {
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    const slp__spikebuf *sh = &sim->parts[j].shared[par];
+    for (size_t k = 0; k < sh->n; k++) {
+      int rc = queue_spike(pt, &sh->s[k]);
+      if (rc != 0)
+        return rc;
+    }
+  }
+  for (size_t k = 0; k < pt->local.n; k++) {
+    int rc = queue_spike(pt, &pt->local.s[k]);
+    if (rc != 0)
+      return rc;
+  }
+  pt->local.n = 0;
+  return 0;
+}
+
+/* Every partition's neuron spikes of the window into the partition's ring;
+ * its own neurons' into its plasticity's post histories (in time order per
+ * neuron: each buffer is sorted). */
+static int dispatch_neurons(const slp_sim *sim, slp__part *pt, unsigned par) {
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    const slp__spikebuf *ns = &sim->parts[j].spikes[par];
+    for (size_t k = 0; k < ns->n; k++) {
+      const slp__spike *s = &ns->s[k];
+      if (j == pt->index && pt->plast != NULL) {
+        int rc = slp__plasticity_post_spike(pt->plast, s->node, s->t);
+        if (rc != 0)
+          return rc;
+      }
+      int rc = queue_spike(pt, s);
+      if (rc != 0)
+        return rc;
+    }
+  }
+  return 0;
+}
+
+/* Partition 0: the window's neuron spikes, merged from every partition's
+ * sorted buffer into (tick, node) order, to the spike file and callback. */
+static int record_spikes(slp_sim *sim, unsigned par) {
+  enum { FEW = 64 };
+  size_t at_few[FEW], *at = at_few;
+  uint32_t T = sim->n_parts;
+  if (T > FEW && (at = slp__calloc(T, sizeof *at)) == NULL)
+    return SLP_ENOMEM;
+  for (uint32_t j = 0; j < T; j++)
+    at[j] = 0;
+  int rc = 0;
+  for (;;) {
+    const slp__spike *best = NULL;
+    uint32_t from = 0;
+    for (uint32_t j = 0; j < T; j++) {
+      const slp__spikebuf *ns = &sim->parts[j].spikes[par];
+      if (at[j] < ns->n) {
+        const slp__spike *s = &ns->s[at[j]];
+        if (best == NULL || s->t < best->t ||
+            (s->t == best->t && s->node < best->node)) {
+          best = s;
+          from = j;
+        }
+      }
+    }
+    if (best == NULL)
+      break;
+    at[from]++;
+    if (best->t >= sim->spike_end)
+      continue;
+    sim->spike_count++;
+    if (sim->writer != NULL &&
+        (rc = slp__spike_writer_write(sim->writer, best->t, best->node)) != 0)
+      break;
+    if (sim->on_spike != NULL)
+      sim->on_spike(sim->on_spike_arg, best->t, best->node);
+  }
+  if (at != at_few)
+    slp__free(at);
+  return rc;
+}
+
+/* Whether partition 0 has work that reads every partition after the window
+ * ending at t: a state sample or a weight snapshot.  Every partition asks,
+ * between the window's barrier and the serial section (which alone changes
+ * the answer). */
+static int serial_due(const slp_sim *sim, slp_tick t) {
+  for (size_t k = 0; k < sim->n_records; k++)
+    if (sim->records[k].next == t && t <= sim->end)
+      return 1;
+  const slp__plasticity *pl = sim->parts[0].plast;
+  for (size_t k = 0; pl != NULL && k < pl->n_rec; k++)
+    if (t >= pl->rec[k].next)
+      return 1;
+  return 0;
+}
+
+/* One thread's run: partition pt through the windows up to `until`. */
+typedef struct worker {
+  slp_sim *sim;
+  slp__part *pt;
+  slp_tick until;
+  slp_progress_fn progress;   /* partition 0 only */
+  void *progress_arg;
+  double last_report;         /* wall clock of the last progress call */
+  slp__barrier *barrier;      /* NULL with one partition */
+  unsigned sense;             /* its side of the barrier */
+  slp_tick now;               /* where this thread stopped */
+  uint32_t serial;            /* its window count */
+} worker;
+
+static void sync_all(worker *w) {
+  if (w->barrier != NULL)
+    slp__barrier_wait(w->barrier, &w->sense);
+}
+
+/* The first error any partition met (read after a barrier: the same for
+ * every partition). */
+static int any_error(const slp_sim *sim) {
+  for (uint32_t j = 0; j < sim->n_parts; j++)
+    if (sim->parts[j].err != 0)
+      return sim->parts[j].err;
+  return 0;
+}
+
+/* Partition 0, before the window's barrier: report progress, and note a
+ * request to stop for every partition to see after it. */
+static void report(worker *w, slp_tick t1) {
+  if (w->progress == NULL)
+    return;
+  double now = slp__now_s();
+  /* Ask the caller at most ~20 times a second: the callback may be slow
+   * (a terminal write) and windows can be microseconds apart. */
+  if (now - w->last_report >= 0.05 || t1 >= w->until) {
+    w->last_report = now;
+    slp_tick at = t1 < w->until ? t1 : w->until;
+    if (w->progress(w->progress_arg, at, w->until) != 0)
+      w->sim->cancel = 1;
+  }
+}
+
+static void prime(const slp_sim *sim, slp__part *pt, slp__window *win) {
+  for (size_t p = 0; p < sim->n_pops; p++)
+    pt->pops[p].model->prime(&pt->pops[p], win);
+}
+
+/* One window of one partition, up to the barrier. */
+static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
+                   int first) {
+  slp__part *pt = w->pt;
+  int rc = 0;
+  if (first) {
+    prime(sim, pt, win);
+    rc = win->err;
+  }
+  if (sim->sources_first) {
+    if (rc == 0)
+      rc = emit_sources(sim, pt, win, par);
+    pt->err = rc;
+    sync_all(w);
+    if ((rc = any_error(sim)) != 0)
+      return rc;
+    rc = dispatch_sources(sim, pt, par);
+  }
+  if (rc == 0)
+    rc = deliver(pt, win);
+  if (rc == 0)
+    rc = wake(pt, win);
+  if (rc == 0)
+    rc = settle(sim, pt, win);
+  if (rc == 0 && !sim->sources_first)
+    rc = emit_sources(sim, pt, win, par);
+  slp__spikebuf_sort(&pt->spikes[par]);
+  return rc;
+}
+
+/* What one partition does after the window's barrier. */
+static int exchange(slp_sim *sim, worker *w, slp_tick t1, unsigned par) {
+  slp__part *pt = w->pt;
+  int rc = dispatch_neurons(sim, pt, par);
+  if (rc == 0 && !sim->sources_first)
+    rc = dispatch_sources(sim, pt, par);
+  if (rc == 0 && pt->index == 0)
+    rc = record_spikes(sim, par);
+  slp__ring_advance(&pt->ring);
+  slp__ring_advance(&pt->wake);
+  if (pt->plast != NULL)
+    slp__plasticity_tick(pt->plast, &pt->csr, t1);
+  if (serial_due(sim, t1)) {
+    pt->err = rc;
+    sync_all(w);
+    if (pt->index == 0 && rc == 0) {
+      rc = slp__records_sample(sim, t1);
+      if (rc == 0 && pt->plast != NULL)
+        rc = slp__weights_snapshots(sim, t1);
+      pt->err = rc;
+    }
+    sync_all(w);
+  }
+  return rc;
+}
+
+/* Record the first error of the partition's run. */
+static void fail(slp__part *pt, int rc) {
+  if (pt->err == 0)
+    pt->err = rc;
+}
+
+static void run_part(worker *w) {
+  slp_sim *sim = w->sim;
+  slp__part *pt = w->pt;
+  while (w->now < w->until) {
+    unsigned par = w->serial & 1u;
+    pt->spikes[par].n = 0;
+    slp__window win = {w->now, w->now + sim->window, w->serial, sim->grid,
+                       &pt->spikes[par], &pt->wake, 0};
+    int rc = compute(sim, w, &win, par, !sim->primed && w->serial == 0);
+    if (rc != 0)
+      fail(pt, rc);
+    if (pt->index == 0)
+      report(w, win.t1);
+    sync_all(w);
+    /* Every partition reads the same flags after the same barrier: all
+     * stop at the same window. */
+    if (any_error(sim) != 0)
+      return;
+    rc = exchange(sim, w, win.t1, par);
+    if (rc != 0)
+      fail(pt, rc);
+    w->now = win.t1;
+    w->serial++;
+    /* A canceled run stops between windows, its state whole; an error of
+     * the exchange is seen by all at the next barrier (or, after the last
+     * window, by the caller). */
+    if (sim->cancel || (rc != 0 && w->barrier == NULL))
+      return;
+  }
+}
+
+/* The threads of partitions 1.. wait at this gate until all exist, so that
+ * a thread that cannot be created leaves none waiting at a barrier. */
+typedef struct gate {
+  uv_mutex_t mu;
+  uv_cond_t cv;
+  int state; /* 0: wait, 1: go, 2: give up */
+} gate;
+
+typedef struct thread_arg {
+  worker *w;
+  gate *g;
+} thread_arg;
+
+static void thread_main(void *arg) {
+  thread_arg *ta = arg;
+  uv_mutex_lock(&ta->g->mu);
+  while (ta->g->state == 0)
+    uv_cond_wait(&ta->g->cv, &ta->g->mu);
+  int go = ta->g->state == 1;
+  uv_mutex_unlock(&ta->g->mu);
+  if (go)
+    run_part(ta->w);
+}
+
+static void open_gate(gate *g, int state) {
+  uv_mutex_lock(&g->mu);
+  g->state = state;
+  uv_cond_broadcast(&g->cv);
+  uv_mutex_unlock(&g->mu);
+}
+
+/* Partitions 1 .. T-1 on threads of their own, partition 0 on the caller's
+ * (callbacks run there).  SLP_ENOMEM if the threads cannot be had. */
+static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
+  uint32_t T = sim->n_parts;
+  gate g;
+  g.state = 0;
+  uv_thread_t *tid = slp__calloc(T, sizeof *tid);
+  thread_arg *ta = slp__calloc(T, sizeof *ta);
+  if (tid == NULL || ta == NULL || uv_mutex_init(&g.mu) != 0) {
+    slp__free(tid);
+    slp__free(ta);
+    return SLP_ENOMEM;
+  }
+  slp__barrier_init(barrier, T);
+  if (uv_cond_init(&g.cv) != 0) {
+    uv_mutex_destroy(&g.mu);
+    slp__free(tid);
+    slp__free(ta);
+    return SLP_ENOMEM;
+  }
+  uint32_t made = 1;
+  for (; made < T; made++) {
+    ta[made] = (thread_arg){&w[made], &g};
+    if (uv_thread_create(&tid[made], thread_main, &ta[made]) != 0)
+      break;
+  }
+  open_gate(&g, made == T ? 1 : 2);
+  if (made == T)
+    run_part(&w[0]);
+  for (uint32_t j = 1; j < made; j++)
+    uv_thread_join(&tid[j]);
+  uv_cond_destroy(&g.cv);
+  uv_mutex_destroy(&g.mu);
+  slp__free(tid);
+  slp__free(ta);
+  return made == T ? 0 : SLP_ENOMEM;
+}
+
+int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
+                         void *arg) {
+  if (sim->stepper != NULL) {
+    /* Dense, clock: every neuron, every dt, on one thread (baseline/). */
+    double last = slp__now_s();
+    while (sim->now < until) {
+      int rc = slp__stepper_window(sim);
+      if (rc != 0)
+        return rc;
+      double now = slp__now_s();
+      if (progress != NULL && (now - last >= 0.05 || sim->now >= until)) {
+        last = now;
+        if (progress(arg, sim->now < until ? sim->now : until, until) != 0)
+          return SLP_ECANCELED;
+      }
+    }
+    return 0;
+  }
+  uint32_t T = sim->n_parts;
+  worker *w = slp__calloc(T, sizeof *w);
+  if (w == NULL)
+    return SLP_ENOMEM;
+  slp__barrier barrier;
+  sim->cancel = 0;
+  for (uint32_t j = 0; j < T; j++) {
+    w[j] = (worker){sim, &sim->parts[j], until, j == 0 ? progress : NULL,
+                    arg, slp__now_s(), T > 1 ? &barrier : NULL, 0,
+                    sim->now, sim->serial};
+    sim->parts[j].err = 0;
+  }
+  int rc = 0;
+  if (T > 1)
+    rc = run_threads(sim, w, &barrier);
+  else
+    run_part(&w[0]);
+  if (rc == 0) {
+    /* Every partition went through the same windows. */
+    sim->now = w[0].now;
+    sim->serial = w[0].serial;
+    if (sim->serial > 0)
+      sim->primed = 1;
+    rc = any_error(sim);
+    if (rc == 0 && sim->cancel)
+      rc = SLP_ECANCELED;
+  }
+  slp__free(w);
+  return rc;
 }

@@ -24,26 +24,14 @@ void slp_sim_destroy(slp_sim *sim) {
   slp__spike_writer_abort(sim->writer);
   slp__records_free(sim);
   slp__stepper_free(sim->stepper);
-  for (size_t k = 0; k < sim->n_pops; k++) {
-    slp__pop *p = &sim->pops[k];
-    if (p->model != NULL && p->state != NULL)
-      p->model->destroy(p);
-    slp__free(p->settle);
-  }
-  slp__free(sim->pops);
-  for (size_t k = 0; k < sim->n_direct; k++)
-    slp__direct_free(&sim->direct[k]);
-  slp__free(sim->direct);
+  for (uint32_t j = 0; sim->parts != NULL && j < sim->n_parts; j++)
+    slp__part_free(&sim->parts[j], sim->n_pops);
+  slp__free(sim->parts);
+  slp__free(sim->cut);
+  slp__free(sim->owner);
   for (size_t k = 0; k < sim->n_inputs; k++)
     slp__input_destroy(&sim->inputs[k]);
   slp__free(sim->inputs);
-  slp__plasticity_destroy(sim->plast);
-  slp__csr_free(&sim->csr);
-  slp__ring_free(&sim->ring);
-  slp__ring_free(&sim->wake);
-  slp__spikebuf_free(&sim->spikes);
-  slp__spikebuf_free(&sim->in_spikes);
-  slp__spikebuf_free(&sim->scratch);
   slp__free(sim->spikes_path);
   slp__free(sim);
 }
@@ -87,36 +75,18 @@ int slp_sim_run(slp_sim *sim, slp_tick until, slp_progress_fn progress,
     return SLP_ESTATE;
   if (until > sim->end)
     until = sim->end;
-  double t_start = slp__now_s(), last_report = t_start;
-  int rc = 0;
-  while (sim->now < until) {
-    rc = slp__sim_step(sim);
-    if (rc == 0)
-      rc = slp__records_sample(sim);
-    if (rc != 0) {
-      sim->failed = 1;
-      break;
-    }
-    if (progress != NULL) {
-      double now = slp__now_s();
-      /* Ask the caller at most ~20 times a second: the callback may be slow
-       * (a terminal write) and windows can be microseconds apart. */
-      if (now - last_report >= 0.05 || sim->now >= until) {
-        last_report = now;
-        if (progress(arg, sim->now < until ? sim->now : until, until) != 0) {
-          rc = SLP_ECANCELED;
-          break;
-        }
-      }
-    }
-  }
+  double t_start = slp__now_s();
+  int rc = slp__sim_run_windows(sim, until, progress, arg);
+  /* A canceled run stops between windows with its state whole. */
+  if (rc != 0 && rc != SLP_ECANCELED)
+    sim->failed = 1;
   sim->run_wall_s += slp__now_s() - t_start;
   return rc;
 }
 
 int slp_sim_finish(slp_sim *sim) {
   int rc = slp__records_finish(sim);
-  int rw = sim->plast != NULL ? slp__weights_finish(sim) : 0;
+  int rw = sim->parts[0].plast != NULL ? slp__weights_finish(sim) : 0;
   if (rc == 0)
     rc = rw;
   if (sim->writer == NULL)
@@ -131,17 +101,21 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   memset(out, 0, sizeof *out);
   out->neurons = sim->n_neurons;
   out->sources = sim->n_sources;
-  out->synapses = sim->csr.n_syn;
+  out->threads = sim->n_parts;
   /* Plastic synapses: their double weights, traces and spike histories;
    * the dense mode's matrices. */
-  out->synapse_bytes = slp__csr_bytes(&sim->csr) +
-                       slp__plasticity_bytes(sim->plast) +
-                       slp__stepper_dense_bytes(sim->stepper);
-  for (size_t k = 0; k < sim->n_pops; k++)
-    out->state_bytes += sim->pops[k].state_bytes;
+  out->synapse_bytes = slp__stepper_dense_bytes(sim->stepper);
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    const slp__part *pt = &sim->parts[j];
+    out->synapses += pt->csr.n_syn;
+    out->synapse_bytes += slp__csr_bytes(&pt->csr) +
+                          slp__plasticity_bytes(pt->plast);
+    for (size_t q = 0; q < sim->n_pops; q++)
+      out->state_bytes += pt->pops[q].state_bytes;
+    out->input_spikes += pt->input_spikes;
+    out->synaptic_events += pt->events;
+  }
   out->spikes = sim->spike_count;
-  out->input_spikes = sim->input_spikes;
-  out->synaptic_events = sim->events;
   out->now = sim->now < sim->end ? sim->now : sim->end;
   out->build_wall_s = sim->build_wall_s;
   out->run_wall_s = sim->run_wall_s;

@@ -16,6 +16,7 @@
 #include "inputs/inputs.h"
 #include "io/spike_writer.h"
 #include "network/direct.h"
+#include "network/part.h"
 #include "network/record.h"
 #include "neurons/pop.h"
 #include "plasticity/stdp.h"
@@ -38,20 +39,19 @@ struct slp_sim {
                                step reach the step they fall in */
   uint32_t n_neurons;       /* neurons (node ids 0 .. n_neurons-1) */
   uint32_t n_sources;       /* input sources (node ids after the neurons) */
-  slp__pop *pops;           /* populations, in description order */
-  size_t n_pops;            /* number of populations */
-  slp__input *inputs;       /* input groups */
+  size_t n_pops;            /* populations, in description order */
+  uint32_t n_parts;         /* target partitions = threads (part.h) */
+  slp__part *parts;         /* the partitions */
+  uint32_t *cut;            /* population q's slice in partition j is its
+                               neurons [cut[q (n_parts + 1) + j], [.. + 1]) */
+  uint16_t *owner;          /* per node: the partition that owns the neuron
+                               or emits the source; SLP__OWNER_LOCAL set on a
+                               source whose synapses all lie in it */
+  slp__input *inputs;       /* input groups (direct ones are drawn by the
+                               partitions that hold their synapses, the
+                               others emitted by source ranges, part.h) */
   size_t n_inputs;          /* number of input groups */
-  slp__direct *direct;      /* inputs delivered without the queue, in node
-                               order */
-  size_t n_direct;          /* number of them */
-  slp__csr csr;             /* all synapses (one target partition) */
-  slp__plasticity *plast;   /* plastic projections (STDP, STP), or NULL */
-  slp__ring ring;           /* pending (spike, segment) deliveries */
-  slp__ring wake;           /* pending neuron wake-ups */
-  slp__spikebuf spikes;     /* this window's neuron spikes */
-  slp__spikebuf in_spikes;  /* this window's input-source spikes */
-  slp__spikebuf scratch;    /* radix sort scratch */
+  int cancel;               /* the progress callback asked to stop */
   slp__spike_writer *writer;/* spike file, or NULL */
   slp__state_rec *records;  /* state recordings */
   size_t n_records;         /* number of them */
@@ -62,20 +62,33 @@ struct slp_sim {
   int primed;               /* populations primed for the first window */
   int failed;               /* a run failed: the state is unusable */
   uint64_t spike_count;     /* neuron spikes before `end` */
-  uint64_t input_spikes;    /* source spikes emitted */
-  uint64_t events;          /* synaptic events delivered */
   double build_wall_s;      /* seconds in slp_sim_create */
   double run_wall_s;        /* seconds in slp_sim_run */
   struct slp__stepper *stepper; /* dense and clock modes (baseline/), else
                                    NULL */
 };
 
+/* sim->owner: the partition index bits, and the "all its synapses are in
+ * its partition" flag of a source. */
+#define SLP__OWNER_PART 0x7fffu
+#define SLP__OWNER_LOCAL 0x8000u
+
+/* The slice of population q holding its neuron i; *local receives i's index
+ * in the slice. */
+slp__pop *slp__sim_slice(const slp_sim *sim, size_t q, uint32_t i,
+                         uint32_t *local);
+
+/* Population q's size and first node id. */
+uint32_t slp__sim_pop_size(const slp_sim *sim, size_t q);
+
 /* Build sim from net; diag explains SLP_ERANGE/SLP_EINVAL.  Fills everything
  * but the writer. */
 int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag);
 
-/* Process one window. */
-int slp__sim_step(slp_sim *sim);
+/* Run the windows up to `until` (run.c): SLP_ECANCELED when progress asked
+ * to stop (the state is whole), another error when the run failed. */
+int slp__sim_run_windows(slp_sim *sim, slp_tick until,
+                         slp_progress_fn progress, void *arg);
 
 /* Seconds on a monotonic clock. */
 double slp__now_s(void);

@@ -408,10 +408,12 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       sg->dpre = exp(-(double)dd / (P->p.tau_pre_ms * TICKS_MS));
       sg->pre = r - src0;
       sg->post0 = 0;
+      /* The segment's population may be a slice of a target (a
+       * partition's, network/part.h): its neuron 0 lies inside it. */
       uint32_t node0 = pop_node0[csr->seg_pop[s]];
       for (size_t t = 0; t < P->n_to; t++)
-        if (P->to_node0[t] == node0)
-          sg->post0 = P->to_off[t];
+        if (node0 >= P->to_node0[t] && node0 - P->to_node0[t] < P->to_n[t])
+          sg->post0 = P->to_off[t] + (node0 - P->to_node0[t]);
       uint64_t lo = csr->seg_start[s], hi = csr->seg_start[s + 1];
       for (uint64_t q = lo; q < hi; q++)
         P->w[w0 + (q - lo)] = csr->w[q];

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sleipnir/plasticity.h"
@@ -17,58 +18,128 @@
 #include "plasticity/stdp.h"
 #include "plasticity/weights.h"
 
+/* One plastic synapse as read, with its place in the unpartitioned CSR:
+ * (source row, delay, target node), then partition and position for
+ * repeated pairs (which share a target, hence a partition). */
+typedef struct wsyn {
+  uint32_t pre;   /* local to the projection's source group */
+  uint32_t node;  /* target node id */
+  slp_tick delay; /* ticks */
+  uint64_t pos;   /* partition << 40 | index in its segment order */
+  uint32_t post;  /* local to the projection's concatenated targets */
+  double w;       /* mV */
+} wsyn;
+
+static int wsyn_cmp(const void *pa, const void *pb) {
+  const wsyn *a = pa, *b = pb;
+  if (a->pre != b->pre)
+    return a->pre < b->pre ? -1 : 1;
+  if (a->delay != b->delay)
+    return a->delay < b->delay ? -1 : 1;
+  if (a->node != b->node)
+    return a->node < b->node ? -1 : 1;
+  return (a->pos > b->pos) - (a->pos < b->pos);
+}
+
+/*
+ * The weights of plastic projection proj at time `now`, every partition's
+ * pending updates applied, in the order one partition would hold them: so
+ * that files and sums are the same on any number of threads.  *out (NULL
+ * when there are none) is the caller's to free.  SLP_EINVAL if proj is not
+ * plastic.
+ */
+static int collect(slp_sim *sim, uint32_t proj, slp_tick now, wsyn **out,
+                   uint64_t *n_out) {
+  *out = NULL;
+  *n_out = 0;
+  uint64_t n = 0;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    slp__part *pt = &sim->parts[j];
+    slp__stdp_proj *P = slp__plasticity_find(pt->plast, proj);
+    if (P == NULL)
+      return SLP_EINVAL;
+    slp__plasticity_flush(pt->plast, &pt->csr, now);
+    n += P->n_syn;
+  }
+  wsyn *v = slp__malloc((n > 0 ? n : 1) * sizeof *v);
+  if (v == NULL)
+    return SLP_ENOMEM;
+  uint64_t at = 0;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    const slp__part *pt = &sim->parts[j];
+    const slp__stdp_proj *P = slp__plasticity_find(pt->plast, proj);
+    const slp__csr *c = &pt->csr;
+    for (size_t g = 0; g < P->n_segs; g++) {
+      const slp__stdp_seg *sg = &P->segs[g];
+      uint64_t s = P->seg_csr[g], lo = c->seg_start[s], hi = c->seg_start[s + 1];
+      uint32_t node0 = pt->pops[c->seg_pop[s]].node0;
+      for (uint64_t k = lo; k < hi; k++, at++)
+        v[at] = (wsyn){sg->pre, node0 + c->col[k], c->seg_delay[s],
+                       (uint64_t)j << 40 | (sg->w0 + (k - lo)),
+                       sg->post0 + c->col[k], P->w[sg->w0 + (k - lo)]};
+    }
+  }
+  if (sim->n_parts > 1 && n > 1)
+    qsort(v, (size_t)n, sizeof *v, wsyn_cmp);
+  *out = v;
+  *n_out = n;
+  return 0;
+}
+
 int slp_sim_get_weights(slp_sim *sim, uint32_t proj, uint32_t *pre,
                         uint32_t *post, double *w, size_t cap, size_t *n) {
   if (n != NULL)
     *n = 0;
-  slp__stdp_proj *P = sim != NULL ? slp__plasticity_find(sim->plast, proj)
-                                  : NULL;
-  if (P == NULL)
+  if (sim == NULL)
     return SLP_EINVAL;
-  slp__plasticity_flush(sim->plast, &sim->csr, sim->now);
-  const slp__csr *c = &sim->csr;
-  size_t at = 0;
-  for (size_t g = 0; g < P->n_segs; g++) {
-    const slp__stdp_seg *sg = &P->segs[g];
-    uint64_t s = P->seg_csr[g], lo = c->seg_start[s], hi = c->seg_start[s + 1];
-    for (uint64_t k = lo; k < hi && at < cap; k++, at++) {
-      if (pre != NULL)
-        pre[at] = sg->pre;
-      if (post != NULL)
-        post[at] = sg->post0 + c->col[k];
-      if (w != NULL)
-        w[at] = P->w[sg->w0 + (k - lo)];
-    }
+  wsyn *v;
+  uint64_t count;
+  int rc = collect(sim, proj, sim->now, &v, &count);
+  if (rc != 0)
+    return rc;
+  for (uint64_t k = 0; k < count && k < cap; k++) {
+    if (pre != NULL)
+      pre[k] = v[k].pre;
+    if (post != NULL)
+      post[k] = v[k].post;
+    if (w != NULL)
+      w[k] = v[k].w;
   }
+  slp__free(v);
   if (n != NULL)
-    *n = (size_t)P->n_syn;
+    *n = (size_t)count;
   return 0;
 }
 
 int slp_sim_weight_summary(slp_sim *sim, uint32_t proj,
                            slp_weight_summary *out) {
   memset(out, 0, sizeof *out);
-  slp__stdp_proj *P = sim != NULL ? slp__plasticity_find(sim->plast, proj)
-                                  : NULL;
-  if (P == NULL)
+  if (sim == NULL)
     return SLP_EINVAL;
-  slp__plasticity_flush(sim->plast, &sim->csr, sim->now);
-  out->n = P->n_syn;
-  if (P->n_syn == 0)
+  wsyn *v;
+  uint64_t n;
+  int rc = collect(sim, proj, sim->now, &v, &n);
+  if (rc != 0)
+    return rc;
+  const slp__stdp_proj *P = slp__plasticity_find(sim->parts[0].plast, proj);
+  out->n = n;
+  if (n == 0) {
+    slp__free(v);
     return 0;
+  }
   /* Two passes: the mean first, then squared deviations from it, so that
    * the sd of weights far from 0 does not cancel catastrophically. */
-  double sum = 0, lo = P->w[0], hi = P->w[0];
-  for (uint64_t k = 0; k < P->n_syn; k++) {
-    sum += P->w[k];
-    lo = fmin(lo, P->w[k]);
-    hi = fmax(hi, P->w[k]);
+  double sum = 0, lo = v[0].w, hi = v[0].w;
+  for (uint64_t k = 0; k < n; k++) {
+    sum += v[k].w;
+    lo = fmin(lo, v[k].w);
+    hi = fmax(hi, v[k].w);
   }
-  double mean = sum / (double)P->n_syn, ss = 0;
-  for (uint64_t k = 0; k < P->n_syn; k++)
-    ss += (P->w[k] - mean) * (P->w[k] - mean);
+  double mean = sum / (double)n, ss = 0;
+  for (uint64_t k = 0; k < n; k++)
+    ss += (v[k].w - mean) * (v[k].w - mean);
   out->mean = mean;
-  out->sd = sqrt(ss / (double)P->n_syn);
+  out->sd = sqrt(ss / (double)n);
   out->min = lo;
   out->max = hi;
   out->lo = P->p.w_min;
@@ -78,18 +149,19 @@ int slp_sim_weight_summary(slp_sim *sim, uint32_t proj,
     out->hi = hi;
   }
   double width = (out->hi - out->lo) / SLP_WEIGHT_HIST_BINS;
-  for (uint64_t k = 0; k < P->n_syn; k++) {
-    double b = width > 0 ? floor((P->w[k] - out->lo) / width) : 0;
+  for (uint64_t k = 0; k < n; k++) {
+    double b = width > 0 ? floor((v[k].w - out->lo) / width) : 0;
     int bin = b < 0 ? 0 : b >= SLP_WEIGHT_HIST_BINS ? SLP_WEIGHT_HIST_BINS - 1
                                                     : (int)b;
     out->hist[bin]++;
   }
+  slp__free(v);
   return 0;
 }
 
 int slp_sim_record_weights(slp_sim *sim, uint32_t proj, const char *path,
                            double interval_ms, int at_end, slp_diag *diag) {
-  if (sim == NULL || slp__plasticity_find(sim->plast, proj) == NULL)
+  if (sim == NULL || slp__plasticity_find(sim->parts[0].plast, proj) == NULL)
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0,
                         "record.weights.projection",
                         "weights can be recorded only for a plastic "
@@ -98,7 +170,9 @@ int slp_sim_record_weights(slp_sim *sim, uint32_t proj, const char *path,
     return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0,
                         "record.weights.interval",
                         "the recording interval must be >= 0 and finite");
-  slp__plasticity *pl = sim->plast;
+  /* Recordings live with partition 0's plasticity; they read every
+   * partition's weights (collect). */
+  slp__plasticity *pl = sim->parts[0].plast;
   size_t cap = pl->n_rec;
   slp__weight_rec *r = slp__malloc((cap + 1) * sizeof *r);
   if (r == NULL)
@@ -123,51 +197,43 @@ int slp_sim_record_weights(slp_sim *sim, uint32_t proj, const char *path,
   return 0;
 }
 
-/* Write the weights of r's projection as they stand at sim->now. */
-static int snapshot(slp_sim *sim, slp__weight_rec *r) {
-  slp__stdp_proj *P = slp__plasticity_find(sim->plast, r->proj);
-  slp__plasticity_flush(sim->plast, &sim->csr, sim->now);
-  const slp__csr *c = &sim->csr;
-  for (size_t g = 0; g < P->n_segs; g++) {
-    const slp__stdp_seg *sg = &P->segs[g];
-    uint64_t s = P->seg_csr[g], lo = c->seg_start[s], hi = c->seg_start[s + 1];
-    for (uint64_t k = lo; k < hi; k++) {
-      int rc = slp__weight_writer_row(r->out, sim->now, sg->pre,
-                                      sg->post0 + c->col[k],
-                                      P->w[sg->w0 + (k - lo)]);
-      if (rc != 0)
-        return rc;
-    }
-  }
-  r->last = sim->now;
-  return 0;
+/* Write the weights of r's projection as they stand at t. */
+static int snapshot(slp_sim *sim, slp__weight_rec *r, slp_tick t) {
+  wsyn *v;
+  uint64_t n;
+  int rc = collect(sim, r->proj, t, &v, &n);
+  for (uint64_t k = 0; rc == 0 && k < n; k++)
+    rc = slp__weight_writer_row(r->out, t, v[k].pre, v[k].post, v[k].w);
+  slp__free(v);
+  if (rc == 0)
+    r->last = t;
+  return rc;
 }
 
-int slp__weights_after_window(slp_sim *sim) {
-  slp__plasticity *pl = sim->plast;
-  slp__plasticity_tick(pl, &sim->csr, sim->now);
+int slp__weights_snapshots(slp_sim *sim, slp_tick t) {
+  slp__plasticity *pl = sim->parts[0].plast;
   for (size_t k = 0; k < pl->n_rec; k++) {
     slp__weight_rec *r = &pl->rec[k];
-    if (sim->now < r->next)
+    if (t < r->next)
       continue;
-    int rc = snapshot(sim, r);
+    int rc = snapshot(sim, r, t);
     if (rc != 0)
       return rc;
-    while (r->next <= sim->now)
+    while (r->next <= t)
       r->next += r->interval;
   }
   return 0;
 }
 
 int slp__weights_finish(slp_sim *sim) {
-  slp__plasticity *pl = sim->plast;
+  slp__plasticity *pl = sim->parts[0].plast;
   int rc = 0;
   for (size_t k = 0; k < pl->n_rec; k++) {
     slp__weight_rec *r = &pl->rec[k];
     if (r->out == NULL)
       continue;
     if (rc == 0 && r->at_end && r->last != sim->now)
-      rc = snapshot(sim, r);
+      rc = snapshot(sim, r, sim->now);
     if (rc == 0) {
       rc = slp__weight_writer_close(r->out);
     } else {
