@@ -7,9 +7,10 @@
 
 #include "core/barrier.h"
 
-/* Spins before yielding: about 20-50 us, longer than a window's imbalance
- * usually is, far shorter than a scheduler time slice. */
-#define SPINS 20000
+/* Spins before yielding: a pause is some 10-40 ns, so about 20-80 us --
+ * longer than a window's imbalance usually is, far shorter than a scheduler
+ * time slice. */
+#define SPINS 2000
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -19,10 +20,11 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-void slp__barrier_init(slp__barrier *b, unsigned n) {
+void slp__barrier_init(slp__barrier *b, unsigned n, unsigned cores) {
   atomic_init(&b->left, n);
   atomic_init(&b->sense, 0);
   b->n = n;
+  b->spins = n <= cores ? SPINS : 0;
 }
 
 void slp__barrier_wait(slp__barrier *b, unsigned *sense) {
@@ -36,7 +38,7 @@ void slp__barrier_wait(slp__barrier *b, unsigned *sense) {
   }
   for (unsigned k = 0;
        atomic_load_explicit(&b->sense, memory_order_acquire) != s; k++) {
-    if (k < SPINS)
+    if (k < b->spins)
       cpu_relax();
     else
       sched_yield();

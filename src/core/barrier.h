@@ -18,9 +18,13 @@ typedef struct slp__barrier {
   atomic_uint left;   /* threads yet to arrive in this round */
   atomic_uint sense;  /* flips when a round completes */
   unsigned n;         /* threads that meet */
+  unsigned spins;     /* busy-wait rounds before yielding */
 } slp__barrier;
 
-void slp__barrier_init(slp__barrier *b, unsigned n);
+/* A barrier for n threads on `cores` cores: with more threads than cores a
+ * spinning waiter would hold the core the last arriver needs, so it yields
+ * at once. */
+void slp__barrier_init(slp__barrier *b, unsigned n, unsigned cores);
 
 /* Wait until all n threads have called it.  *sense is the caller's own,
  * 0 before its first wait.  Everything a thread wrote before it arrived is

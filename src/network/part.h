@@ -59,7 +59,8 @@ typedef struct slp__part {
   slp__spikebuf local;      /* its sources' spikes that reach only it */
   uint64_t events;          /* synaptic events delivered */
   uint64_t input_spikes;    /* source spikes emitted */
-  int err;                  /* first error of the current window */
+  int err[2];               /* errors of the current and last phase
+                               between barriers (run.c) */
 } slp__part;
 
 /* Free what part owns (not the struct); n_pops slices. */

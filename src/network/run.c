@@ -261,22 +261,49 @@ typedef struct worker {
   double last_report;         /* wall clock of the last progress call */
   slp__barrier *barrier;      /* NULL with one partition */
   unsigned sense;             /* its side of the barrier */
+  unsigned phase;             /* barriers passed: selects the error slot */
   slp_tick now;               /* where this thread stopped */
   uint32_t serial;            /* its window count */
+  int result;                 /* why it stopped early, or 0 */
 } worker;
 
-static void sync_all(worker *w) {
-  if (w->barrier != NULL)
-    slp__barrier_wait(w->barrier, &w->sense);
+/*
+ * Errors.  A partition records an error in its slot of the current phase
+ * (the stretch between two barriers); after the barrier every partition
+ * reads every slot of that phase -- the same values, so all take the same
+ * way out and none is left waiting at a barrier.  The slots alternate by
+ * phase: a partition already in the next phase writes the other slot while
+ * a slow one still reads this one.  A request to stop (the progress
+ * callback's) is SLP_ECANCELED in partition 0's slot; a real error wins over
+ * it.
+ */
+static void note(worker *w, int rc) {
+  int *slot = &w->pt->err[w->phase & 1u];
+  if (rc != 0 && (*slot == 0 || *slot == SLP_ECANCELED))
+    *slot = rc;
 }
 
-/* The first error any partition met (read after a barrier: the same for
- * every partition). */
-static int any_error(const slp_sim *sim) {
-  for (uint32_t j = 0; j < sim->n_parts; j++)
-    if (sim->parts[j].err != 0)
-      return sim->parts[j].err;
-  return 0;
+/* The error recorded by any partition in phase `phase`, or 0. */
+static int phase_error(const slp_sim *sim, unsigned phase) {
+  int e = 0;
+  for (uint32_t j = 0; j < sim->n_parts; j++) {
+    int x = sim->parts[j].err[phase & 1u];
+    if (x != 0 && (e == 0 || e == SLP_ECANCELED))
+      e = x;
+  }
+  return e;
+}
+
+/* Meet the other partitions: the error any of them recorded before. */
+static int meet(worker *w) {
+  if (w->barrier == NULL)
+    return 0; /* one partition: its errors stop it where they happen */
+  slp__barrier_wait(w->barrier, &w->sense);
+  int e = phase_error(w->sim, w->phase);
+  w->phase++;
+  /* The slot of the new phase was last read before this barrier. */
+  w->pt->err[w->phase & 1u] = 0;
+  return e;
 }
 
 /* Partition 0, before the window's barrier: report progress, and note a
@@ -291,7 +318,7 @@ static void report(worker *w, slp_tick t1) {
     w->last_report = now;
     slp_tick at = t1 < w->until ? t1 : w->until;
     if (w->progress(w->progress_arg, at, w->until) != 0)
-      w->sim->cancel = 1;
+      note(w, SLP_ECANCELED);
   }
 }
 
@@ -300,7 +327,8 @@ static void prime(const slp_sim *sim, slp__part *pt, slp__window *win) {
     pt->pops[p].model->prime(&pt->pops[p], win);
 }
 
-/* One window of one partition, up to the barrier. */
+/* One window of one partition, up to the barrier; an error is returned
+ * only when every partition stops on it (norse mode's first barrier). */
 static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
                    int first) {
   slp__part *pt = w->pt;
@@ -312,9 +340,11 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
   if (sim->sources_first) {
     if (rc == 0)
       rc = emit_sources(sim, pt, win, par);
-    pt->err = rc;
-    sync_all(w);
-    if ((rc = any_error(sim)) != 0)
+    note(w, rc);
+    int e = meet(w);
+    if (e != 0 && e != SLP_ECANCELED)
+      return e;
+    if (w->barrier == NULL && rc != 0)
       return rc;
     rc = dispatch_sources(sim, pt, par);
   }
@@ -327,7 +357,25 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
   if (rc == 0 && !sim->sources_first)
     rc = emit_sources(sim, pt, win, par);
   slp__spikebuf_sort(&pt->spikes[par]);
-  return rc;
+  note(w, rc);
+  return w->barrier == NULL ? rc : 0;
+}
+
+/* Partition 0's work that reads every partition, between two barriers. */
+static int serial_section(slp_sim *sim, worker *w, slp_tick t1) {
+  int e = meet(w);
+  if (e != 0 && e != SLP_ECANCELED)
+    return e;
+  if (w->pt->index == 0) {
+    int rc = slp__records_sample(sim, t1);
+    if (rc == 0 && w->pt->plast != NULL)
+      rc = slp__weights_snapshots(sim, t1);
+    note(w, rc);
+    if (w->barrier == NULL && rc != 0)
+      return rc;
+  }
+  e = meet(w);
+  return e != SLP_ECANCELED ? e : 0;
 }
 
 /* What one partition does after the window's barrier. */
@@ -342,24 +390,10 @@ static int exchange(slp_sim *sim, worker *w, slp_tick t1, unsigned par) {
   slp__ring_advance(&pt->wake);
   if (pt->plast != NULL)
     slp__plasticity_tick(pt->plast, &pt->csr, t1);
-  if (serial_due(sim, t1)) {
-    pt->err = rc;
-    sync_all(w);
-    if (pt->index == 0 && rc == 0) {
-      rc = slp__records_sample(sim, t1);
-      if (rc == 0 && pt->plast != NULL)
-        rc = slp__weights_snapshots(sim, t1);
-      pt->err = rc;
-    }
-    sync_all(w);
-  }
-  return rc;
-}
-
-/* Record the first error of the partition's run. */
-static void fail(slp__part *pt, int rc) {
-  if (pt->err == 0)
-    pt->err = rc;
+  note(w, rc);
+  if (w->barrier == NULL && rc != 0)
+    return rc;
+  return serial_due(sim, t1) ? serial_section(sim, w, t1) : 0;
 }
 
 static void run_part(worker *w) {
@@ -370,26 +404,28 @@ static void run_part(worker *w) {
     pt->spikes[par].n = 0;
     slp__window win = {w->now, w->now + sim->window, w->serial, sim->grid,
                        &pt->spikes[par], &pt->wake, 0};
-    int rc = compute(sim, w, &win, par, !sim->primed && w->serial == 0);
-    if (rc != 0)
-      fail(pt, rc);
+    int e = compute(sim, w, &win, par, !sim->primed && w->serial == 0);
+    if (e != 0) {
+      w->result = e;
+      return;
+    }
     if (pt->index == 0)
       report(w, win.t1);
-    sync_all(w);
-    /* Every partition reads the same flags after the same barrier: all
-     * stop at the same window. */
-    if (any_error(sim) != 0)
+    e = meet(w);
+    if (w->barrier == NULL)
+      e = pt->err[0]; /* one partition: its own error, or a stop */
+    if (e != 0 && e != SLP_ECANCELED) {
+      w->result = e;
       return;
-    rc = exchange(sim, w, win.t1, par);
-    if (rc != 0)
-      fail(pt, rc);
+    }
+    int x = exchange(sim, w, win.t1, par);
     w->now = win.t1;
     w->serial++;
-    /* A canceled run stops between windows, its state whole; an error of
-     * the exchange is seen by all at the next barrier (or, after the last
-     * window, by the caller). */
-    if (sim->cancel || (rc != 0 && w->barrier == NULL))
+    /* A canceled run stops between windows, its state whole. */
+    if (x != 0 || e == SLP_ECANCELED) {
+      w->result = x != 0 ? x : e;
       return;
+    }
   }
 }
 
@@ -437,7 +473,7 @@ static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
     slp__free(ta);
     return SLP_ENOMEM;
   }
-  slp__barrier_init(barrier, T);
+  slp__barrier_init(barrier, T, uv_available_parallelism());
   if (uv_cond_init(&g.cv) != 0) {
     uv_mutex_destroy(&g.mu);
     slp__free(tid);
@@ -485,12 +521,11 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   if (w == NULL)
     return SLP_ENOMEM;
   slp__barrier barrier;
-  sim->cancel = 0;
   for (uint32_t j = 0; j < T; j++) {
     w[j] = (worker){sim, &sim->parts[j], until, j == 0 ? progress : NULL,
-                    arg, slp__now_s(), T > 1 ? &barrier : NULL, 0,
-                    sim->now, sim->serial};
-    sim->parts[j].err = 0;
+                    arg, slp__now_s(), T > 1 ? &barrier : NULL, 0, 0,
+                    sim->now, sim->serial, 0};
+    sim->parts[j].err[0] = sim->parts[j].err[1] = 0;
   }
   int rc = 0;
   if (T > 1)
@@ -498,14 +533,18 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   else
     run_part(&w[0]);
   if (rc == 0) {
-    /* Every partition went through the same windows. */
+    /* Every partition went through the same windows.  Errors recorded
+     * after the last barrier are in the slots of the last phase. */
     sim->now = w[0].now;
     sim->serial = w[0].serial;
     if (sim->serial > 0)
       sim->primed = 1;
-    rc = any_error(sim);
-    if (rc == 0 && sim->cancel)
-      rc = SLP_ECANCELED;
+    for (uint32_t j = 0; j < T; j++) {
+      int x = w[j].result != 0 ? w[j].result
+                               : sim->parts[j].err[w[j].phase & 1u];
+      if (x != 0 && (rc == 0 || rc == SLP_ECANCELED))
+        rc = x;
+    }
   }
   slp__free(w);
   return rc;

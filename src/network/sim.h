@@ -51,7 +51,6 @@ struct slp_sim {
                                partitions that hold their synapses, the
                                others emitted by source ranges, part.h) */
   size_t n_inputs;          /* number of input groups */
-  int cancel;               /* the progress callback asked to stop */
   slp__spike_writer *writer;/* spike file, or NULL */
   slp__state_rec *records;  /* state recordings */
   size_t n_records;         /* number of them */
