@@ -408,6 +408,126 @@ START_TEST(test_norse_tsodyks_markram) {
 }
 END_TEST
 
+/* The spikes of trace columns `name`0..n-1 as a spike_array file: a spike
+ * at k ms for each step k where the column is nonzero. */
+static void write_spike_columns(const trace *t, const char *name, int n,
+                                const char *file) {
+  FILE *f = fopen(file, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("time_ms,source\n", f);
+  size_t count = 0;
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < n; ch++)
+      if (at(t, k, trace_col(t, name, ch)) != 0) {
+        fprintf(f, "%zu,%d\n", k, ch);
+        count++;
+      }
+  fclose(f);
+  ck_assert_uint_gt(count, 10);
+}
+
+/*
+ * STDP in norse mode against Norse's stdp_step_linear
+ * (stdp_linear_additive.csv, stdp_linear_multiplicative_pow.csv: 3 pre x
+ * 2 post, w0 = 0.5, eta_plus 0.05, eta_minus 0.04, tau 50 ms, w in [0, 1],
+ * hard bound).  The pre spikes of the trace are a spike_array through the
+ * plastic all-to-all projection (delay 1 ns: a spike at k ms is z_pre of
+ * step k); the post spikes are forced by a second spike_array onto the iaf
+ * targets, whose threshold the plastic inputs never reach (they sum to at
+ * most 45 mV between two post spikes).  Weights in mV carry Norse's
+ * numbers (the power law is not scale-free: w_max - w must be Norse's
+ * value).  The weights read after every step must be Norse's w after that
+ * step: read at (k+1) ms, they are row k.  The trains include a pre and
+ * a post spike in the same step (pre1 and post0 at step 60 + 100 m).
+ */
+static const struct {
+  const char *file, *algorithm;
+} stdp_cases[] = {
+    {"stdp_linear_additive.csv", "additive"},
+    {"stdp_linear_multiplicative_pow.csv", "multiplicative_pow, mu: 0.75"},
+};
+
+/* Neuron spikes as they come (slp_sim_on_spike). */
+typedef struct spike_log {
+  size_t n;          /* spikes logged */
+  slp_tick t[64];    /* their ticks */
+  uint32_t node[64]; /* their neurons */
+} spike_log;
+
+static void log_spike(void *arg, slp_tick t, uint32_t neuron) {
+  spike_log *l = arg;
+  if (l->n < 64) {
+    l->t[l->n] = t;
+    l->node[l->n] = neuron;
+  }
+  l->n++;
+}
+
+START_TEST(test_norse_stdp) {
+  trace t;
+  trace_load(&t, stdp_cases[_i].file);
+  write_spike_columns(&t, "pre", 3, "norse_stdp_pre.csv");
+  write_spike_columns(&t, "post", 2, "norse_stdp_post.csv");
+  char text[2048];
+  snprintf(text, sizeof text,
+           "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+           "populations: {p: {size: 2, model: iaf, params: {v_th: 100 mV, "
+           "v_reset: 0 mV}}}\n"
+           "inputs:\n"
+           "  pre: {type: spike_array, size: 3, file: norse_stdp_pre.csv}\n"
+           "  drive: {type: spike_array, size: 2, file: norse_stdp_post.csv}\n"
+           "projections:\n"
+           "  - {name: w, from: pre, to: p, connect: all_to_all, weight: 0.5 "
+           "mV, delay: 1 ns,\n"
+           "     plasticity: {rule: stdp, algorithm: %s, tau_pre: 50 ms, "
+           "tau_post: 50 ms, eta_plus: 0.05 mV, eta_minus: 0.04 mV, a_pre: 1, "
+           "a_post: 1, w_min: 0 mV, w_max: 1 mV, hardbound: true}}\n"
+           "  - {from: drive, to: p, connect: one_to_one, weight: 1000 mV, "
+           "delay: 1 ns}\n",
+           stdp_cases[_i].algorithm);
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  spike_log log = {0};
+  slp_sim_on_spike(sim, log_spike, &log);
+  /* Step by step: after the run to (k+1) ms the weights are Norse's w after
+   * step k (row k). */
+  for (size_t k = 0; k < STEPS; k++) {
+    ck_assert_int_eq(
+        slp_sim_run(sim, (slp_tick)(k + 1) * SLP_TICKS_PER_MS, NULL, NULL), 0);
+    uint32_t pre[6], post[6];
+    double w[6];
+    size_t n = 0;
+    ck_assert_int_eq(slp_sim_get_weights(sim, 0, pre, post, w, 6, &n), 0);
+    ck_assert_uint_eq(n, 6);
+    for (size_t syn = 0; syn < 6; syn++) {
+      char col[16];
+      snprintf(col, sizeof col, "w%u_", (unsigned)post[syn]);
+      double want = at(&t, k, trace_col(&t, col, (int)pre[syn]));
+      ck_assert_msg(fabs(w[syn] - want) <= TOL, "step %zu w%u_%u: %.17g, "
+                    "Norse %.17g", k, post[syn], pre[syn], w[syn], want);
+    }
+  }
+  /* The post spikes were the trace's (step k stamped (k+1) ms)... */
+  ck_assert_uint_eq(log.n, 20);
+  for (size_t j = 0; j < log.n; j++) {
+    slp_tick k = log.t[j] / SLP_TICKS_PER_MS - 1;
+    ck_assert(log.t[j] % SLP_TICKS_PER_MS == 0 && k >= 0 && log.node[j] < 2);
+    ck_assert(at(&t, (size_t)k, trace_col(&t, "post", (int)log.node[j])) != 0);
+  }
+  /* ...and the weights moved: the comparison is not of constants. */
+  ck_assert(fabs(at(&t, STEPS - 1, trace_col(&t, "w0_", 0)) - 0.5) > 1e-3);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  unlink("norse_stdp_pre.csv");
+  unlink("norse_stdp_post.csv");
+  free(t.d);
+}
+END_TEST
+
 /*
  * lif_box with reset_method subtract in norse mode: Norse's
  * lif_box_feed_forward_step with reset_subtract (models.md §4: v <- v^ - z
@@ -650,10 +770,24 @@ START_TEST(test_norse_refusals) {
        "no longer than tau_syn_exc"},
       {"{size: 2, model: lif, params: {t_ref: 2.5 ms}}", "", "",
        "whole number of dt"},
+      /* STDP: Norse's stdp_step_linear only (all to all, no triplet, no
+       * axonal delay), and traces whose factor 1 - dt/tau is positive. */
       {"{size: 2, model: lif}",
        "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
-       "delay: 1 ms, plasticity: {rule: stdp, w_max: 2 mV}}]\n",
-       "simulation.mode", "norse mode"},
+       "delay: 1 ms, plasticity: {rule: stdp, pairing: nearest_symmetric}}]\n",
+       "plasticity.pairing", "pairs all to all"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 1 ms, plasticity: {rule: triplet}}]\n",
+       "plasticity.rule", "no triplet rule"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 2 ms, plasticity: {rule: stdp, axonal_delay: 1 ms}}]\n",
+       "plasticity.axonal_delay", "the whole delay is axonal"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 1 ms, plasticity: {rule: stdp, tau_post: 1 ms}}]\n",
+       "plasticity.tau_post", "must be longer than dt"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     char text[1024];
@@ -685,6 +819,8 @@ static Suite *suite_norse(void) {
   tcase_add_test(tc, test_norse_refusals);
   tcase_add_test(tc, test_norse_lif_encoders);
   tcase_add_test(tc, test_norse_tsodyks_markram);
+  tcase_add_loop_test(tc, test_norse_stdp, 0,
+                      (int)(sizeof stdp_cases / sizeof stdp_cases[0]));
   tcase_add_test(tc, test_norse_box_subtract);
   tcase_add_test(tc, test_norse_lazy_equals_stepped);
   tcase_add_test(tc, test_norse_ada_lif);

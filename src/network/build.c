@@ -337,18 +337,15 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
      * window may reach d_min past its first step's end (run.c). */
     w = ((sim->grid + w) / sim->grid) * sim->grid;
   }
-  int stdp = 0;
-  for (size_t k = 0; k < net->n_projs; k++)
-    stdp |= net->projs[k].stdp != NULL;
-  if (sim->cfg.mode == SLP_MODE_NORSE && stdp)
-    return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "simulation.mode",
-                        "STDP does not run in norse mode yet");
   rc = build_plasticity(sim, net, &w, diag);
   if (rc != 0)
     return rc;
-  if (sim->cfg.mode == SLP_MODE_NORSE && sim->plast != NULL)
-    for (size_t q = 0; q < sim->plast->n_stp; q++)
-      sim->plast->stp[q].norse_dt = sim->grid; /* Norse's stp_step */
+  /* Norse mode: Norse's stdp_step_linear and stp_step (plasticity/). */
+  rc = slp__plasticity_set_mode(sim->plast, net,
+                                sim->cfg.mode == SLP_MODE_NORSE ? sim->grid : 0,
+                                &w, diag);
+  if (rc != 0)
+    return rc;
   /* Recording cuts windows so that sample times fall between them. */
   if ((rc = slp__records_fit_window(sim, &w, diag)) != 0)
     return rc;
