@@ -5,19 +5,20 @@
  * A synapse's weight changes only in the steps where its pre or its post
  * neuron spiked.  Between two updates of a segment, the steps to apply are
  * those stamped in (t_fac, hi]: the post spikes of the target stamped in
- * that range, and the segment's pending pre step t_pre (stamped t_fac + dt,
- * always inside).  In step order, for one synapse:
- *   - a post spike of a step before the pre step: potentiation with the pre
- *     trace before the pre step's jump, decayed to the post spike's step;
+ * that range, and the segment's pending pre step, if any -- always the
+ * first of them, stamped t_fac + dt (the update that left it pending
+ * stopped just before it).  In step order, for one synapse:
  *   - the pre step: if the target spiked in it too, Norse's joint update
  *     w + F+(w) x - F-(w) y m (x, y with both jumps of the step), else
  *     the depression w - F-(w) y m, y the post trace at that step;
- *   - post spikes of later steps: potentiation with the trace after it.
+ *   - post spikes of later steps: potentiation with the pre trace (no pre
+ *     spike between: the segment's trace as it stands).
  * Every step ends with the hard bound, so a weight that starts outside the
  * bounds is brought inside at its first step, as Norse's clamp does.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <math.h>
 
 #include "sleipnir/error.h"
@@ -100,9 +101,10 @@ int slp__stdp_norse_setup(slp__stdp_proj *P, const char *name, slp_tick dt,
 /* What one pass over a segment shares between its synapses. */
 typedef struct norse_pass {
   slp_tick lo, hi; /* the steps stamped in (lo, hi] are applied */
-  slp_tick tq;     /* the pending pre step's stamp, or SLP__STDP_NONE */
-  double xa;       /* scaled pre trace after the pending step's jump */
-  double xb;       /* scaled pre trace before it */
+  slp_tick tq;     /* the pending pre step's stamp lo + dt, or
+                      SLP__STDP_NONE */
+  double x;        /* the segment's scaled pre trace (after every pre
+                      spike, the pending ones included) */
   double my;       /* m times the factor reading a scaled post trace at
                       step tq (0 without a pending step) */
 } norse_pass;
@@ -126,15 +128,13 @@ static double update(const slp_stdp_params *p, const slp__post_hist *h,
   while (j > 0 && slp__hist_t(h, j - 1) > ps->lo)
     j--;
   if (ps->tq != SLP__STDP_NONE) {
-    for (; j < e && slp__hist_t(h, j) < ps->tq; j++)
-      w = slp__stdp_potentiate(p, w, ps->xb * slp__hist_p(h, j));
     if (j < e && slp__hist_t(h, j) == ps->tq) {
-      w = slp__stdp_both(p, w, ps->xa * slp__hist_p(h, j),
+      w = slp__stdp_both(p, w, ps->x * slp__hist_p(h, j),
                          slp__hist_y(h, j) * ps->my);
       j++;
     } else {
-      /* The post trace at the pre step: from the latest spike before it
-       * (held, or the base). */
+      /* The post trace at the pre step: from the latest spike before it,
+       * at or before lo (held, or the base). */
       slp_tick tl = j > 0 ? slp__hist_t(h, j - 1) : h->base_t;
       if (tl != SLP__HIST_NONE)
         w = slp__stdp_depress(
@@ -142,7 +142,7 @@ static double update(const slp_stdp_params *p, const slp__post_hist *h,
     }
   }
   for (; j < e; j++)
-    w = slp__stdp_potentiate(p, w, ps->xa * slp__hist_p(h, j));
+    w = slp__stdp_potentiate(p, w, ps->x * slp__hist_p(h, j));
   return w;
 }
 
@@ -150,11 +150,10 @@ static double update(const slp_stdp_params *p, const slp__post_hist *h,
 static void apply(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
                   uint64_t s, slp_tick hi) {
   const slp_stdp_params *p = &P->p;
-  norse_pass ps = {sg->t_fac, hi, SLP__STDP_NONE, sg->x, sg->x, 0.0};
+  assert(sg->m_pend == 0 || sg->t_pre == sg->t_fac + P->norse_dt);
+  norse_pass ps = {sg->t_fac, hi, SLP__STDP_NONE, sg->x, 0.0};
   if (sg->m_pend > 0) {
-    ps.tq = sg->t_pre;
-    ps.xb = sg->x - sg->m_pend * p->a_pre * (1.0 - P->norse_fpre) *
-                        scale_at(P, P->norse_fpre, sg->t_pre);
+    ps.tq = sg->t_pre; /* = t_fac + dt */
     ps.my = sg->m_pend / scale_at(P, P->norse_fpost, sg->t_pre);
   }
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
