@@ -43,7 +43,9 @@
  * are made no longer than 2 d_d (plasticity shortens them when d_d <
  * d_min / 2; d_d = 0 is refused).
  *
- * Times inside a segment are in the synapse's frame: t_pre, t_fac.
+ * Times inside a segment are in the synapse's frame: t_pre, t_fac.  (In
+ * norse mode they are Norse's steps instead, and the order of updates is
+ * Norse's: plasticity/stdp_norse.h.)
  *
  * Traces are stored scaled to a per-projection epoch E (x e^{(t - E)/tau}),
  * so that a trace read at time t' is the stored value times e^{-(t' - E)/tau}:
