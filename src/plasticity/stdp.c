@@ -408,7 +408,7 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       slp_tick wmax = (2 * dd / grid) * grid;
       if (P->bad_kind == 0 && (!(dd > 0) || wmax < grid)) {
         P->bad_kind = dd > 0 ? 2 : 1;
-        P->bad_delay = csr->seg_delay[s];
+        P->bad_delay = dd > 0 ? dd : csr->seg_delay[s];
       }
       if (wmax >= grid && wmax < *window)
         *window = wmax;
@@ -535,7 +535,6 @@ static int check_exact(const slp__plasticity *pl, const slp_network *net,
                        slp_diag *diag) {
   for (size_t q = 0; q < pl->n_projs; q++) {
     const slp__stdp_proj *P = &pl->projs[q];
-    double dd_ms = (double)P->bad_delay / TICKS_MS - P->p.axonal_delay_ms;
     if (P->bad_kind == 1)
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
                           "projection %s: the axonal delay %g ms leaves no "
@@ -547,7 +546,8 @@ static int check_exact(const slp__plasticity *pl, const slp_network *net,
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
                           "projection %s: the dendritic part of a delay "
                           "(%g ms) must be at least half the grid step",
-                          proj_name(net, P), dd_ms);
+                          proj_name(net, P),
+                          (double)P->bad_delay / TICKS_MS);
   }
   /* Scaled traces (stdp.h) of spikes kept up to 1.5 horizons plus a
    * dendritic delay before the epoch reach e^{that / tau_pre}: keep it far

@@ -112,8 +112,9 @@ typedef struct slp__stdp_proj {
                               factor per step */
   double norse_fpost;      /* norse mode: 1 - dt/tau_post */
   slp_tick bad_delay;      /* exact/grid: the first delay that leaves too
-                              short a dendritic part (bad_kind says how),
-                              reported by slp__plasticity_set_mode */
+                              short a dendritic part (bad_kind 1), or that
+                              dendritic part (bad_kind 2), reported by
+                              slp__plasticity_set_mode */
   int bad_kind;            /* 0 none, 1 no dendritic part, 2 shorter than
                               half the grid step */
   uint64_t n_syn;          /* synapses */
