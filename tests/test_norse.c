@@ -433,9 +433,9 @@ static void write_spike_columns(const trace *t, const char *name, int n,
  * hard bound).  The pre spikes of the trace are a spike_array through the
  * plastic all-to-all projection (delay 1 ns: a spike at k ms is z_pre of
  * step k); the post spikes are forced by a second spike_array onto the iaf
- * targets, whose threshold the plastic inputs never reach (they sum to at
- * most 45 mV between two post spikes).  Weights in mV carry Norse's
- * numbers (the power law is not scale-free: w_max - w must be Norse's
+ * targets, whose threshold (100 mV) the plastic inputs never reach (30 pre
+ * spikes in the whole run, each at most w_max = 1 mV).  Weights in mV carry
+ * Norse's numbers (the power law is not scale-free: w_max - w must be Norse's
  * value).  The weights read after every step must be Norse's w after that
  * step: read at (k+1) ms, they are row k.  The trains include a pre and
  * a post spike in the same step (pre1 and post0 at step 60 + 100 m).
