@@ -408,6 +408,365 @@ START_TEST(test_norse_tsodyks_markram) {
 }
 END_TEST
 
+/* The spikes of trace columns `name`0..n-1 as a spike_array file: a spike
+ * at k ms for each step k where the column is nonzero. */
+static void write_spike_columns(const trace *t, const char *name, int n,
+                                const char *file) {
+  FILE *f = fopen(file, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("time_ms,source\n", f);
+  size_t count = 0;
+  for (size_t k = 0; k < STEPS; k++)
+    for (int ch = 0; ch < n; ch++)
+      if (at(t, k, trace_col(t, name, ch)) != 0) {
+        fprintf(f, "%zu,%d\n", k, ch);
+        count++;
+      }
+  fclose(f);
+  ck_assert_uint_gt(count, 10);
+}
+
+/*
+ * STDP in norse mode against Norse's stdp_step_linear
+ * (stdp_linear_additive.csv, stdp_linear_multiplicative_pow.csv: 3 pre x
+ * 2 post, w0 = 0.5, eta_plus 0.05, eta_minus 0.04, tau 50 ms, w in [0, 1],
+ * hard bound).  The pre spikes of the trace are a spike_array through the
+ * plastic all-to-all projection (delay 1 ns: a spike at k ms is z_pre of
+ * step k); the post spikes are forced by a second spike_array onto the iaf
+ * targets, whose threshold (100 mV) the plastic inputs never reach (30 pre
+ * spikes in the whole run, each at most w_max = 1 mV).  Weights in mV carry
+ * Norse's numbers (the power law is not scale-free: w_max - w must be Norse's
+ * value).  The weights read after every step must be Norse's w after that
+ * step: read at (k+1) ms, they are row k.  The trains include a pre and
+ * a post spike in the same step (pre1 and post0 at step 60 + 100 m).
+ */
+static const struct {
+  const char *file, *algorithm;
+} stdp_cases[] = {
+    {"stdp_linear_additive.csv", "additive"},
+    {"stdp_linear_multiplicative_pow.csv", "multiplicative_pow, mu: 0.75"},
+};
+
+/* Neuron spikes as they come (slp_sim_on_spike). */
+typedef struct spike_log {
+  size_t n;          /* spikes logged */
+  slp_tick t[64];    /* their ticks */
+  uint32_t node[64]; /* their neurons */
+} spike_log;
+
+static void log_spike(void *arg, slp_tick t, uint32_t neuron) {
+  spike_log *l = arg;
+  if (l->n < 64) {
+    l->t[l->n] = t;
+    l->node[l->n] = neuron;
+  }
+  l->n++;
+}
+
+START_TEST(test_norse_stdp) {
+  trace t;
+  trace_load(&t, stdp_cases[_i].file);
+  write_spike_columns(&t, "pre", 3, "norse_stdp_pre.csv");
+  write_spike_columns(&t, "post", 2, "norse_stdp_post.csv");
+  char text[2048];
+  snprintf(text, sizeof text,
+           "simulation: {time: 1 s, mode: norse, dt: 1 ms}\n"
+           "populations: {p: {size: 2, model: iaf, params: {v_th: 100 mV, "
+           "v_reset: 0 mV}}}\n"
+           "inputs:\n"
+           "  pre: {type: spike_array, size: 3, file: norse_stdp_pre.csv}\n"
+           "  drive: {type: spike_array, size: 2, file: norse_stdp_post.csv}\n"
+           "projections:\n"
+           "  - {name: w, from: pre, to: p, connect: all_to_all, weight: 0.5 "
+           "mV, delay: 1 ns,\n"
+           "     plasticity: {rule: stdp, algorithm: %s, tau_pre: 50 ms, "
+           "tau_post: 50 ms, eta_plus: 0.05 mV, eta_minus: 0.04 mV, a_pre: 1, "
+           "a_post: 1, w_min: 0 mV, w_max: 1 mV, hardbound: true}}\n"
+           "  - {from: drive, to: p, connect: one_to_one, weight: 1000 mV, "
+           "delay: 1 ns}\n",
+           stdp_cases[_i].algorithm);
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  spike_log log = {0};
+  slp_sim_on_spike(sim, log_spike, &log);
+  /* Step by step: after the run to (k+1) ms the weights are Norse's w after
+   * step k (row k). */
+  for (size_t k = 0; k < STEPS; k++) {
+    ck_assert_int_eq(
+        slp_sim_run(sim, (slp_tick)(k + 1) * SLP_TICKS_PER_MS, NULL, NULL), 0);
+    uint32_t pre[6], post[6];
+    double w[6];
+    size_t n = 0;
+    ck_assert_int_eq(slp_sim_get_weights(sim, 0, pre, post, w, 6, &n), 0);
+    ck_assert_uint_eq(n, 6);
+    for (size_t syn = 0; syn < 6; syn++) {
+      char col[16];
+      snprintf(col, sizeof col, "w%u_", (unsigned)post[syn]);
+      double want = at(&t, k, trace_col(&t, col, (int)pre[syn]));
+      ck_assert_msg(fabs(w[syn] - want) <= TOL, "step %zu w%u_%u: %.17g, "
+                    "Norse %.17g", k, post[syn], pre[syn], w[syn], want);
+    }
+  }
+  /* The post spikes were the trace's (step k stamped (k+1) ms)... */
+  ck_assert_uint_eq(log.n, 20);
+  for (size_t j = 0; j < log.n; j++) {
+    slp_tick k = log.t[j] / SLP_TICKS_PER_MS - 1;
+    ck_assert(log.t[j] % SLP_TICKS_PER_MS == 0 && k >= 0 && log.node[j] < 2);
+    ck_assert(at(&t, (size_t)k, trace_col(&t, "post", (int)log.node[j])) != 0);
+  }
+  /* ...and the weights moved: the comparison is not of constants. */
+  ck_assert(fabs(at(&t, STEPS - 1, trace_col(&t, "w0_", 0)) - 0.5) > 1e-3);
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  unlink("norse_stdp_pre.csv");
+  unlink("norse_stdp_post.csv");
+  free(t.d);
+}
+END_TEST
+
+/*
+ * Norse-mode STDP, lazy, against Norse's rule stepped every step on the
+ * spikes of a recurrent network: 20 sources (random times, some twice in a
+ * step, some with a weight factor 2 -- Norse's z_pre = 2) drive 30 lif
+ * neurons through a static projection, a plastic all-to-all one
+ * (multiplicative_pow) and plastic recurrent synapses (additive, 1.5 ms
+ * delay, bounds the weights reach).  The test steps the traces
+ * (x <- x + h (-x + a z)) and weights (w <- clamp(w + F+(w) z_post x -
+ * F-(w) y z_pre)) of every synapse through all 3000 steps from the spikes
+ * alone: z_pre in the step a spike is delivered in, z_post in the step the
+ * target fired.  The weights read at 250 ms intervals must agree to 1e-9
+ * (the issue's tolerance; both are the same float64 recursions, the lazy
+ * one with powers (1 - h)^n for the silent steps, a few ulps apart).  Three
+ * seconds are 15 of the plasticity's sweeps (horizon 200 ms), so the
+ * epochs move and the histories are trimmed on the way.
+ */
+#define R_SRC 20
+#define R_N 30
+#define R_STEPS 3000
+#define R_MAXSYN 1200
+
+/* All neuron spikes of a run. */
+typedef struct spike_list {
+  size_t n, cap;  /* spikes, room */
+  slp_tick *t;    /* ticks */
+  uint32_t *node; /* neurons */
+} spike_list;
+
+static void list_spike(void *arg, slp_tick t, uint32_t neuron) {
+  spike_list *l = arg;
+  if (l->n == l->cap) {
+    l->cap = l->cap ? 2 * l->cap : 1024;
+    l->t = realloc(l->t, l->cap * sizeof *l->t);
+    l->node = realloc(l->node, l->cap * sizeof *l->node);
+    ck_assert(l->t != NULL && l->node != NULL);
+  }
+  l->t[l->n] = t;
+  l->node[l->n++] = neuron;
+}
+
+/* Norse's rule (models.md 14) on one synapse's weight. */
+typedef struct ref_rule {
+  double eta_p, eta_m, w_min, w_max, mu; /* mu < 0: additive */
+} ref_rule;
+
+static double ref_step(const ref_rule *r, double w, double zpost, double x,
+                       double y, double zpre) {
+  double fp = r->eta_p, fm = r->eta_m;
+  if (r->mu >= 0) {
+    fp *= pow(r->w_max - w, r->mu);
+    fm *= pow(w - r->w_min, r->mu);
+  }
+  w = w + fp * zpost * x - fm * y * zpre;
+  return w < r->w_min ? r->w_min : w > r->w_max ? r->w_max : w;
+}
+
+START_TEST(test_norse_stdp_lazy_equals_stepped) {
+  /* The sources' spikes, on a 0.01 ms grid so that their ticks are exact. */
+  static double zsrc[R_STEPS][R_SRC]; /* z_pre of the plastic x -> p */
+  memset(zsrc, 0, sizeof zsrc);
+  FILE *in = fopen("norse_rstdp_in.csv", "w");
+  ck_assert_ptr_nonnull(in);
+  fputs("time_ms,source,weight\n", in);
+  uint64_t rng = 12345;
+  size_t doubles = 0;
+  for (int j = 0; j < R_SRC; j++) {
+    long t = 0; /* in 0.01 ms */
+    for (;;) {
+      rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+      double u = (double)(rng >> 11) / 9007199254740992.0;
+      t += 1 + (long)(-log(1.0 - u) * 3000.0); /* ~33 Hz */
+      if (t >= R_STEPS * 100 - 1)
+        break;
+      int factor = (rng >> 7) % 10 == 0 ? 2 : 1;
+      fprintf(in, "%.2f,%d,%d\n", (double)t / 100, j, factor);
+      /* delay 1 ns: delivered in the step of t */
+      zsrc[t / 100][j] += factor;
+      if ((rng >> 17) % 8 == 0 && t % 100 < 90) { /* a second in the step */
+        fprintf(in, "%.2f,%d,1\n", (double)(t + 5) / 100, j);
+        zsrc[t / 100][j] += 1;
+        doubles++;
+      }
+    }
+  }
+  fclose(in);
+  ck_assert_uint_gt(doubles, 20);
+  const char *text =
+      "simulation: {time: 3 s, mode: norse, dt: 1 ms, seed: 7}\n"
+      "populations:\n"
+      "  p: {size: 30, model: lif, params: {tau_mem: 0.01, tau_syn: 0.005, "
+      "v_leak: 0, v_th: 1, v_reset: 0}}\n"
+      "inputs: {x: {type: spike_array, size: 20, file: norse_rstdp_in.csv}}\n"
+      "projections:\n"
+      "  - {from: x, to: p, connect: {fixed_probability: 0.3}, weight: 0.45, "
+      "delay: 1 ns}\n"
+      "  - {from: x, to: p, connect: all_to_all, weight: 50 mV, delay: 1 ns,\n"
+      "     plasticity: {rule: stdp, algorithm: multiplicative_pow, mu: 0.5, "
+      "tau_pre: 20 ms, tau_post: 15 ms, eta_plus: 20 mV, eta_minus: 25 mV, "
+      "w_min: 0 mV, w_max: 100 mV}}\n"
+      "  - {from: p, to: p, connect: {fixed_probability: 0.2}, weight: 30 mV, "
+      "delay: 1.5 ms,\n"
+      "     plasticity: {rule: stdp, tau_pre: 10 ms, tau_post: 20 ms, "
+      "eta_plus: 400 mV, eta_minus: 350 mV, a_pre: 1.5, a_post: 0.5, w_min: "
+      "0 mV, w_max: 60 mV}}\n";
+  slp_model *m = NULL;
+  slp_sim *sim = NULL;
+  slp_diag d;
+  int rc = build(text, &m, &sim, &d);
+  ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+  spike_list spikes = {0};
+  slp_sim_on_spike(sim, list_spike, &spikes);
+  /* The synapses of the plastic projections 1 and 2 and their weights:
+   * at the start, then every 250 ms. */
+  static uint32_t pre[2][R_MAXSYN], post[2][R_MAXSYN];
+  static double w0[2][R_MAXSYN], got[12][2][R_MAXSYN];
+  size_t nsyn[2];
+  for (int q = 0; q < 2; q++) {
+    ck_assert_int_eq(slp_sim_get_weights(sim, (uint32_t)q + 1, pre[q],
+                                         post[q], w0[q], R_MAXSYN, &nsyn[q]),
+                     0);
+    ck_assert_uint_le(nsyn[q], R_MAXSYN);
+  }
+  ck_assert_uint_eq(nsyn[0], R_SRC * R_N);
+  ck_assert_uint_gt(nsyn[1], 100);
+  for (int c = 0; c < 12; c++) {
+    ck_assert_int_eq(slp_sim_run(sim, (slp_tick)(c + 1) * 250 *
+                                          SLP_TICKS_PER_MS, NULL, NULL), 0);
+    for (int q = 0; q < 2; q++)
+      ck_assert_int_eq(slp_sim_get_weights(sim, (uint32_t)q + 1, NULL, NULL,
+                                           got[c][q], R_MAXSYN, NULL), 0);
+  }
+  ck_assert_int_eq(slp_sim_finish(sim), 0);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
+  unlink("norse_rstdp_in.csv");
+  /* The spikes as Norse's z: post in the step that fired (stamp (k+1) dt),
+   * recurrent pre in the step of delivery (stamp + 1.5 ms). */
+  static double zpost[R_STEPS][R_N], zrec[R_STEPS][R_N];
+  memset(zpost, 0, sizeof zpost);
+  memset(zrec, 0, sizeof zrec);
+  const slp_tick ms = SLP_TICKS_PER_MS;
+  for (size_t k = 0; k < spikes.n; k++) {
+    ck_assert(spikes.t[k] % ms == 0 && spikes.node[k] < R_N);
+    zpost[spikes.t[k] / ms - 1][spikes.node[k]] = 1;
+    slp_tick arr = spikes.t[k] + 3 * ms / 2;
+    if (arr / ms < R_STEPS)
+      zrec[arr / ms][spikes.node[k]] += 1;
+  }
+  ck_assert_uint_gt(spikes.n, 300); /* the network is active */
+  /* Norse's steps, every step, every synapse. */
+  const ref_rule rule[2] = {{20, 25, 0, 100, 0.5}, {400, 350, 0, 60, -1}};
+  const double hpre[2] = {1.0 / 20, 1.0 / 10}, hpost[2] = {1.0 / 15,
+                                                          1.0 / 20};
+  const double apre[2] = {1, 1.5}, apost[2] = {1, 0.5};
+  static double w[2][R_MAXSYN];
+  memcpy(w, w0, sizeof w);
+  double x[2][R_N] = {{0}}, y[2][R_N] = {{0}};
+  size_t both = 0, bounded = 0;
+  for (int k = 0; k < R_STEPS; k++) {
+    for (int q = 0; q < 2; q++) {
+      int npre = q == 0 ? R_SRC : R_N;
+      for (int j = 0; j < npre; j++) {
+        double z = q == 0 ? zsrc[k][j] : zrec[k][j];
+        x[q][j] = x[q][j] + hpre[q] * (-x[q][j] + apre[q] * z);
+      }
+      for (int i = 0; i < R_N; i++)
+        y[q][i] = y[q][i] + hpost[q] * (-y[q][i] + apost[q] * zpost[k][i]);
+      for (size_t s = 0; s < nsyn[q]; s++) {
+        uint32_t j = pre[q][s], i = post[q][s];
+        double zp = q == 0 ? zsrc[k][j] : zrec[k][j];
+        if (zp == 0 && zpost[k][i] == 0)
+          continue;
+        both += zp != 0 && zpost[k][i] != 0;
+        w[q][s] = ref_step(&rule[q], w[q][s], zpost[k][i], x[q][j], y[q][i],
+                           zp);
+        bounded += w[q][s] == rule[q].w_min || w[q][s] == rule[q].w_max;
+      }
+    }
+    if ((k + 1) % 250 == 0) {
+      int c = (k + 1) / 250 - 1;
+      for (int q = 0; q < 2; q++)
+        for (size_t s = 0; s < nsyn[q]; s++)
+          ck_assert_msg(fabs(got[c][q][s] - w[q][s]) <= TOL,
+                        "%d ms, projection %d, synapse %u->%u: %.17g, "
+                        "stepped %.17g", (k + 1), q + 1, pre[q][s], post[q][s],
+                        got[c][q][s], w[q][s]);
+    }
+  }
+  /* What the comparison must have covered: pre and post spikes in one
+   * step, weights at their bounds, weights that moved. */
+  ck_assert_uint_gt(both, 50);
+  ck_assert_uint_gt(bounded, 10);
+  double moved = 0;
+  for (int q = 0; q < 2; q++)
+    for (size_t s = 0; s < nsyn[q]; s++)
+      moved = fmax(moved, fabs(w[q][s] - w0[q][s]));
+  ck_assert(moved > 1.0);
+  free(spikes.t);
+  free(spikes.node);
+}
+END_TEST
+
+/*
+ * Norse clamps every weight after every step, spikes or not: a weight that
+ * starts above w_max (2 mV, w_max 1 mV) reads 2 mV before the first step
+ * and w_max after it, though no spike ever comes; without the hard bound
+ * it stays.
+ */
+START_TEST(test_norse_stdp_clamps_every_step) {
+  for (int hard = 0; hard < 2; hard++) {
+    char text[1024];
+    snprintf(text, sizeof text,
+             "simulation: {time: 10 ms, mode: norse, dt: 1 ms}\n"
+             "populations: {p: {size: 2, model: iaf}}\n"
+             "inputs: {x: {type: spike_array, size: 1, spikes: [[]]}}\n"
+             "projections:\n"
+             "  - {from: x, to: p, connect: all_to_all, weight: 2 mV, delay: "
+             "1 ns, plasticity: {rule: stdp, w_max: 1 mV, hardbound: %s}}\n",
+             hard ? "true" : "false");
+    slp_model *m = NULL;
+    slp_sim *sim = NULL;
+    slp_diag d;
+    int rc = build(text, &m, &sim, &d);
+    ck_assert_msg(rc == 0, "%s: %s", d.key, d.message);
+    double w[2];
+    size_t n;
+    ck_assert_int_eq(slp_sim_get_weights(sim, 0, NULL, NULL, w, 2, &n), 0);
+    ck_assert(n == 2 && w[0] == 2.0 && w[1] == 2.0);
+    ck_assert_int_eq(slp_sim_run(sim, SLP_TICKS_PER_MS, NULL, NULL), 0);
+    ck_assert_int_eq(slp_sim_get_weights(sim, 0, NULL, NULL, w, 2, &n), 0);
+    double want = hard ? 1.0 : 2.0;
+    ck_assert_msg(w[0] == want && w[1] == want, "hardbound %d: %g %g", hard,
+                  w[0], w[1]);
+    slp_sim_destroy(sim);
+    slp_model_destroy(m);
+  }
+}
+END_TEST
+
 /*
  * lif_box with reset_method subtract in norse mode: Norse's
  * lif_box_feed_forward_step with reset_subtract (models.md §4: v <- v^ - z
@@ -650,10 +1009,24 @@ START_TEST(test_norse_refusals) {
        "no longer than tau_syn_exc"},
       {"{size: 2, model: lif, params: {t_ref: 2.5 ms}}", "", "",
        "whole number of dt"},
+      /* STDP: Norse's stdp_step_linear only (all to all, no triplet, no
+       * axonal delay), and traces whose factor 1 - dt/tau is positive. */
       {"{size: 2, model: lif}",
        "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
-       "delay: 1 ms, plasticity: {rule: stdp, w_max: 2 mV}}]\n",
-       "simulation.mode", "norse mode"},
+       "delay: 1 ms, plasticity: {rule: stdp, pairing: nearest_symmetric}}]\n",
+       "plasticity.pairing", "pairs all to all"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 1 ms, plasticity: {rule: triplet}}]\n",
+       "plasticity.rule", "no triplet rule"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 2 ms, plasticity: {rule: stdp, axonal_delay: 1 ms}}]\n",
+       "plasticity.axonal_delay", "the whole delay is axonal"},
+      {"{size: 2, model: lif}",
+       "projections: [{from: p, to: p, connect: all_to_all, weight: 1 mV, "
+       "delay: 1 ms, plasticity: {rule: stdp, tau_post: 1 ms}}]\n",
+       "plasticity.tau_post", "must be longer than dt"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     char text[1024];
@@ -685,6 +1058,10 @@ static Suite *suite_norse(void) {
   tcase_add_test(tc, test_norse_refusals);
   tcase_add_test(tc, test_norse_lif_encoders);
   tcase_add_test(tc, test_norse_tsodyks_markram);
+  tcase_add_loop_test(tc, test_norse_stdp, 0,
+                      (int)(sizeof stdp_cases / sizeof stdp_cases[0]));
+  tcase_add_test(tc, test_norse_stdp_lazy_equals_stepped);
+  tcase_add_test(tc, test_norse_stdp_clamps_every_step);
   tcase_add_test(tc, test_norse_box_subtract);
   tcase_add_test(tc, test_norse_lazy_equals_stepped);
   tcase_add_test(tc, test_norse_ada_lif);

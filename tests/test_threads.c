@@ -198,6 +198,13 @@ START_TEST(test_cuba_stdp) {
 }
 END_TEST
 
+/* Norse's stdp_step_linear in norse mode, lazily per partition. */
+START_TEST(test_cuba_stdp_norse) {
+  check_same("examples/cuba_stdp.yaml", NULL, 200.0, SLP_MODE_NORSE,
+             few_counts, 300);
+}
+END_TEST
+
 START_TEST(test_stp) {
   check_same("examples/stp_regular.yaml", NULL, 0, -1, few_counts, 10);
 }
@@ -365,6 +372,7 @@ static Suite *threads_suite(void) {
   tcase_add_test(tc, test_brunel_grid);
   tcase_add_test(tc, test_brunel_exact);
   tcase_add_test(tc, test_cuba_stdp);
+  tcase_add_test(tc, test_cuba_stdp_norse);
   tcase_add_test(tc, test_stp);
   tcase_add_test(tc, test_every_input);
   tcase_add_test(tc, test_every_input_grid);

@@ -18,6 +18,12 @@
  *     with dt == 0 exactly does nothing (neither);
  *   - a spike raises its neuron's trace by a_pre / a_post, so one pair at
  *     dt > 0 changes an additive weight by eta_plus * a_pre * exp(-dt/tau_pre).
+ * In the norse integration mode the rule is Norse's stdp_step_linear
+ * instead (docs/model-file.md, "In norse mode"): per step of dt the traces
+ * decay by 1 - dt/tau and a spike raises them by a dt/tau; a pre spike
+ * counts in the step it is delivered in (the whole delay is axonal), a post
+ * spike in the step it fired in, and a pre and a post spike of one step
+ * both count, in one update; only pairing all, no triplet, no axonal delay.
  */
 #ifndef SLEIPNIR_PLASTICITY_H
 #define SLEIPNIR_PLASTICITY_H
@@ -160,7 +166,8 @@ SLP_EXTERN size_t slp_network_projection_count(const slp_network *net);
  * The synapses of plastic projection `proj` as they stand now: all pending
  * updates are applied first, so the weights are exact at the synapse at
  * time now - d_d (every pre spike delivered so far and every post spike that
- * reached the synapse by then).  Fills up to `cap` entries of pre (local to
+ * reached the synapse by then); in norse mode, after every step that ended
+ * by now.  Fills up to `cap` entries of pre (local to
  * the projection's source group), post (local to the concatenation of its
  * targets) and w (mV); any of the arrays may be NULL.  *n receives the
  * number of synapses.  Synapses come in (pre, delay, post) order.

@@ -340,9 +340,11 @@ static int build_plasticity(slp_sim *sim, const slp_network *net,
       node0[q] = pt->pops[q].node0;
     rc = slp__plasticity_create(&pt->plast, net, &pt->csr, node0,
                                 sim->n_neurons, sim->grid, w, diag);
-    if (rc == 0 && sim->cfg.mode == SLP_MODE_NORSE && pt->plast != NULL)
-      for (size_t q = 0; q < pt->plast->n_stp; q++)
-        pt->plast->stp[q].norse_dt = sim->grid; /* Norse's stp_step */
+    /* Norse mode: Norse's stdp_step_linear and stp_step (plasticity/). */
+    if (rc == 0)
+      rc = slp__plasticity_set_mode(
+          pt->plast, net, sim->cfg.mode == SLP_MODE_NORSE ? sim->grid : 0, w,
+          diag);
   }
   slp__free(node0);
   return rc;
@@ -555,12 +557,6 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
      * window may reach d_min past its first step's end (run.c). */
     w = ((sim->grid + w) / sim->grid) * sim->grid;
   }
-  int stdp = 0;
-  for (size_t k = 0; k < net->n_projs; k++)
-    stdp |= net->projs[k].stdp != NULL;
-  if (sim->cfg.mode == SLP_MODE_NORSE && stdp)
-    return slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "simulation.mode",
-                        "STDP does not run in norse mode yet");
   rc = build_plasticity(sim, net, &w, diag);
   if (rc != 0)
     return rc;

@@ -18,6 +18,7 @@
 #include "sleipnir/error.h"
 #include "core/alloc.h"
 #include "plasticity/stdp.h"
+#include "plasticity/stdp_norse.h"
 #include "plasticity/weight_rule.h"
 
 /* Ticks per ms, as a double for the exponentials. */
@@ -144,6 +145,10 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   }
   slp__stdp_proj *P = &pl->projs[slot];
   slp__stdp_seg *sg = &P->segs[pl->seg_slot[s]];
+  if (P->norse_dt > 0) {
+    slp__stdp_norse_deliver(P, sg, csr, s, T, fabs(scale));
+    return 1.0;
+  }
   const slp_stdp_params *p = &P->p;
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
   slp_tick t_s = T - sg->d_dend;
@@ -201,6 +206,14 @@ int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
       if (node < P->to_node0[k] || node - P->to_node0[k] >= P->to_n[k])
         continue;
       slp__post_hist *h = &P->hist[P->to_off[k] + (node - P->to_node0[k])];
+      if (P->norse_dt > 0) {
+        double y, pf;
+        slp__stdp_norse_post(P, h, t, &y, &pf);
+        int rc = slp__hist_push(h, t, y, pf, 0.0);
+        if (rc != 0)
+          return rc;
+        continue;
+      }
       double y = P->p.a_post * scale_at(t, P->epoch, P->p.tau_post_ms);
       if (P->p.pairing == SLP_STDP_ALL && h->newest_t != SLP__HIST_NONE)
         y += h->newest_y; /* scaled values add up as they are */
@@ -223,6 +236,10 @@ int slp__plasticity_post_spike(slp__plasticity *pl, uint32_t node,
  * synapse time now - d_d, the latest that no undelivered pre spike precedes. */
 static void flush_seg(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
                       uint64_t s, slp_tick now) {
+  if (P->norse_dt > 0) {
+    slp__stdp_norse_flush(P, sg, csr, s, now);
+    return;
+  }
   slp_tick lim = now - sg->d_dend;
   if (lim <= sg->t_fac)
     return;
@@ -266,8 +283,13 @@ void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
     for (uint32_t i = 0; i < P->n_post; i++)
       slp__hist_drop_before(&P->hist[i], old - P->d_dend_max);
     /* Move the epoch to now, so that the scaled traces stay in range. */
-    double fy = 1.0 / scale_at(now, P->epoch, P->p.tau_post_ms);
-    double fx = 1.0 / scale_at(now, P->epoch, P->p.tau_pre_ms);
+    double fy, fx;
+    if (P->norse_dt > 0) {
+      slp__stdp_norse_epoch(P, now, &fy, &fx);
+    } else {
+      fy = 1.0 / scale_at(now, P->epoch, P->p.tau_post_ms);
+      fx = 1.0 / scale_at(now, P->epoch, P->p.tau_pre_ms);
+    }
     for (uint32_t i = 0; i < P->n_post; i++)
       slp__hist_rescale(&P->hist[i], fy, 1.0 / fx);
     for (size_t g = 0; g < P->n_segs; g++)
@@ -334,7 +356,6 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
                       uint32_t *seg_slot, uint32_t n_neurons, slp_tick grid,
                       slp_tick *window, slp_diag *diag) {
   const slp__projection *pr = &net->projs[k];
-  const char *name = pr->name != NULL ? pr->name : "(unnamed)";
   P->p = *pr->stdp;
   P->index = k;
   if (pr->n_to > 64)
@@ -380,22 +401,16 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
         continue;
       slp__stdp_seg *sg = &P->segs[g];
       slp_tick dd = csr->seg_delay[s] - (slp_tick)da_ticks;
-      if (!(dd > 0))
-        return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
-                            "projection %s: the axonal delay %g ms leaves no "
-                            "dendritic part of a delay of %g ms; it must be "
-                            "shorter than every delay",
-                            name, P->p.axonal_delay_ms,
-                            (double)csr->seg_delay[s] / TICKS_MS);
       /* Exactness: a delivery at T reads post spikes emitted up to
-       * T - 2 d_d, which must precede the window (stdp.h). */
+       * T - 2 d_d, which must precede the window (stdp.h).  A delay that
+       * does not allow it is an error of the exact frame only (norse mode
+       * has no dendritic delay): slp__plasticity_set_mode reports it. */
       slp_tick wmax = (2 * dd / grid) * grid;
-      if (wmax < grid)
-        return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
-                            "projection %s: the dendritic part of a delay "
-                            "(%g ms) must be at least half the grid step",
-                            name, (double)dd / TICKS_MS);
-      if (wmax < *window)
+      if (P->bad_kind == 0 && (!(dd > 0) || wmax < grid)) {
+        P->bad_kind = dd > 0 ? 2 : 1;
+        P->bad_delay = dd > 0 ? dd : csr->seg_delay[s];
+      }
+      if (wmax >= grid && wmax < *window)
         *window = wmax;
       if (dd > P->d_dend_max)
         P->d_dend_max = dd;
@@ -504,25 +519,74 @@ int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
   double h_ms = fmax(fmax(10 * tau_max, 1.0),
                      4.0 * (double)csr->d_max / TICKS_MS);
   pl->horizon = (slp_tick)(h_ms * TICKS_MS);
+  pl->horizon_ms = h_ms;
+  pl->next_sweep = pl->horizon / 2;
+  *out = pl;
+  return 0;
+}
+
+/* The projection's name for messages. */
+static const char *proj_name(const slp_network *net, const slp__stdp_proj *P) {
+  const char *name = net->projs[P->index].name;
+  return name != NULL ? name : "(unnamed)";
+}
+
+/* The exact frame's checks: every delay keeps a dendritic part long enough
+ * for the grid, and the scaled traces stay in range. */
+static int check_exact(const slp__plasticity *pl, const slp_network *net,
+                       slp_diag *diag) {
+  for (size_t q = 0; q < pl->n_projs; q++) {
+    const slp__stdp_proj *P = &pl->projs[q];
+    if (P->bad_kind == 1)
+      return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "projection %s: the axonal delay %g ms leaves no "
+                          "dendritic part of a delay of %g ms; it must be "
+                          "shorter than every delay",
+                          proj_name(net, P), P->p.axonal_delay_ms,
+                          (double)P->bad_delay / TICKS_MS);
+    if (P->bad_kind == 2)
+      return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "projection %s: the dendritic part of a delay "
+                          "(%g ms) must be at least half the grid step",
+                          proj_name(net, P),
+                          (double)P->bad_delay / TICKS_MS);
+  }
   /* Scaled traces (stdp.h) of spikes kept up to 1.5 horizons plus a
    * dendritic delay before the epoch reach e^{that / tau_pre}: keep it far
    * from overflow (e^709). */
+  double h_ms = pl->horizon_ms;
   for (size_t q = 0; q < pl->n_projs; q++) {
     const slp__stdp_proj *P = &pl->projs[q];
     double span = 1.5 * h_ms + (double)P->d_dend_max / TICKS_MS;
-    if (span / P->p.tau_pre_ms > 600) {
-      const char *name = net->projs[P->index].name;
-      slp__plasticity_destroy(pl);
+    if (span / P->p.tau_pre_ms > 600)
       return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
                           "projection %s: tau_pre (%g ms) is too short beside "
                           "the longest time constant or delay (plasticity "
                           "keeps %g ms of post spikes; it must be at most "
                           "600 tau_pre)",
-                          name != NULL ? name : "(unnamed)",
-                          P->p.tau_pre_ms, span);
-    }
+                          proj_name(net, P), P->p.tau_pre_ms, span);
   }
-  pl->next_sweep = pl->horizon / 2;
-  *out = pl;
+  return 0;
+}
+
+int slp__plasticity_set_mode(slp__plasticity *pl, const slp_network *net,
+                             slp_tick norse_dt, slp_tick *window,
+                             slp_diag *diag) {
+  if (pl == NULL)
+    return 0;
+  if (norse_dt == 0)
+    return check_exact(pl, net, diag);
+  for (size_t q = 0; q < pl->n_stp; q++)
+    pl->stp[q].norse_dt = norse_dt; /* Norse's stp_step */
+  for (size_t q = 0; q < pl->n_projs; q++) {
+    int rc = slp__stdp_norse_setup(&pl->projs[q], proj_name(net, &pl->projs[q]),
+                                   norse_dt, pl->horizon, diag);
+    if (rc != 0)
+      return rc;
+  }
+  /* A delivery transmits the weight after every earlier step, which needs
+   * the post spikes of the step before it: windows of one step. */
+  if (pl->n_projs > 0)
+    *window = norse_dt;
   return 0;
 }

@@ -43,7 +43,9 @@
  * are made no longer than 2 d_d (plasticity shortens them when d_d <
  * d_min / 2; d_d = 0 is refused).
  *
- * Times inside a segment are in the synapse's frame: t_pre, t_fac.
+ * Times inside a segment are in the synapse's frame: t_pre, t_fac.  (In
+ * norse mode they are Norse's steps instead, and the order of updates is
+ * Norse's: plasticity/stdp_norse.h.)
  *
  * Traces are stored scaled to a per-projection epoch E (x e^{(t - E)/tau}),
  * so that a trace read at time t' is the stored value times e^{-(t' - E)/tau}:
@@ -75,7 +77,12 @@ typedef struct slp__stdp_seg {
                        been applied */
   double x;         /* pre trace just after t_pre, scaled by
                        e^{(t_pre - E)/tau_pre} (E: the projection's epoch) */
-  double x2;        /* triplet: slow pre trace r2 just after t_pre */
+  union {
+    double x2;      /* triplet: slow pre trace r2 just after t_pre */
+    double m_pend;  /* norse mode (no triplet there): how many pre spikes
+                       of the step stamped t_pre still wait for that step's
+                       weight update (0: none; stdp_norse.c) */
+  };
   double dpre;      /* e^{-d_d/tau_pre}: carries the pre trace from the
                        emission frame of post spikes to the synapse */
   uint32_t post0;   /* projection-local index of its population's neuron 0 */
@@ -99,6 +106,17 @@ typedef struct slp__stdp_proj {
                               (reset by post spikes), scaled as segs' x;
                               else NULL */
   slp_tick epoch;          /* E: traces are stored relative to it (stdp.c) */
+  slp_tick norse_dt;       /* norse mode: Norse's step (ticks), times are
+                              step stamps and d_d = 0 (stdp_norse.c); else 0 */
+  double norse_fpre;       /* norse mode: 1 - dt/tau_pre, the pre trace's
+                              factor per step */
+  double norse_fpost;      /* norse mode: 1 - dt/tau_post */
+  slp_tick bad_delay;      /* exact/grid: the first delay that leaves too
+                              short a dendritic part (bad_kind 1), or that
+                              dendritic part (bad_kind 2), reported by
+                              slp__plasticity_set_mode */
+  int bad_kind;            /* 0 none, 1 no dendritic part, 2 shorter than
+                              half the grid step */
   uint64_t n_syn;          /* synapses */
   slp_tick d_dend_max;     /* largest dendritic delay */
   size_t n_to;             /* target populations */
@@ -128,6 +146,7 @@ typedef struct slp__plasticity {
   size_t n_stp;            /* number of them */
   slp_tick horizon;        /* post spikes older than this (plus d_d) are
                               dropped once flushed */
+  double horizon_ms;       /* the same in ms, as computed */
   slp_tick next_sweep;     /* when the next flush sweep runs */
   slp__weight_rec *rec;    /* weight recordings */
   size_t n_rec;            /* number of them */
@@ -139,13 +158,28 @@ typedef struct slp__plasticity {
  * node id of runtime population q, and input sources are numbered after the
  * n_neurons neurons.  *window is
  * shortened as exactness needs (see above), to a multiple of grid.  Errors:
- * SLP_ERANGE (a delay without dendritic part, or too short for the grid)
- * with diag, SLP_ELIMIT, SLP_ENOMEM.  On failure *out is NULL.
+ * SLP_ELIMIT, SLP_ENOMEM.  On failure *out is NULL.  What depends on the
+ * integration mode (the frame of the times, delay checks) is settled by
+ * slp__plasticity_set_mode, which must follow.
  */
 int slp__plasticity_create(slp__plasticity **out, const slp_network *net,
                            slp__csr *csr, const uint32_t *pop_node0,
                            uint32_t n_neurons, slp_tick grid,
                            slp_tick *window, slp_diag *diag);
+
+/*
+ * The integration mode of pl (pl may be NULL: nothing to do): norse_dt is
+ * Norse's step in ticks in norse mode (STDP then runs Norse's
+ * stdp_step_linear, stdp_norse.h, and STP Norse's stp_step), 0 in the
+ * other modes (exact frame, delays split as stdp.h says).  *window is
+ * shortened as the mode needs.  Errors with diag: SLP_ERANGE (a delay
+ * without dendritic part or too short for the grid; in norse mode a time
+ * constant not longer than dt), SLP_EINVAL (in norse mode, a rule or key
+ * Norse's STDP does not have).
+ */
+int slp__plasticity_set_mode(slp__plasticity *pl, const slp_network *net,
+                             slp_tick norse_dt, slp_tick *window,
+                             slp_diag *diag);
 void slp__plasticity_destroy(slp__plasticity *pl);
 
 /* proj_of_tag entries of short-term plastic projections. */

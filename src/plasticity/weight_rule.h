@@ -32,9 +32,8 @@ static inline double slp__stdp_clamp(const slp_stdp_params *p, double w) {
   return w < p->w_min ? p->w_min : w > p->w_max ? p->w_max : w;
 }
 
-/* w after potentiation by trace value x (the pre trace at the post spike). */
-static inline double slp__stdp_potentiate(const slp_stdp_params *p, double w,
-                                          double x) {
+/* F+(w): the potentiation factor of the projection's algorithm. */
+static inline double slp__stdp_fplus(const slp_stdp_params *p, double w) {
   double f = p->eta_plus, room = p->w_max - w;
   switch (p->algorithm) {
   case SLP_STDP_ADDITIVE:
@@ -49,12 +48,11 @@ static inline double slp__stdp_potentiate(const slp_stdp_params *p, double w,
     f *= room > 0 ? room : 0;
     break;
   }
-  return slp__stdp_clamp(p, w + f * x);
+  return f;
 }
 
-/* w after depression by trace value y (the post trace at the pre spike). */
-static inline double slp__stdp_depress(const slp_stdp_params *p, double w,
-                                       double y) {
+/* F-(w): the depression factor. */
+static inline double slp__stdp_fminus(const slp_stdp_params *p, double w) {
   double f = p->eta_minus, room = w - p->w_min;
   switch (p->algorithm) {
   case SLP_STDP_ADDITIVE:
@@ -69,7 +67,28 @@ static inline double slp__stdp_depress(const slp_stdp_params *p, double w,
     f *= room > 0 ? room : 0;
     break;
   }
-  return slp__stdp_clamp(p, w - f * y);
+  return f;
+}
+
+/* w after potentiation by trace value x (the pre trace at the post spike). */
+static inline double slp__stdp_potentiate(const slp_stdp_params *p, double w,
+                                          double x) {
+  return slp__stdp_clamp(p, w + slp__stdp_fplus(p, w) * x);
+}
+
+/* w after depression by trace value y (the post trace at the pre spike). */
+static inline double slp__stdp_depress(const slp_stdp_params *p, double w,
+                                       double y) {
+  return slp__stdp_clamp(p, w - slp__stdp_fminus(p, w) * y);
+}
+
+/* Norse's step with a pre and a post spike (stdp_step_linear): both
+ * factors from the weight before it, one bound after -- w + F+(w) x -
+ * F-(w) y, summed in Norse's order. */
+static inline double slp__stdp_both(const slp_stdp_params *p, double w,
+                                    double x, double y) {
+  return slp__stdp_clamp(p, w + slp__stdp_fplus(p, w) * x -
+                                slp__stdp_fminus(p, w) * y);
 }
 
 #endif /* SLP_PLASTICITY_WEIGHT_RULE_H */
