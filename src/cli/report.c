@@ -127,7 +127,8 @@ static void text_network(const cli_summary *s) {
       bytes_per_synapse(st));
 }
 
-static void text_settings(const slp_sim_config *cfg) {
+static void text_settings(const slp_sim_config *cfg,
+                          const slp_sim_stats *st) {
   if (cfg->mode == SLP_MODE_GRID || cfg->mode == SLP_MODE_NORSE)
     row("mode", "%s (dt %g ms)", slp_mode_name(cfg->mode),
         slp_sim_config_dt(cfg));
@@ -137,14 +138,13 @@ static void text_settings(const slp_sim_config *cfg) {
   else
     row("mode", "%s", slp_mode_name(cfg->mode));
   row("seed", "%" PRIu64, cfg->seed);
-  if (cfg->threads == 0)
-    row("threads", "0 (all cores; runs use one thread until the parallel "
-        "engine lands)");
+  if (cfg->mode == SLP_MODE_DENSE || cfg->mode == SLP_MODE_CLOCK)
+    row("threads", "%u (the %s baseline runs on one)", st->threads,
+        slp_mode_name(cfg->mode));
+  else if (cfg->threads == 0)
+    row("threads", "%u (all cores)", st->threads);
   else
-    row("threads", "%u%s", cfg->threads,
-        cfg->threads > 1 ? " (runs use one thread until the parallel engine "
-                           "lands)"
-                         : "");
+    row("threads", "%u", st->threads);
 }
 
 /* The plastic projections' weight distributions: moments, then the
@@ -178,7 +178,7 @@ void cli_report_run_text(const cli_summary *s) {
   const slp_sim_stats *st = &s->stats;
   char mem[32];
   text_network(s);
-  text_settings(s->cfg);
+  text_settings(s->cfg, st);
   row("simulated time", "%g ms", sim_seconds(st) * 1000.0);
   row("spikes", "%" PRIu64 " (mean rate %.4g Hz)", st->spikes,
       mean_rate_hz(st));
@@ -205,7 +205,7 @@ void cli_report_info_text(const cli_summary *s) {
   row("neuron state", "%s", state);
   row("total", "%s (synapses and neuron state)", total);
   row("simulated time", "%g ms", s->cfg->time_ms);
-  text_settings(s->cfg);
+  text_settings(s->cfg, st);
   row("build wall time", "%.3f s", st->build_wall_s);
   row("peak memory", "%s", mem);
 }
@@ -310,7 +310,7 @@ static void json_network(json_obj *o, const cli_summary *s) {
   json_str(o, "propagator", slp_propagator_name(s->cfg->propagator));
   json_double(o, "dt_s", slp_sim_config_dt(s->cfg) / 1000.0);
   json_u64(o, "seed", s->cfg->seed);
-  json_u64(o, "threads", s->cfg->threads);
+  json_u64(o, "threads", st->threads);
   json_u64(o, "neurons", st->neurons);
   json_u64(o, "sources", st->sources);
   json_u64(o, "synapses", st->synapses);

@@ -498,6 +498,7 @@ static uint32_t n_parts_for(const slp_sim_config *cfg) {
   unsigned t = cfg->threads > 0 ? cfg->threads : uv_available_parallelism();
   if (t < 1)
     t = 1;
+  /* All cores of a very large machine: as many as are supported. */
   return t > SLP__MAX_THREADS ? SLP__MAX_THREADS : t;
 }
 
@@ -529,6 +530,10 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return SLP_ELIMIT;
   sim->n_neurons = (uint32_t)net->n_neurons;
   sim->n_sources = (uint32_t)net->n_sources;
+  if (sim->cfg.threads > SLP__MAX_THREADS)
+    return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.threads",
+                        "at most %d threads are supported, not %u",
+                        SLP__MAX_THREADS, sim->cfg.threads);
   sim->n_parts = n_parts_for(&sim->cfg);
   sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
   sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
