@@ -16,6 +16,7 @@
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "network/network.h"
+#include "network/params_draw.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
 #include "neurons/norse_pop.h"
@@ -24,7 +25,7 @@
 
 /* Draw the initial state of population g into per-variable arrays. */
 static int draw_init(const slp__group *g, uint64_t seed, double **values,
-                     slp_diag *diag) {
+                     double *const *pv, slp_diag *diag) {
   const slp__model *m = g->model;
   for (size_t v = 0; v < m->n_state; v++) {
     values[v] = slp__malloc((size_t)g->size * sizeof *values[v]);
@@ -33,8 +34,9 @@ static int draw_init(const slp__group *g, uint64_t seed, double **values,
     const slp_dist *d = &g->init[v];
     if (!g->init_set[v] && m->state[v].default_from >= 0) {
       double x = g->params[m->state[v].default_from];
+      const double *own = pv[m->state[v].default_from]; /* per neuron */
       for (uint32_t k = 0; k < g->size; k++)
-        values[v][k] = x;
+        values[v][k] = own ? own[k] : x;
       continue;
     }
     for (uint32_t k = 0; k < g->size; k++) {
@@ -72,10 +74,10 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     if (g->kind != SLP__GROUP_POPULATION)
       continue;
     char why[256];
-    int rc = g->model->check(g->params, why, sizeof why);
+    double *pv[SLP__MAX_PARAMS]; /* per-neuron parameters, checked */
+    int rc = slp__params_draw(g, sim->cfg.seed, sim->cfg.mode, pv, diag);
     if (rc != 0)
-      return slp_diag_set(diag, rc, NULL, 0, 0, NULL,
-                          "populations.%s.params: %s", g->name, why);
+      return rc;
     slp__pop *p = &sim->pops[sim->n_pops];
     p->model = g->model;
     p->index = (uint32_t)sim->n_pops;
@@ -83,11 +85,12 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     p->node0 = (uint32_t)g->first;
     memcpy(p->params, g->params, sizeof p->params);
     double *values[SLP__MAX_STATE] = {0};
-    rc = draw_init(g, sim->cfg.seed, values, diag);
+    rc = draw_init(g, sim->cfg.seed, values, pv, diag);
     if (rc == 0) {
-      slp__pop_init init = {0, sim->grid, {0}};
+      slp__pop_init init = {0, sim->grid, {0}, {0}};
       for (size_t v = 0; v < SLP__MAX_STATE; v++)
         init.values[v] = values[v];
+      memcpy(init.param_values, pv, sizeof pv);
       if (sim->cfg.mode == SLP_MODE_NORSE) {
         rc = slp__norse_pop_create(p, &init, sim->grid, why, sizeof why);
         if (rc == SLP_EINVAL || rc == SLP_ERANGE)
@@ -99,6 +102,7 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     }
     for (size_t v = 0; v < SLP__MAX_STATE; v++)
       slp__free(values[v]);
+    slp__params_free(pv);
     if (rc != 0)
       return rc;
     sim->n_pops++;

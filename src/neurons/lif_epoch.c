@@ -103,10 +103,10 @@ static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
   return u;
 }
 
-/* The cm that puts u at u_reset at the tick of f. */
+/* The cm that puts u at u_reset (neuron j's) at the tick of f. */
 static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
-                       const slp__lif_factors *f) {
-  double u = c->u_reset;
+                       uint32_t j, const slp__lif_factors *f) {
+  double u = slp__lif_u_reset(c, j);
   for (int k = 0; k < NREC; k++)
     u -= c->m.c[k] * n->ik[k] * f->e[1 + k];
   return u * f->f[0];
@@ -114,8 +114,8 @@ static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
 
 /* End a refractory period that is over by tick t (f: factors of some tick,
  * used if it is the period's end). */
-static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
-                    const slp__lif_factors *f) {
+static void release(const slp__lif_consts *c, ep_neuron *n, uint32_t j,
+                    slp_tick t, const slp__lif_factors *f) {
   if (!n->held || n->t_ref_end > t)
     return;
   slp__lif_factors fr;
@@ -123,7 +123,7 @@ static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
     factors(c, n->t_ref_end, &fr);
     f = &fr;
   }
-  n->cm = reset_cm(c, n, f);
+  n->cm = reset_cm(c, n, j, f);
   n->held = 0;
 }
 
@@ -133,8 +133,8 @@ static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
  * holds the factors of t, or NULL.  The neuron must be released up to t.
  */
 static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
-                           slp_tick t, const slp__lif_factors *f, double *u,
-                           double *i) {
+                           uint32_t j, slp_tick t, const slp__lif_factors *f,
+                           double *u, double *i) {
   slp__lif_factors fs;
   if (n->held) {
     t = n->t_ref_end;
@@ -147,7 +147,7 @@ static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
   if (n->held) {
     for (int k = 0; k < NREC; k++)
       i[k] = n->ik[k] * f->e[1 + k];
-    *u = c->u_reset;
+    *u = slp__lif_u_reset(c, j);
   } else {
     *u = state_at(c, n, f, i);
   }
@@ -157,26 +157,28 @@ static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
 /* Recompute n->t_check from the neuron's state at tick t (f: the factors of
  * t, or NULL).  Inline for the common case of an input at f's tick. */
 static inline void update_check(const slp__lif_consts *c, ep_neuron *n,
-                                slp_tick t, const slp__lif_factors *f) {
+                                uint32_t j, slp_tick t,
+                                const slp__lif_factors *f) {
   double u, i[NREC];
   slp_tick ts = t;
   if (!n->held && f != NULL && f->t == t)
     u = state_at(c, n, f, i);
   else
-    ts = free_start(c, n, t, f, &u, i);
+    ts = free_start(c, n, j, t, f, &u, i);
   n->t_check = slp__cuba_tick_after(
-      ts, slp__cuba_lin_bound(&c->m, u, i, c->u_th, 0.0, 0.0));
+      ts, slp__cuba_lin_bound(&c->m, u, i, slp__lif_u_th(c, j), 0.0, 0.0));
 }
 
 /* The first tick in [ta, tb] at which u > u_th, given that there is none
  * before ta (cuba.h). */
 static slp_tick first_crossing(const slp__lif_consts *c, ep_neuron *n,
-                               slp_tick ta, slp_tick tb, slp_tick *lb) {
-  release(c, n, ta, NULL);
+                               uint32_t j, slp_tick ta, slp_tick tb,
+                               slp_tick *lb) {
+  release(c, n, j, ta, NULL);
   slp__cuba_traj tr;
   tr.c = &c->m;
-  tr.ts = free_start(c, n, ta, NULL, &tr.u0, tr.i0);
-  tr.th = c->u_th;
+  tr.ts = free_start(c, n, j, ta, NULL, &tr.u0, tr.i0);
+  tr.th = slp__lif_u_th(c, j);
   tr.cb = 0.0;
   tr.inv_tau_b = 0.0;
   return slp__cuba_first_crossing(&tr, ta, tb, lb);
@@ -184,24 +186,27 @@ static slp_tick first_crossing(const slp__lif_consts *c, ep_neuron *n,
 
 static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
   const slp__lif_consts *c = pop->consts;
-  slp__pop_emit(pop, win, (uint32_t)(n - (ep_neuron *)pop->state), t);
-  n->t_ref_end = t + c->t_ref;
-  if (c->t_ref > 0) {
+  uint32_t j = (uint32_t)(n - (ep_neuron *)pop->state);
+  slp__pop_emit(pop, win, j, t);
+  slp_tick t_ref = slp__lif_t_ref(c, j);
+  n->t_ref_end = t + t_ref;
+  if (t_ref > 0) {
     n->held = 1;
     n->cm = 0.0;
-    update_check(c, n, t, NULL);
+    update_check(c, n, j, t, NULL);
     return;
   }
   slp__lif_factors f;
   factors(c, t, &f);
-  n->cm = reset_cm(c, n, &f);
+  n->cm = reset_cm(c, n, j, &f);
   if (c->spike_jump != 0) {
     /* ada_lif: current 1 (-b) steps down at the spike; cm follows so that
      * v stays at v_reset at t. */
-    n->ik[1] += c->spike_jump * f.f[2];
-    n->cm -= c->m.c[1] * c->spike_jump * f.f[0];
+    double jump = slp__lif_jump(c, j);
+    n->ik[1] += jump * f.f[2];
+    n->cm -= c->m.c[1] * jump * f.f[0];
   }
-  update_check(c, n, t, &f);
+  update_check(c, n, j, t, &f);
 }
 
 /* Fire every crossing at or before tick tb, in order; leave t_check at the
@@ -209,8 +214,9 @@ static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
 static void fire_through(slp__pop *pop, slp__window *win, ep_neuron *n,
                          slp_tick tb) {
   const slp__lif_consts *c = pop->consts;
+  uint32_t j = (uint32_t)(n - (ep_neuron *)pop->state);
   while (n->t_check <= tb) {
-    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
@@ -302,7 +308,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     if (n->t_check <= t)
       fire_through(pop, win, n, t);
     if (n->held) /* rare: refractory neurons only */
-      release(c, n, t, f);
+      release(c, n, tgt[k], t, f);
     double x = (double)w[k] * scale;
     n->ik[cur] += x * fk;
     if (!n->held)
@@ -311,7 +317,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * is >= 0) leaves t_check a valid bound and the neuron's schedule as it
      * was; only a raise needs a new bound. */
     if (x > 0) {
-      update_check(c, n, t, f);
+      update_check(c, n, tgt[k], t, f);
       schedule(pop, win, n);
     }
   }
@@ -341,12 +347,12 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
                           slp_tick t) {
   const slp__lif_consts *c = pop->consts;
   ep_neuron n = ((const ep_neuron *)pop->state)[i];
-  release(c, &n, t, NULL);
+  release(c, &n, i, t, NULL);
   slp__lif_factors f;
   factors(c, t, &f);
   double u, cur[NREC];
   if (n.held) {
-    u = c->u_reset;
+    u = slp__lif_u_reset(c, i);
     for (int k = 0; k < NREC; k++)
       cur[k] = n.ik[k] * f.e[1 + k];
   } else {
@@ -354,7 +360,7 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
   }
   switch (var) {
   case 0:
-    return u + c->v_leak;
+    return u + slp__lif_v_leak(c, i);
   case 1:
     return cur[0];
   case 2: /* ada_lif: b, kept as -b */
