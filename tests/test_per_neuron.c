@@ -232,6 +232,45 @@ START_TEST(test_ada_lif_matches_singletons) {
 }
 END_TEST
 
+/* The nonlinear models: every parameter but the integrator's tolerances,
+ * time constants included (each neuron gets its own constants block). */
+typedef struct ode_case {
+  const char *model;  /* model name */
+  const char *fixed;  /* constant parameters */
+  varying vary[2];    /* two that vary */
+  const char *weight; /* drive weight */
+} ode_case;
+
+static const ode_case ode_cases[] = {
+    {"lif_ex", "tau_syn: 5 ms, v_leak: -65 mV, v_reset: -65 mV",
+     {{"v_th", {-50, -49, -48, -47, -46, -45, -52, -51}, "mV"},
+      {"tau_mem", {10, 12, 14, 16, 8, 9, 11, 13}, "ms"}},
+     "3 mV"},
+    {"adex_refrac",
+     "preset: bio",
+     {{"t_ref", {0, 1, 2, 3, 4, 5, 0.5, 1.5}, "ms"},
+      {"adaptation_spike", {0, 0.01, 0.02, 0.05, 0.1, 0.03, 0.04, 0.06},
+       "mV"}},
+     "5 mV"},
+    {"coba_lif", "preset: bio",
+     {{"v_thresh", {-50, -52, -54, -51, -53, -55, -49, -56}, "mV"},
+      {"tau_syn_exc", {0.3, 0.5, 0.8, 1, 1.2, 0.4, 0.6, 0.9}, "ms"}},
+     "0.3"},
+    {"izhikevich", "preset: tonic_spiking",
+     {{"bias", {140, 141, 142, 143, 139, 138, 144, 145}, "mV"},
+      {"d", {6, 5, 4, 7, 8, 2, 3, 6.5}, "mV"}},
+     "1 mV"},
+};
+
+START_TEST(test_ode_matches_singletons) {
+  const ode_case *c = &ode_cases[_i];
+  text pop, single;
+  networks(&pop, &single, "simulation: {time: 200 ms, seed: 3, mode: exact}",
+           c->model, c->fixed, c->vary, 2, c->weight);
+  same_spikes(&pop, &single);
+}
+END_TEST
+
 /* Norse mode takes every parameter per neuron, time constants included. */
 START_TEST(test_norse_lif_matches_singletons) {
   static const varying vary[] = {
@@ -575,6 +614,8 @@ static Suite *suite_per_neuron(void) {
   tcase_add_loop_test(tc, test_lif_matches_singletons, 0, 3);
   tcase_add_loop_test(tc, test_lif_each_param_alone, 0, 4);
   tcase_add_loop_test(tc, test_ada_lif_matches_singletons, 0, 3);
+  tcase_add_loop_test(tc, test_ode_matches_singletons, 0,
+                      sizeof ode_cases / sizeof ode_cases[0]);
   tcase_add_test(tc, test_norse_lif_matches_singletons);
   tcase_add_test(tc, test_lif_tau_refused_with_reason);
   tcase_add_test(tc, test_baseline_refuses);
