@@ -36,6 +36,13 @@
 /* Receptors of the current-based models: exc, inh. */
 #define SLP__CUBA_NREC 2
 
+/* Why the models built on this propagator take their time constants as one
+ * value per population (their per_neuron_why, model.h). */
+#define SLP__CUBA_TAU_WHY                                                   \
+  "its time constants set the closed-form propagator and the crossing "    \
+  "search's tables, which the population's neurons share; give neurons "   \
+  "with other time constants a population of their own"
+
 /* Constants of one population's membrane, derived from its time constants. */
 typedef struct slp__cuba {
   double inv_tau_m;                /* 1 / tau_mem, 1/ms */

@@ -51,7 +51,21 @@ static const char *const li_receptors[NREC] = {"exc", "inh"};
 typedef struct li_consts {
   slp__cuba m;    /* the membrane's propagator */
   double v_leak;  /* mV */
+  double *v_leak_n; /* v_leak per neuron, or NULL: v_leak for all (read
+                       only at creation and by get) */
 } li_consts;
+
+/* Neuron j's resting potential. */
+static inline double leak_of(const li_consts *c, uint32_t j) {
+  return c->v_leak_n != NULL ? c->v_leak_n[j] : c->v_leak;
+}
+
+static void free_consts(li_consts *c) {
+  if (c == NULL)
+    return;
+  slp__free(c->v_leak_n);
+  slp__free(c);
+}
 
 /* One neuron: its state at the tick of its last input. */
 typedef struct li_neuron {
@@ -137,15 +151,22 @@ static int li_create(slp__pop *pop, const slp__pop_init *init) {
     return SLP_ENOMEM;
   }
   c->v_leak = p[P_V_LEAK];
+  const double *own = init->param_values[P_V_LEAK];
+  if (own != NULL) {
+    c->v_leak_n = slp__malloc((size_t)pop->n * sizeof *c->v_leak_n);
+    if (c->v_leak_n != NULL)
+      memcpy(c->v_leak_n, own, (size_t)pop->n * sizeof *c->v_leak_n);
+  }
   li_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
-  if (st == NULL) {
+  if (st == NULL || (own != NULL && c->v_leak_n == NULL)) {
+    slp__free(st);
     slp__cuba_free(&c->m);
-    slp__free(c);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
     li_neuron *n = &st[k];
-    n->u = init->values[S_V][k] - c->v_leak;
+    n->u = init->values[S_V][k] - leak_of(c, k);
     n->i[0] = init->values[S_I_EXC][k];
     n->i[1] = init->values[S_I_INH][k];
     n->t_last = init->t0;
@@ -162,7 +183,7 @@ static double li_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   advance(c, &n, t);
   switch (var) {
   case S_V:
-    return n.u + c->v_leak;
+    return n.u + leak_of(c, i);
   case S_I_EXC:
     return n.i[0];
   case S_I_INH:
@@ -176,7 +197,7 @@ static void li_destroy(slp__pop *pop) {
   li_consts *c = pop->consts;
   if (c != NULL)
     slp__cuba_free(&c->m);
-  slp__free(c);
+  free_consts(c);
   slp__free(pop->state);
   pop->consts = pop->state = NULL;
 }
@@ -212,4 +233,6 @@ const slp__model slp__model_li = {
     .wake = li_wake,
     .get = li_get,
     .preset = li_preset,
+    .per_neuron = 1u << P_V_LEAK,
+    .per_neuron_why = SLP__CUBA_TAU_WHY,
 };

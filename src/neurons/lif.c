@@ -66,12 +66,6 @@ static const slp__var_desc lif_state[S_COUNT] = {
 static const char *const lif_receptors[NREC] = {"exc", "inh"};
 
 
-/* Why lif's and ada_lif's time constants are one per population. */
-#define LIF_TAU_WHY                                                         \
-  "its time constants set the closed-form propagator and the crossing "    \
-  "search's tables, which the population's neurons share; give neurons "   \
-  "with other time constants a population of their own"
-
 typedef slp__lif_consts lif_consts;
 typedef slp__lif_neuron lif_neuron;
 
@@ -469,7 +463,7 @@ const slp__model slp__model_lif = {
     .preset = lif_preset,
     .per_neuron = 1u << P_V_LEAK | 1u << P_V_TH | 1u << P_V_RESET |
                   1u << P_T_REF,
-    .per_neuron_why = LIF_TAU_WHY,
+    .per_neuron_why = SLP__CUBA_TAU_WHY,
 };
 
 /* --- ada_lif: LIF with an adaptation current ------------------------------ */
@@ -559,5 +553,5 @@ const slp__model slp__model_ada_lif = {
     .get = lif_get,
     .per_neuron = 1u << A_V_LEAK | 1u << A_V_TH | 1u << A_V_RESET |
                   1u << A_BETA,
-    .per_neuron_why = LIF_TAU_WHY,
+    .per_neuron_why = SLP__CUBA_TAU_WHY,
 };

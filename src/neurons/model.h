@@ -100,6 +100,14 @@ typedef struct slp__model {
   const char *per_neuron_why;
 } slp__model;
 
+/*
+ * A copy of init's per-neuron values of parameter k (n of them, for a model
+ * to keep), or NULL when the parameter is constant.  On allocation failure
+ * NULL with *nomem set (untouched otherwise).
+ */
+double *slp__param_copy(const slp__pop_init *init, size_t k, uint32_t n,
+                        int *nomem);
+
 /* The registry: NULL if no model has this name (or alias, as "alif"). */
 const slp__model *slp__model_find(const char *name);
 
