@@ -414,17 +414,55 @@ START_TEST(test_norse_lif_matches_singletons) {
 }
 END_TEST
 
-/* A varying time constant is refused in the event modes, with the reason. */
-START_TEST(test_lif_tau_refused_with_reason) {
+/* Varying time constants put lif on its per-neuron form, each neuron with
+ * a membrane of its own; the one-neuron populations are kept on that form
+ * too (the epoch form agrees with it to a tick, not bitwise: test_neurons).
+ * _i: exact, grid (whose one-neuron populations read tables the per-neuron
+ * membranes do without). */
+START_TEST(test_lif_taus_match_singletons) {
+  static const varying vary[] = {
+      {"tau_mem", {20, 15, 25, 10, 30, 18, 22, 12}, "ms"},
+      {"tau_syn_exc", {5, 3, 7, 2, 6, 4, 5.5, 20}, "ms"},
+      {"tau_syn_inh", {10, 8, 12, 9, 11, 10.5, 7, 20}, "ms"},
+      {"v_th", {-50, -49, -48.5, -47, -46, -45.5, -45, -44}, "mV"},
+  };
+  slp__lif_epoch_disabled = 1;
+  text pop, single;
+  networks(&pop, &single, form_head[1 + _i], "lif",
+           "v_leak: -49 mV, v_reset: -60 mV, t_ref: 2 ms", vary, 4, "2 mV");
+  same_spikes(&pop, &single);
+  slp__lif_epoch_disabled = 0;
+}
+END_TEST
+
+START_TEST(test_ada_lif_taus_match_singletons) {
+  static const varying vary[] = {
+      {"tau_mem", {20, 15, 25, 10, 30, 18, 22, 12}, "ms"},
+      {"tau_adapt", {100, 50, 200, 80, 120, 60, 90, 150}, "ms"},
+  };
+  slp__lif_epoch_disabled = 1;
+  text pop, single;
+  networks(&pop, &single, form_head[1 + _i], "ada_lif",
+           "tau_syn: 5 ms, v_leak: -49 mV, v_th: -50 mV, v_reset: -60 mV, "
+           "beta: 1 mV",
+           vary, 2, "2 mV");
+  same_spikes(&pop, &single);
+  slp__lif_epoch_disabled = 0;
+}
+END_TEST
+
+/* A parameter that cannot vary is refused in the event modes, with the
+ * reason and the list of those that can. */
+START_TEST(test_li_tau_refused_with_reason) {
   slp_diag d;
-  int rc = create_error("populations:\n  p:\n    size: 3\n    model: lif\n"
+  int rc = create_error("populations:\n  p:\n    size: 3\n    model: li\n"
                         "    params: {tau_mem: [10 ms, 20 ms, 30 ms]}\n",
                         &d);
   ck_assert_int_eq(rc, SLP_EINVAL);
   ck_assert_msg(strstr(d.message, "populations.p.params.tau_mem") &&
-                    strstr(d.message, "'lif'") &&
+                    strstr(d.message, "'li'") &&
                     strstr(d.message, "propagator") &&
-                    strstr(d.message, "v_leak, v_th, v_reset, t_ref"),
+                    strstr(d.message, "may vary per neuron: v_leak ("),
                 "%s", d.message);
 }
 END_TEST
@@ -746,7 +784,9 @@ static Suite *suite_per_neuron(void) {
   tcase_add_loop_test(tc, test_li_matches_singletons, 0, 2);
   tcase_add_loop_test(tc, test_li_box_matches_singletons, 0, 2);
   tcase_add_test(tc, test_norse_lif_matches_singletons);
-  tcase_add_test(tc, test_lif_tau_refused_with_reason);
+  tcase_add_loop_test(tc, test_lif_taus_match_singletons, 0, 2);
+  tcase_add_loop_test(tc, test_ada_lif_taus_match_singletons, 0, 2);
+  tcase_add_test(tc, test_li_tau_refused_with_reason);
   tcase_add_test(tc, test_baseline_refuses);
   suite_add_tcase(s, tc);
   tc = tcase_create("draws");

@@ -122,11 +122,11 @@ static void advance(const lif_consts *c, lif_neuron *n, uint32_t j,
     /* v is clamped at v_reset until t_ref_end; currents decay meanwhile. */
     slp_tick dr = (t < n->t_ref_end ? t : n->t_ref_end) - n->t_last;
     double dummy = 0.0;
-    slp__cuba_prop(&c->m, dr, &dummy, n->i);
+    slp__cuba_prop(slp__lif_m(c, j), dr, &dummy, n->i);
     n->u = slp__lif_u_reset(c, j);
     d -= dr;
   }
-  slp__cuba_prop(&c->m, d, &n->u, n->i);
+  slp__cuba_prop(slp__lif_m(c, j), d, &n->u, n->i);
   n->t_last = t;
 }
 
@@ -140,7 +140,7 @@ static slp_tick free_start(const lif_consts *c, const lif_neuron *n,
   i[1] = n->i[1];
   if (n->t_last < n->t_ref_end) {
     double dummy = 0.0;
-    slp__cuba_prop(&c->m, n->t_ref_end - n->t_last, &dummy, i);
+    slp__cuba_prop(slp__lif_m(c, j), n->t_ref_end - n->t_last, &dummy, i);
     *u = slp__lif_u_reset(c, j);
     return n->t_ref_end;
   }
@@ -153,7 +153,8 @@ static void update_check(const lif_consts *c, lif_neuron *n, uint32_t j) {
   double u, i[NREC];
   slp_tick ts = free_start(c, n, j, &u, i);
   n->t_check = slp__cuba_tick_after(
-      ts, slp__cuba_lin_bound(&c->m, u, i, slp__lif_u_th(c, j), 0.0, 0.0));
+      ts, slp__cuba_lin_bound(slp__lif_m(c, j), u, i, slp__lif_u_th(c, j),
+                              0.0, 0.0));
 }
 
 /*
@@ -165,7 +166,7 @@ static slp_tick first_crossing(const lif_consts *c, const lif_neuron *n,
                                uint32_t j, slp_tick ta, slp_tick tb,
                                slp_tick *lb) {
   slp__cuba_traj tr;
-  tr.c = &c->m;
+  tr.c = slp__lif_m(c, j);
   tr.ts = free_start(c, n, j, &tr.u0, tr.i0);
   tr.th = slp__lif_u_th(c, j);
   tr.cb = 0.0;
@@ -268,12 +269,14 @@ static void free_consts(lif_consts *c) {
   slp__free(c->v_leak_n);
   slp__free(c->jump_n);
   slp__free(c->t_ref_n);
+  slp__free(c->m_n);
   slp__free(c);
 }
 
 /* Which parameter of a lif-like model is which (-1: it has none). */
 typedef struct own_index {
   int v_leak, v_th, v_reset, t_ref, beta;
+  int tau[3]; /* membrane, then current 0's and current 1's */
 } own_index;
 
 /*
@@ -310,6 +313,21 @@ static int own_params(lif_consts *c, uint32_t n, const slp__pop_init *init,
       c->t_ref_n[j] = (slp_tick)llround(pv[x.t_ref][j] / SLP__MS_PER_TICK);
       if (c->t_ref_n[j] > c->t_ref)
         c->t_ref = c->t_ref_n[j];
+    }
+  }
+  if (pv[x.tau[0]] != NULL || pv[x.tau[1]] != NULL || pv[x.tau[2]] != NULL) {
+    /* Grid 1: no tables per neuron (they would take 40 kB each); a table's
+     * entry is the same expression as the exps it saves, so the values are
+     * those of a one-neuron population's. */
+    c->m_n = slp__malloc((size_t)n * sizeof *c->m_n);
+    if (c->m_n == NULL)
+      return SLP_ENOMEM;
+    for (uint32_t j = 0; j < n; j++) {
+      double tau[3];
+      for (int k = 0; k < 3; k++)
+        tau[k] = pv[x.tau[k]] ? pv[x.tau[k]][j] : p[x.tau[k]];
+      if (slp__cuba_init(&c->m_n[j], tau[0], tau[1], tau[2], 1) != 0)
+        return SLP_ENOMEM; /* not reached: grid 1 allocates nothing */
     }
   }
   if (x.beta >= 0 && pv[x.beta] != NULL) {
@@ -372,7 +390,8 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->slot[0] = 0;
   c->slot[1] = 1;
-  own_index x = {P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, -1};
+  own_index x = {P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, -1,
+                 {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH}};
   if (own_params(c, pop->n, init, p, x) != 0) {
     free_consts(c);
     return SLP_ENOMEM;
@@ -461,9 +480,7 @@ const slp__model slp__model_lif = {
     .wake = lif_wake,
     .get = lif_get,
     .preset = lif_preset,
-    .per_neuron = 1u << P_V_LEAK | 1u << P_V_TH | 1u << P_V_RESET |
-                  1u << P_T_REF,
-    .per_neuron_why = SLP__CUBA_TAU_WHY,
+    .per_neuron = (1u << P_COUNT) - 1, /* all */
 };
 
 /* --- ada_lif: LIF with an adaptation current ------------------------------ */
@@ -524,7 +541,8 @@ static int ada_create(slp__pop *pop, const slp__pop_init *init) {
   c->slot[0] = c->slot[1] = 0; /* both receptors feed i */
   c->spike_jump = -p[A_BETA];
   c->ada = 1;
-  own_index x = {A_V_LEAK, A_V_TH, A_V_RESET, -1, A_BETA};
+  own_index x = {A_V_LEAK, A_V_TH, A_V_RESET, -1, A_BETA,
+                 {A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT}};
   if (own_params(c, pop->n, init, p, x) != 0) {
     free_consts(c);
     return SLP_ENOMEM;
@@ -551,7 +569,5 @@ const slp__model slp__model_ada_lif = {
     .settle = lif_settle,
     .wake = lif_wake,
     .get = lif_get,
-    .per_neuron = 1u << A_V_LEAK | 1u << A_V_TH | 1u << A_V_RESET |
-                  1u << A_BETA,
-    .per_neuron_why = SLP__CUBA_TAU_WHY,
+    .per_neuron = (1u << A_COUNT) - 1, /* all */
 };

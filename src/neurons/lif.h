@@ -54,6 +54,10 @@ typedef struct slp__lif_consts {
   double *v_leak_n;       /* v_leak, mV */
   double *jump_n;         /* spike_jump (ada_lif's -beta) */
   slp_tick *t_ref_n;      /* t_ref, ticks */
+  slp__cuba *m_n;         /* each neuron's membrane when a time constant
+                             varies (no grid tables: each gap is its exps;
+                             the population stays in the per-neuron form),
+                             or NULL: m for all */
   /* The epoch form (epoch != 0).  The epoch and the factor cache change as
    * the run goes: they belong to the population's partition. */
   int epoch;              /* the state is in the epoch form */
@@ -79,8 +83,13 @@ typedef struct slp__lif_neuron {
   uint32_t pad;           /* keeps the struct 64 bytes */
 } slp__lif_neuron;
 
-/* Neuron j's threshold, reset, resting potential, spike jump and refractory
- * period: its own when they vary per neuron, else the population's. */
+/* Neuron j's membrane, threshold, reset, resting potential, spike jump and
+ * refractory period: its own when they vary per neuron, else the
+ * population's. */
+static inline const slp__cuba *slp__lif_m(const slp__lif_consts *c,
+                                          uint32_t j) {
+  return c->m_n != NULL ? &c->m_n[j] : &c->m;
+}
 static inline double slp__lif_u_th(const slp__lif_consts *c, uint32_t j) {
   return c->u_th_n != NULL ? c->u_th_n[j] : c->u_th;
 }

@@ -68,7 +68,8 @@ static double tau_min(const slp__cuba *m) {
 }
 
 int slp__lif_epoch_usable(const slp__lif_consts *c, slp_tick w) {
-  if (slp__lif_epoch_disabled)
+  /* Per-neuron time constants: no factors the population can share. */
+  if (slp__lif_epoch_disabled || c->m_n != NULL)
     return 0;
   for (int k = 0; k < NREC; k++)
     if (c->m.near_equal[k])
