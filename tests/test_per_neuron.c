@@ -291,11 +291,22 @@ static const model_case model_cases[] = {
       {"beta", {0, 1, 2, 0.5, 3, 0.2, 1.5, 2.5}, "mV"},
       {"tau_adapt", {100, 50, 200, 80, 120, 60, 90, 150}, "ms"}},
      "2 mV"},
-    {"lsnn", GRID, "tau_mem: 10 ms, tau_syn: 5 ms, v_reset: -5 mV, beta: 1 mV",
+    {"lsnn", GRID,
+     "tau_mem: 10 ms, tau_syn: 5 ms, v_reset: -5 mV, beta: 1 mV",
      {{"v_th", {10, 12, 14, 16, 18, 11, 13, 15}, "mV"},
       {"v_leak", {0, 1, -1, 2, 0.5, -0.5, 1.5, 0}, "mV"},
       {"tau_adapt", {100, 50, 200, 80, 120, 60, 90, 150}, "ms"}},
      "2 mV"},
+    {"lsnn", EXACT, "v_reset: -5 mV, beta: 1 mV",
+     {{"tau_mem", {20, 15, 25, 10, 30, 18, 22, 12}, "ms"},
+      {"tau_syn_exc", {5, 3, 7, 2, 6, 4, 5.5, 20}, "ms"},
+      {"v_th", {10, 12, 14, 16, 18, 11, 13, 15}, "mV"}},
+     "4 mV"},
+    {"lsnn", GRID, "v_reset: -5 mV, beta: 1 mV",
+     {{"tau_mem", {15, 20, 12, 25, 10, 30, 18, 22}, "ms"},
+      {"tau_syn_exc", {3, 5, 2, 7, 6, 20, 4, 5.5}, "ms"},
+      {"v_th", {10, 12, 14, 16, 18, 11, 13, 15}, "mV"}},
+     "4 mV"},
 };
 
 START_TEST(test_models_match_singletons) {
@@ -385,8 +396,11 @@ static void integrator_case(const char *model, const varying *vary, size_t nv,
 
 START_TEST(test_li_matches_singletons) {
   static const varying vary[] = {
-      {"v_leak", {-70, -65, -60, -68, -62, -66, -64, -61}, "mV"}};
-  integrator_case("li", vary, 1, _i ? 100000 : 1);
+      {"v_leak", {-70, -65, -60, -68, -62, -66, -64, -61}, "mV"},
+      {"tau_mem", {10, 12, 8, 15, 20, 9, 11, 14}, "ms"},
+      {"tau_syn_exc", {5, 3, 7, 2, 6, 4, 5.5, 20}, "ms"},
+      {"tau_syn_inh", {10, 8, 12, 9, 11, 10.5, 7, 20}, "ms"}};
+  integrator_case("li", vary, 4, _i ? 100000 : 1);
 }
 END_TEST
 
@@ -453,16 +467,18 @@ END_TEST
 
 /* A parameter that cannot vary is refused in the event modes, with the
  * reason and the list of those that can. */
-START_TEST(test_li_tau_refused_with_reason) {
+START_TEST(test_tolerance_refused_with_reason) {
   slp_diag d;
-  int rc = create_error("populations:\n  p:\n    size: 3\n    model: li\n"
-                        "    params: {tau_mem: [10 ms, 20 ms, 30 ms]}\n",
+  int rc = create_error("populations:\n  p:\n    size: 3\n"
+                        "    model: izhikevich\n"
+                        "    params: {ode_abs_tol: [1e-6, 1e-7, 1e-8]}\n",
                         &d);
   ck_assert_int_eq(rc, SLP_EINVAL);
-  ck_assert_msg(strstr(d.message, "populations.p.params.tau_mem") &&
-                    strstr(d.message, "'li'") &&
-                    strstr(d.message, "propagator") &&
-                    strstr(d.message, "may vary per neuron: v_leak ("),
+  ck_assert_msg(strstr(d.message, "populations.p.params.ode_abs_tol") &&
+                    strstr(d.message, "'izhikevich'") &&
+                    strstr(d.message, "one integrator") &&
+                    strstr(d.message, "may vary per neuron: a, b, c, d, sq, "
+                                      "mn, bias, v_th, tau ("),
                 "%s", d.message);
 }
 END_TEST
@@ -786,7 +802,7 @@ static Suite *suite_per_neuron(void) {
   tcase_add_test(tc, test_norse_lif_matches_singletons);
   tcase_add_loop_test(tc, test_lif_taus_match_singletons, 0, 2);
   tcase_add_loop_test(tc, test_ada_lif_taus_match_singletons, 0, 2);
-  tcase_add_test(tc, test_li_tau_refused_with_reason);
+  tcase_add_test(tc, test_tolerance_refused_with_reason);
   tcase_add_test(tc, test_baseline_refuses);
   suite_add_tcase(s, tc);
   tc = tcase_create("draws");

@@ -315,21 +315,10 @@ static int own_params(lif_consts *c, uint32_t n, const slp__pop_init *init,
         c->t_ref = c->t_ref_n[j];
     }
   }
-  if (pv[x.tau[0]] != NULL || pv[x.tau[1]] != NULL || pv[x.tau[2]] != NULL) {
-    /* Grid 1: no tables per neuron (they would take 40 kB each); a table's
-     * entry is the same expression as the exps it saves, so the values are
-     * those of a one-neuron population's. */
-    c->m_n = slp__malloc((size_t)n * sizeof *c->m_n);
-    if (c->m_n == NULL)
-      return SLP_ENOMEM;
-    for (uint32_t j = 0; j < n; j++) {
-      double tau[3];
-      for (int k = 0; k < 3; k++)
-        tau[k] = pv[x.tau[k]] ? pv[x.tau[k]][j] : p[x.tau[k]];
-      if (slp__cuba_init(&c->m_n[j], tau[0], tau[1], tau[2], 1) != 0)
-        return SLP_ENOMEM; /* not reached: grid 1 allocates nothing */
-    }
-  }
+  int nomem = 0;
+  c->m_n = slp__cuba_per_neuron(init, p, x.tau, n, &nomem);
+  if (nomem)
+    return SLP_ENOMEM;
   if (x.beta >= 0 && pv[x.beta] != NULL) {
     c->jump_n = slp__malloc((size_t)n * sizeof *c->jump_n);
     if (c->jump_n == NULL)

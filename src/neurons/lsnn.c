@@ -80,6 +80,8 @@ typedef struct lsnn_own {
 /* Per-population constants derived from the parameters. */
 typedef struct lsnn_consts {
   slp__cuba m;        /* the membrane: propagator and crossing search */
+  slp__cuba *m_n;     /* each neuron's, when a time constant varies per
+                         neuron (slp__cuba_per_neuron), or NULL: m */
   lsnn_own all;       /* the population's parameters */
   lsnn_own *own;      /* each neuron's, when a parameter varies per neuron,
                          or NULL: all for every neuron (a separate array:
@@ -89,9 +91,12 @@ typedef struct lsnn_consts {
                          (none when tau_adapt varies per neuron) */
 } lsnn_consts;
 
-/* Neuron j's parameters. */
+/* Neuron j's parameters and membrane. */
 static inline const lsnn_own *own_of(const lsnn_consts *c, uint32_t j) {
   return c->own != NULL ? &c->own[j] : &c->all;
+}
+static inline const slp__cuba *m_of(const lsnn_consts *c, uint32_t j) {
+  return c->m_n != NULL ? &c->m_n[j] : &c->m;
 }
 
 /* The constants of parameter set p. */
@@ -164,7 +169,7 @@ static void advance(const lsnn_consts *c, lsnn_neuron *n, uint32_t j,
   slp_tick d = t - n->t_last;
   if (d <= 0)
     return;
-  slp__cuba_prop(&c->m, d, &n->u, n->i);
+  slp__cuba_prop(m_of(c, j), d, &n->u, n->i);
   if (n->cb != 0.0)
     n->cb *= decay_b(c, j, d);
   n->t_last = t;
@@ -175,7 +180,8 @@ static void update_check(const lsnn_consts *c, lsnn_neuron *n, uint32_t j) {
   const lsnn_own *o = own_of(c, j);
   n->t_check = slp__cuba_tick_after(
       n->t_last,
-      slp__cuba_lin_bound(&c->m, n->u, n->i, o->u_th, n->cb, o->inv_tau_b));
+      slp__cuba_lin_bound(m_of(c, j), n->u, n->i, o->u_th, n->cb,
+                          o->inv_tau_b));
 }
 
 /*
@@ -188,7 +194,7 @@ static slp_tick first_crossing(const lsnn_consts *c, const lsnn_neuron *n,
                                slp_tick *lb) {
   const lsnn_own *o = own_of(c, j);
   slp__cuba_traj tr;
-  tr.c = &c->m;
+  tr.c = m_of(c, j);
   tr.ts = n->t_last;
   tr.u0 = n->u;
   tr.i0[0] = n->i[0];
@@ -276,6 +282,7 @@ static void free_consts(lsnn_consts *c) {
   slp__cuba_free(&c->m);
   slp__free(c->tab_b);
   slp__free(c->own);
+  slp__free(c->m_n);
   slp__free(c);
 }
 
@@ -291,6 +298,13 @@ static int lsnn_create(slp__pop *pop, const slp__pop_init *init) {
   }
   own_fill(p, &c->all);
   c->grid = init->grid;
+  static const int tau[3] = {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH};
+  int nomem = 0;
+  c->m_n = slp__cuba_per_neuron(init, p, tau, pop->n, &nomem);
+  if (nomem) {
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
   int vary = 0;
   for (size_t k = 0; k < P_COUNT; k++)
     vary |= init->param_values[k] != NULL;
@@ -407,7 +421,5 @@ const slp__model slp__model_lsnn = {
     .wake = lsnn_wake,
     .get = lsnn_get,
     .preset = lsnn_preset,
-    .per_neuron = 1u << P_TAU_ADAPT | 1u << P_V_LEAK | 1u << P_V_TH |
-                  1u << P_V_RESET | 1u << P_BETA,
-    .per_neuron_why = SLP__CUBA_TAU_WHY,
+    .per_neuron = (1u << P_COUNT) - 1, /* all */
 };
