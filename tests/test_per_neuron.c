@@ -248,6 +248,7 @@ typedef struct model_case {
 
 #define EXACT "simulation: {time: 200 ms, seed: 3, mode: exact}"
 #define GRID "simulation: {time: 200 ms, seed: 3, mode: grid, dt: 0.1 ms}"
+#define NORSE "simulation: {time: 300 ms, seed: 3, mode: norse, dt: 1 ms}"
 
 static const model_case model_cases[] = {
     {"lif_ex", EXACT, "tau_syn: 5 ms, v_leak: -65 mV",
@@ -307,6 +308,22 @@ static const model_case model_cases[] = {
       {"tau_syn_exc", {3, 5, 2, 7, 6, 20, 4, 5.5}, "ms"},
       {"v_th", {10, 12, 14, 16, 18, 11, 13, 15}, "mV"}},
      "4 mV"},
+    /* Norse mode: any parameter, each neuron with its step's constants. */
+    {"ada_lif", NORSE, "v_reset: 0, beta: 0.05",
+     {{"tau_adapt", {100, 50, 200, 80, 120, 60, 90, 150}, "ms"},
+      {"v_th", {0.30, 0.32, 0.35, 0.28, 0.4, 0.33, 0.31, 0.36}, ""},
+      {"tau_syn", {5, 4, 6, 3, 5.5, 2, 7, 4.5}, "ms"}},
+     "0.1"},
+    {"lsnn", NORSE, "v_reset: 0",
+     {{"beta", {0, 0.01, 0.02, 0.05, 0.1, 0.03, 0.04, 0.06}, ""},
+      {"v_th", {0.30, 0.32, 0.35, 0.28, 0.4, 0.33, 0.31, 0.36}, ""},
+      {"tau_mem", {10, 12, 8, 15, 20, 9, 11, 14}, "ms"}},
+     "0.1"},
+    {"izhikevich", NORSE, "preset: tonic_spiking",
+     {{"bias", {140, 141, 142, 143, 139, 138, 144, 145}, "mV"},
+      {"tau", {4, 5, 3, 4.5, 3.5, 6, 4.2, 5.5}, "ms"},
+      {"d", {6, 5, 4, 7, 8, 2, 3, 6.5}, "mV"}},
+     "5 mV"},
 };
 
 START_TEST(test_models_match_singletons) {
