@@ -218,13 +218,12 @@ static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
                     n->t_check, &n->t_wake, &n->stamp);
 }
 
-/* An input (or the sum of a tick's inputs) of weight w at tick t: crossings
- * pending before it fire first, unless it is a jump crossing at this very
- * tick, which waits for the tick's other inputs. */
+/* An input (or the sum of a tick's inputs) of weight w at tick t to neuron
+ * n (index j): crossings pending before it fire first, unless it is a jump
+ * crossing at this very tick, which waits for the tick's other inputs. */
 static void apply_input(slp__pop *pop, slp__window *win, box_neuron *n,
-                        slp_tick t, double w) {
+                        uint32_t j, slp_tick t, double w) {
   const box_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (box_neuron *)pop->state);
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
   advance(c, n, j, t);
@@ -253,7 +252,7 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
   for (size_t k = 0; k < count; k++) {
     box_neuron *n = &state[tgt[k]];
-    apply_input(pop, win, n, t, (double)w[k] * scale);
+    apply_input(pop, win, n, tgt[k], t, (double)w[k] * scale);
     schedule(pop, win, n);
   }
 }
@@ -270,7 +269,7 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
         /* A zero sum changes nothing: skipping it is exact. */
         double x = *acc;
         *acc = 0;
-        apply_input(pop, win, n, win->t0 + (slp_tick)s * c->grid, x);
+        apply_input(pop, win, n, i, win->t0 + (slp_tick)s * c->grid, x);
       }
   }
   slp_tick last = win->t1 - c->grid;
