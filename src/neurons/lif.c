@@ -176,10 +176,10 @@ static slp_tick first_crossing(const lif_consts *c, const lif_neuron *n,
 
 /* --- The model operations. ------------------------------------------------ */
 
-static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
+/* Fire neuron n (index j) at tick t. */
+static void fire(slp__pop *pop, slp__window *win, lif_neuron *n, uint32_t j,
                  slp_tick t) {
   const lif_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (lif_neuron *)pop->state);
   advance(c, n, j, t);
   slp__pop_emit(pop, win, j, t);
   n->u = slp__lif_u_reset(c, j);
@@ -191,16 +191,15 @@ static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
 /* Fire every crossing at or before tick tb, in order; leave t_check at the
  * next possible one. */
 static void fire_through(slp__pop *pop, slp__window *win, lif_neuron *n,
-                         slp_tick tb) {
+                         uint32_t j, slp_tick tb) {
   const lif_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (lif_neuron *)pop->state);
   while (n->t_check <= tb) {
     slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
     }
-    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+    fire(pop, win, n, j, slp__ceil_grid(tc, c->grid));
   }
 }
 
@@ -224,7 +223,7 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     lif_neuron *n = &state[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
-    fire_through(pop, win, n, t);
+    fire_through(pop, win, n, tgt[k], t);
     advance(c, n, tgt[k], t);
     n->i[cur] += (double)w[k] * scale;
     update_check(c, n, tgt[k]);
@@ -243,7 +242,7 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     lif_neuron *n = &state[idx[k]];
-    fire_through(pop, win, n, last);
+    fire_through(pop, win, n, idx[k], last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }

@@ -155,10 +155,11 @@ static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
   return t;
 }
 
-/* Recompute n->t_check from the neuron's state at tick t (f: the factors of
- * t, or NULL).  Inline for the common case of an input at f's tick. */
+/* Recompute n->t_check from the state of neuron n (index j, threshold
+ * u_th) at tick t (f: the factors of t, or NULL).  Inline for the common
+ * case of an input at f's tick. */
 static inline void update_check(const slp__lif_consts *c, ep_neuron *n,
-                                uint32_t j, slp_tick t,
+                                uint32_t j, double u_th, slp_tick t,
                                 const slp__lif_factors *f) {
   double u, i[NREC];
   slp_tick ts = t;
@@ -167,7 +168,7 @@ static inline void update_check(const slp__lif_consts *c, ep_neuron *n,
   else
     ts = free_start(c, n, j, t, f, &u, i);
   n->t_check = slp__cuba_tick_after(
-      ts, slp__cuba_lin_bound(&c->m, u, i, slp__lif_u_th(c, j), 0.0, 0.0));
+      ts, slp__cuba_lin_bound(&c->m, u, i, u_th, 0.0, 0.0));
 }
 
 /* The first tick in [ta, tb] at which u > u_th, given that there is none
@@ -185,16 +186,17 @@ static slp_tick first_crossing(const slp__lif_consts *c, ep_neuron *n,
   return slp__cuba_first_crossing(&tr, ta, tb, lb);
 }
 
-static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
+/* Fire neuron n (index j) at tick t. */
+static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, uint32_t j,
+                 slp_tick t) {
   const slp__lif_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (ep_neuron *)pop->state);
   slp__pop_emit(pop, win, j, t);
   slp_tick t_ref = slp__lif_t_ref(c, j);
   n->t_ref_end = t + t_ref;
   if (t_ref > 0) {
     n->held = 1;
     n->cm = 0.0;
-    update_check(c, n, j, t, NULL);
+    update_check(c, n, j, slp__lif_u_th(c, j), t, NULL);
     return;
   }
   slp__lif_factors f;
@@ -207,26 +209,25 @@ static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
     n->ik[1] += jump * f.f[2];
     n->cm -= c->m.c[1] * jump * f.f[0];
   }
-  update_check(c, n, j, t, &f);
+  update_check(c, n, j, slp__lif_u_th(c, j), t, &f);
 }
 
 /* Fire every crossing at or before tick tb, in order; leave t_check at the
  * next possible one. */
 static void fire_through(slp__pop *pop, slp__window *win, ep_neuron *n,
-                         slp_tick tb) {
+                         uint32_t j, slp_tick tb) {
   const slp__lif_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (ep_neuron *)pop->state);
   while (n->t_check <= tb) {
     slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
     }
-    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+    fire(pop, win, n, j, slp__ceil_grid(tc, c->grid));
   }
 }
 
-static void schedule(slp__pop *pop, slp__window *win, ep_neuron *n) {
+static inline void schedule(slp__pop *pop, slp__window *win, ep_neuron *n) {
   slp__pop_schedule(pop, win, (uint32_t)(n - (ep_neuron *)pop->state),
                     n->t_check, &n->t_wake, &n->stamp);
 }
@@ -302,12 +303,15 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   const slp__lif_factors *f = &c->at;
   unsigned cur = c->slot[r]; /* the current the receptor feeds */
   double fk = f->f[1 + cur], fm = c->m.c[cur] * f->f[0];
+  /* The threshold: one for all, or each neuron's (read once here, so that
+   * the loop keeps them in registers). */
+  const double *u_th_n = c->u_th_n, u_th = c->u_th;
   for (size_t k = 0; k < count; k++) {
     ep_neuron *n = &st[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
     if (n->t_check <= t)
-      fire_through(pop, win, n, t);
+      fire_through(pop, win, n, tgt[k], t);
     if (n->held) /* rare: refractory neurons only */
       release(c, n, tgt[k], t, f);
     double x = (double)w[k] * scale;
@@ -318,7 +322,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * is >= 0) leaves t_check a valid bound and the neuron's schedule as it
      * was; only a raise needs a new bound. */
     if (x > 0) {
-      update_check(c, n, tgt[k], t, f);
+      update_check(c, n, tgt[k], u_th_n ? u_th_n[tgt[k]] : u_th, t, f);
       schedule(pop, win, n);
     }
   }
@@ -332,7 +336,7 @@ void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     ep_neuron *n = &st[idx[k]];
-    fire_through(pop, win, n, last);
+    fire_through(pop, win, n, idx[k], last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }
