@@ -141,7 +141,7 @@ static inline const box_own *own_of(const box_consts *c, uint32_t j) {
 
 /* exp(-d / tau_m) for neuron j: the table's entries are that very
  * expression's value, so both ways give the same bits. */
-static double decay(const box_consts *c, uint32_t j, slp_tick d) {
+static double decay(const box_consts *c, const box_own *o, slp_tick d) {
   if (c->tab != NULL && d < (slp_tick)1 << 52) {
     /* Whole steps come from the table.  The step count by a multiply
      * (rounded, then checked): two divisions here would cost more than the
@@ -150,29 +150,30 @@ static double decay(const box_consts *c, uint32_t j, slp_tick d) {
     if (k * c->grid == d && (uint64_t)k < c->n_tab)
       return c->tab[k];
   }
-  return exp(-(double)d * SLP__MS_PER_TICK * own_of(c, j)->inv_tau_m);
+  return exp(-(double)d * SLP__MS_PER_TICK * o->inv_tau_m);
 }
 
-static void advance(const box_consts *c, box_neuron *n, uint32_t j,
+/* Move neuron n, whose parameters are o, to tick t. */
+static void advance(const box_consts *c, const box_own *o, box_neuron *n,
                     slp_tick t) {
   if (t <= n->t_last)
     return;
   if (n->t_last < n->t_ref_end) {
     if (t <= n->t_ref_end) {
-      n->u = own_of(c, j)->u_reset;
+      n->u = o->u_reset;
       n->t_last = t;
       return;
     }
-    n->u = own_of(c, j)->u_reset;
+    n->u = o->u_reset;
     n->t_last = n->t_ref_end;
   }
-  n->u *= decay(c, j, t - n->t_last);
+  n->u *= decay(c, o, t - n->t_last);
   n->t_last = t;
 }
 
-/* The next crossing from the current state, assuming no input. */
-static void update_check(const box_consts *c, box_neuron *n, uint32_t j) {
-  const box_own *o = own_of(c, j);
+/* The next crossing from the current state (parameters o), assuming no
+ * input. */
+static void update_check(const box_own *o, box_neuron *n) {
   slp_tick ts = n->t_last;
   double u = n->u;
   if (n->t_last < n->t_ref_end) {
@@ -205,11 +206,11 @@ static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
   const box_consts *c = pop->consts;
   uint32_t j = (uint32_t)(n - (box_neuron *)pop->state);
   const box_own *o = own_of(c, j);
-  advance(c, n, j, t);
+  advance(c, o, n, t);
   slp__pop_emit(pop, win, j, t);
   n->u = c->subtract ? n->u - o->v_th : o->u_reset;
   n->t_ref_end = t + o->t_ref;
-  update_check(c, n, j);
+  update_check(o, n);
 }
 
 /* Settle n this window or wake it when it may fire (pop.h). */
@@ -226,10 +227,11 @@ static void apply_input(slp__pop *pop, slp__window *win, box_neuron *n,
   const box_consts *c = pop->consts;
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
-  advance(c, n, j, t);
+  const box_own *o = own_of(c, j);
+  advance(c, o, n, t);
   if (t >= n->t_ref_end)
     n->u += w;
-  update_check(c, n, j);
+  update_check(o, n);
 }
 
 static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
@@ -374,7 +376,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
     n->t_ref_end = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(c, n, k);
+    update_check(own_of(c, k), n);
   }
   pop->consts = c;
   pop->state = st;
@@ -403,8 +405,9 @@ static void box_prime(slp__pop *pop, slp__window *win) {
 static double box_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const box_consts *c = pop->consts;
   box_neuron n = ((const box_neuron *)pop->state)[i];
-  advance(c, &n, i, t);
-  return var == S_V ? n.u + own_of(c, i)->v_leak : (double)NAN;
+  const box_own *o = own_of(c, i);
+  advance(c, o, &n, t);
+  return var == S_V ? n.u + o->v_leak : (double)NAN;
 }
 
 static void box_destroy(slp__pop *pop) {
