@@ -4,8 +4,9 @@
  * reference/algorithms.md 8.5: the same seed on 1, 2, 3, 4 and 7 threads
  * (more threads than cores is fine: the barrier yields) gives byte-identical
  * spike files, state recordings and weight files, on CUBA (exact), Brunel
- * (grid and exact), CUBA + STDP, every kind of input, norse mode, and
- * networks with fewer neurons than threads.
+ * (grid and exact), CUBA + STDP (exact and norse), every kind of input,
+ * per-neuron parameters, norse mode, and networks with fewer neurons than
+ * threads.
  */
 #include "config.h"
 
@@ -210,15 +211,17 @@ START_TEST(test_stp) {
 }
 END_TEST
 
-/* Every input kind the engine queues, onto populations cut in uneven
- * slices, with state recordings of neurons in every slice. */
+/* Every input kind, queued or (grid mode, `drive`) delivered directly,
+ * onto populations cut in uneven slices, with per-neuron parameters and
+ * state recordings of neurons in every slice. */
 static const char inputs_model[] =
     "simulation: {time: 200 ms, seed: 11}\n"
     "populations:\n"
     "  a: {size: 37, model: lif, params: {tau_mem: 10 ms, tau_syn_exc: 2 ms,"
-    " v_leak: -65 mV, v_reset: -65 mV, v_th: -50 mV},"
+    " v_leak: -65 mV, v_reset: -65 mV, v_th: {uniform: [-52 mV, -48 mV]}},"
     " init: {v: {uniform: [-70 mV, -55 mV]}}}\n"
-    "  b: {size: 5, model: lsnn}\n"
+    "  b: {size: 5, model: lsnn, params: {tau_mem: [8 ms, 9 ms, 10 ms, 11 ms,"
+    " 12 ms]}}\n"
     "inputs:\n"
     "  poi: {type: poisson, size: 20, rate: {uniform: [20 Hz, 80 Hz]}}\n"
     "  steps: {type: poisson, size: 9, rate: {schedule: [[0 ms, 5 Hz],"
@@ -226,6 +229,7 @@ static const char inputs_model[] =
     "  dead: {type: poisson, size: 6, rate: 60 Hz, dead_time: 3 ms}\n"
     "  sgn: {type: signed_poisson, size: 4, value: [-0.5, 0.5, 0.9, -0.2]}\n"
     "  clock: {type: regular, size: 3, rate: 45 Hz, jitter: 1 ms}\n"
+    "  drive: {type: poisson, size: 42, rate: 4 kHz}\n"
     "  stim: {type: spike_array, size: 3, spikes: [[1 ms, 5 ms, 5 ms],"
     " [2.5 ms], [40 ms, 41 ms]]}\n"
     "projections:\n"
@@ -243,6 +247,8 @@ static const char inputs_model[] =
     "  - {from: a, to: [a, b], connect: {fixed_indegree: 4}, weight: 10 mV,"
     " delay: {uniform: [0.3 ms, 3 ms]}}\n"
     "  - {from: b, to: a, connect: all_to_all, weight: -20 mV, delay: 0.6 ms}\n"
+    "  - {from: drive, to: [a, b], connect: one_to_one, weight: 2 mV,"
+    " delay: 0.5 ms}\n"
     "record:\n"
     "  state:\n"
     "    - {population: a, vars: [v, i_exc], neurons: [0, 9, 18, 27, 36],"
@@ -257,6 +263,21 @@ END_TEST
 
 START_TEST(test_every_input_grid) {
   check_same(NULL, inputs_model, 0, SLP_MODE_GRID, few_counts, 50);
+  /* ... and `drive` did take the direct path, in every partition. */
+  slp_model *m = NULL;
+  slp_diag d;
+  ck_assert_int_eq(slp_model_load(&m, "t.yaml", inputs_model,
+                                  strlen(inputs_model), &d), 0);
+  m->cfg.mode = SLP_MODE_GRID;
+  m->cfg.threads = 3;
+  m->cfg.state = NULL;
+  m->cfg.n_state = 0;
+  slp_sim *sim = NULL;
+  ck_assert_int_eq(slp_sim_create(&sim, m->net, &m->cfg, &d), 0);
+  for (uint32_t j = 0; j < 3; j++)
+    ck_assert_uint_eq(sim->parts[j].n_direct, 1);
+  slp_sim_destroy(sim);
+  slp_model_destroy(m);
 }
 END_TEST
 
@@ -364,15 +385,20 @@ START_TEST(test_partition_covers_network) {
 }
 END_TEST
 
+/* Two cases: whole benchmark networks, and small networks that go through
+ * every feature (.ci/run runs the latter under ThreadSanitizer). */
 static Suite *threads_suite(void) {
   Suite *s = suite_create("threads");
-  TCase *tc = tcase_create("invariance");
-  tcase_set_timeout(tc, 300);
+  TCase *tc = tcase_create("networks");
+  tcase_set_timeout(tc, 600);
   tcase_add_test(tc, test_cuba_exact);
   tcase_add_test(tc, test_brunel_grid);
   tcase_add_test(tc, test_brunel_exact);
   tcase_add_test(tc, test_cuba_stdp);
   tcase_add_test(tc, test_cuba_stdp_norse);
+  suite_add_tcase(s, tc);
+  tc = tcase_create("features");
+  tcase_set_timeout(tc, 600);
   tcase_add_test(tc, test_stp);
   tcase_add_test(tc, test_every_input);
   tcase_add_test(tc, test_every_input_grid);

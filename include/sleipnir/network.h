@@ -112,9 +112,43 @@ SLP_EXTERN int slp_network_add_population(slp_network *net, const char *name,
  * Set parameter `param` (name or alias) of population `pop` to `value`, in
  * API units.  Values are checked when the simulation is created (so that
  * parameters may be given in any order); SLP_ENOENT for an unknown name.
+ * Replaces a per-neuron form set by the two calls below.
  */
 SLP_EXTERN int slp_network_set_param(slp_network *net, uint32_t pop,
                                      const char *param, double value);
+
+/*
+ * Let parameter `param` (name, alias, or a group name such as "tau_syn") of
+ * population `pop` vary per neuron: each neuron draws its own value from
+ * `value` (API units) when the simulation is created, out of a random
+ * stream keyed by (seed, neuron, parameter) alone -- the same values on any
+ * number of threads, whatever else the network holds.  A constant `value`
+ * is slp_network_set_param().  Replaces any earlier value or list of the
+ * parameter; a later slp_network_set_param() makes it constant again.
+ * Drawn values are checked like constants when the simulation is created
+ * (the error names the population, the parameter and the neuron); which
+ * parameters of which models may vary is in docs/model-file.md (the others
+ * are refused then, with the reason).
+ * Errors: SLP_EINVAL (bad pop, NULL argument, a parameter given by name
+ * such as reset_method), SLP_ENOENT (unknown parameter), SLP_ERANGE (an
+ * invalid distribution: not finite, uniform low > high, sd < 0, clip low >
+ * high).
+ */
+SLP_EXTERN int slp_network_set_param_dist(slp_network *net, uint32_t pop,
+                                          const char *param,
+                                          const slp_dist *value);
+
+/*
+ * Give parameter `param` of population `pop` one value per neuron: values[k]
+ * (API units) for neuron k; n must be the population's size.  The array is
+ * copied.  Otherwise as slp_network_set_param_dist().
+ * Errors: SLP_EINVAL (bad pop, NULL argument, n not the population's size,
+ * a parameter given by name), SLP_ENOENT (unknown parameter), SLP_ERANGE (a
+ * value not finite), SLP_ENOMEM; on error the population is unchanged.
+ */
+SLP_EXTERN int slp_network_set_param_values(slp_network *net, uint32_t pop,
+                                            const char *param,
+                                            const double *values, size_t n);
 
 /* Set the initial value of state variable `var` ("v", "i_exc", ...). */
 SLP_EXTERN int slp_network_set_init(slp_network *net, uint32_t pop,

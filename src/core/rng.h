@@ -22,7 +22,9 @@ typedef enum slp__rng_purpose {
   SLP__RNG_INIT = 4,    /* initial state of neurons */
   SLP__RNG_SPIKES = 5,  /* spike times of stochastic sources */
   SLP__RNG_RATE = 6,    /* per-source rates drawn from distributions */
-  SLP__RNG_JITTER = 7   /* displacements of regular sources' spikes */
+  SLP__RNG_JITTER = 7,  /* displacements of regular sources' spikes */
+  SLP__RNG_PARAM = 8    /* per-neuron parameters drawn from distributions
+                           (sub: the parameter's index in the model) */
 } slp__rng_purpose;
 
 /* One stream.  Plain value; copying it forks the stream. */

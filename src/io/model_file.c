@@ -875,8 +875,73 @@ static int choice(loader *L, const yaml_node_t *n, const char *const *names,
               list, s);
 }
 
-static int load_params(loader *L, uint32_t id, const char *model,
-                       const yaml_node_t *n, const char *path) {
+/*
+ * A parameter given per neuron: a list of `size` quantities, one per neuron
+ * in order.  Their ranges are checked with the model's other checks when the
+ * simulation is built (the error then names the neuron).
+ */
+static int param_list(loader *L, uint32_t id, uint32_t size,
+                      const yaml_node_t *n, const slp_var_info *info,
+                      const char *kp, const char *name) {
+  size_t len = seq_len(n);
+  if (len != size)
+    return fail(L, SLP_EINVAL, n, kp, "%s has a list of %zu values, but the "
+                "population has %u neurons; give one value per neuron (or a "
+                "constant, or a distribution such as {normal: [mean, sd]}).",
+                name, len, size);
+  double *v = slp__malloc(len * sizeof *v);
+  if (v == NULL)
+    return oom(L, n, kp);
+  int rc = 0;
+  for (size_t k = 0; k < len && rc == 0; k++) {
+    char ip[PATH_CAP];
+    path_index(ip, kp, k);
+    rc = quantity(L, node(L, n->data.sequence.items.start[k]), info->dim, ip,
+                  name, &v[k]);
+  }
+  if (rc == 0) {
+    rc = slp_network_set_param_values(L->net, id, name, v, len);
+    if (rc != 0)
+      rc = fail(L, rc, n, kp, "The values of '%s' were refused: %s.", name,
+                slp_strerror(rc));
+  }
+  slp__free(v);
+  return rc;
+}
+
+/* One parameter's value: a quantity, a distribution or a per-neuron list. */
+static int param_value(loader *L, uint32_t id, uint32_t size,
+                       const yaml_node_t *n, const slp_var_info *info,
+                       const char *kp, const char *name) {
+  if (info->choices != NULL) {
+    if (n->type != YAML_SCALAR_NODE)
+      return fail(L, SLP_EPARSE, n, kp, "%s is given by name and takes one "
+                  "value per population, not %s.", name, node_kind(n));
+    double value = 0.0;
+    int rc = choice(L, n, info->choices, kp, name, &value);
+    if (rc == 0 && (rc = slp_network_set_param(L->net, id, name, value)) != 0)
+      rc = fail(L, rc, n, kp, "Setting '%s' failed: %s.", name,
+                slp_strerror(rc));
+    return rc;
+  }
+  if (n->type == YAML_SEQUENCE_NODE)
+    return param_list(L, id, size, n, info, kp, name);
+  slp_dist d;
+  int rc = distribution(L, n, info->dim, kp, name, &d);
+  if (rc != 0)
+    return rc;
+  rc = d.kind == SLP_DIST_CONST
+           ? slp_network_set_param(L->net, id, name, d.a)
+           : slp_network_set_param_dist(L->net, id, name, &d);
+  if (rc != 0)
+    return fail(L, rc, n, kp, "Setting '%s' failed: %s.", name,
+                slp_strerror(rc));
+  return 0;
+}
+
+static int load_params(loader *L, uint32_t id, uint32_t size,
+                       const char *model, const yaml_node_t *n,
+                       const char *path) {
   if (is_null(n))
     return 0;
   int rc = check_map(L, n, path, path);
@@ -916,19 +981,7 @@ static int load_params(loader *L, uint32_t id, const char *model,
                   key_text(L, &n->data.mapping.pairs.start[j]), model);
     if (rc != 0)
       break;
-    double value;
-    if (info.choices != NULL)
-      rc = choice(L, node(L, p->value), info.choices, kp, name, &value);
-    else
-      rc = quantity(L, node(L, p->value), info.dim, kp, name, &value);
-    if (rc != 0)
-      break;
-    rc = slp_network_set_param(L->net, id, name, value);
-    if (rc != 0) {
-      rc = fail(L, rc, node(L, p->key), kp, "Setting '%s' failed: %s.", name,
-                slp_strerror(rc));
-      break;
-    }
+    rc = param_value(L, id, size, node(L, p->value), &info, kp, name);
   }
   slp__free(seen);
   return rc;
@@ -1010,7 +1063,7 @@ static int load_population(loader *L, const yaml_node_t *key,
   L->groups[id].weight_dim = slp_model_weight_dim(model);
   if (v[2] != NULL) {
     path_key(kp, path, "params");
-    if ((rc = load_params(L, id, model, v[2], kp)) != 0)
+    if ((rc = load_params(L, id, (uint32_t)size, model, v[2], kp)) != 0)
       return rc;
   }
   if (v[3] != NULL) {

@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "network/network.h"
+#include "network/params_draw.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
 #include "neurons/norse_pop.h"
@@ -25,9 +26,11 @@
 
 
 /* Draw the initial state of neurons [lo, hi) of population g into
- * per-variable arrays (keyed by neuron, so any slicing draws the same). */
+ * per-variable arrays (keyed by neuron, so any slicing draws the same);
+ * pv: the population's per-neuron parameters (params_draw.h). */
 static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
-                     uint64_t seed, double **values, slp_diag *diag) {
+                     uint64_t seed, double **values, double *const *pv,
+                     slp_diag *diag) {
   const slp__model *m = g->model;
   uint32_t n = hi - lo;
   for (size_t v = 0; v < m->n_state; v++) {
@@ -37,8 +40,9 @@ static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
     const slp_dist *d = &g->init[v];
     if (!g->init_set[v] && m->state[v].default_from >= 0) {
       double x = g->params[m->state[v].default_from];
+      const double *own = pv[m->state[v].default_from]; /* per neuron */
       for (uint32_t k = 0; k < n; k++)
-        values[v][k] = x;
+        values[v][k] = own ? own[lo + k] : x;
       continue;
     }
     for (uint32_t k = 0; k < n; k++) {
@@ -61,10 +65,11 @@ static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
   return 0;
 }
 
-/* Make p the slice [lo, hi) of population g (runtime index q). */
+/* Make p the slice [lo, hi) of population g (runtime index q), whose
+ * per-neuron parameters are pv (population-indexed; NULL: constant). */
 static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
-                      uint32_t lo, uint32_t hi, slp__pop *p,
-                      slp_diag *diag) {
+                      uint32_t lo, uint32_t hi, double *const *pv,
+                      slp__pop *p, slp_diag *diag) {
   char why[256];
   p->model = g->model;
   p->index = (uint32_t)q;
@@ -72,11 +77,13 @@ static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
   p->node0 = (uint32_t)g->first + lo;
   memcpy(p->params, g->params, sizeof p->params);
   double *values[SLP__MAX_STATE] = {0};
-  int rc = draw_init(g, lo, hi, sim->cfg.seed, values, diag);
+  int rc = draw_init(g, lo, hi, sim->cfg.seed, values, pv, diag);
   if (rc == 0) {
-    slp__pop_init init = {0, sim->grid, {0}};
+    slp__pop_init init = {0, sim->grid, {0}, {0}};
     for (size_t v = 0; v < SLP__MAX_STATE; v++)
       init.values[v] = values[v];
+    for (size_t k = 0; k < SLP__MAX_PARAMS; k++)
+      init.param_values[k] = pv[k] != NULL ? pv[k] + lo : NULL;
     if (sim->cfg.mode == SLP_MODE_NORSE) {
       rc = slp__norse_pop_create(p, &init, sim->grid, why, sizeof why);
       if (rc == SLP_EINVAL || rc == SLP_ERANGE)
@@ -116,23 +123,22 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     const slp__group *g = &net->groups[k];
     if (g->kind != SLP__GROUP_POPULATION)
       continue;
-    char why[256];
-    int rc = g->model->check(g->params, why, sizeof why);
+    double *pv[SLP__MAX_PARAMS]; /* per-neuron parameters, checked */
+    int rc = slp__params_draw(g, sim->cfg.seed, sim->cfg.mode, pv, diag);
     if (rc != 0)
-      return slp_diag_set(diag, rc, NULL, 0, 0, NULL,
-                          "populations.%s.params: %s", g->name, why);
+      return rc;
     /* Counted before its slices are made: a failure leaves them to
      * slp_sim_destroy, which skips slices never made (no model). */
     size_t q = sim->n_pops++;
     uint32_t *cut = &sim->cut[q * (T + 1)];
     for (uint32_t j = 0; j <= T; j++)
       cut[j] = (uint32_t)((uint64_t)g->size * j / T);
-    for (uint32_t j = 0; j < T; j++) {
-      rc = make_slice(sim, g, q, cut[j], cut[j + 1], &sim->parts[j].pops[q],
-                      diag);
-      if (rc != 0)
-        return rc;
-    }
+    for (uint32_t j = 0; rc == 0 && j < T; j++)
+      rc = make_slice(sim, g, q, cut[j], cut[j + 1], pv,
+                      &sim->parts[j].pops[q], diag);
+    slp__params_free(pv);
+    if (rc != 0)
+      return rc;
     for (uint32_t j = 0; j < T; j++)
       for (uint32_t i = cut[j]; i < cut[j + 1]; i++)
         sim->owner[g->first + i] = (uint16_t)j;
@@ -490,12 +496,22 @@ static int build_queues(slp_sim *sim, slp_tick w) {
   return 0;
 }
 
-/* The number of partitions: cfg->threads, all cores for 0; the dense and
- * clock baselines step one array and run on one. */
-static uint32_t n_parts_for(const slp_sim_config *cfg) {
+/* Neurons per thread below which "all cores" takes fewer: a thread's
+ * share of a window must outweigh meeting the others once per window. */
+#define AUTO_MIN_NEURONS 1024
+
+/* The number of partitions: cfg->threads, or for 0 all cores (one per
+ * AUTO_MIN_NEURONS neurons at most); the dense and clock baselines step one
+ * array and run on one. */
+static uint32_t n_parts_for(const slp_sim_config *cfg, uint32_t n_neurons) {
   if (slp__stepper_mode(cfg->mode))
     return 1;
-  unsigned t = cfg->threads > 0 ? cfg->threads : uv_available_parallelism();
+  unsigned t = cfg->threads;
+  if (t == 0) {
+    t = uv_available_parallelism();
+    if (t > n_neurons / AUTO_MIN_NEURONS)
+      t = n_neurons / AUTO_MIN_NEURONS;
+  }
   if (t < 1)
     t = 1;
   /* All cores of a very large machine: as many as are supported. */
@@ -534,7 +550,7 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.threads",
                         "at most %d threads are supported, not %u",
                         SLP__MAX_THREADS, sim->cfg.threads);
-  sim->n_parts = n_parts_for(&sim->cfg);
+  sim->n_parts = n_parts_for(&sim->cfg, sim->n_neurons);
   sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
   sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
                            sizeof *sim->owner);

@@ -30,6 +30,8 @@ static void group_free(slp__group *g) {
   slp__free(g->lif_current);
   slp__free(g->signs);
   slp__process_free(g->process);
+  for (size_t k = 0; k < SLP__MAX_PARAMS; k++)
+    slp__free(g->param_values[k]);
 }
 
 static void proj_free(slp__projection *p) {
@@ -133,24 +135,40 @@ static slp__group *population(slp_network *net, uint32_t pop) {
   return &net->groups[pop];
 }
 
+/* Parameter k of g is one constant again: drop any per-neuron form. */
+static void param_make_constant(slp__group *g, size_t k) {
+  slp__free(g->param_values[k]);
+  g->param_values[k] = NULL;
+  g->param_dist[k] = slp_dist_const(g->params[k]);
+}
+
+/* The indices `param` names in g's model (one, or a group such as
+ * "tau_syn"): how many, 0 if none. */
+static size_t param_indices(const slp__group *g, const char *param,
+                            size_t idx[SLP__MAX_PARAMS]) {
+  int k = slp__model_param_index(g->model, param);
+  if (k >= 0) {
+    idx[0] = (size_t)k;
+    return 1;
+  }
+  return g->model->param_group
+             ? g->model->param_group(param, idx, SLP__MAX_PARAMS)
+             : 0;
+}
+
 int slp_network_set_param(slp_network *net, uint32_t pop, const char *param,
                           double value) {
   slp__group *g = population(net, pop);
   if (g == NULL || param == NULL)
     return SLP_EINVAL;
-  int k = slp__model_param_index(g->model, param);
-  if (k >= 0) {
-    g->params[k] = value;
-    return 0;
-  }
   size_t idx[SLP__MAX_PARAMS];
-  size_t n = g->model->param_group
-                 ? g->model->param_group(param, idx, SLP__MAX_PARAMS)
-                 : 0;
+  size_t n = param_indices(g, param, idx);
   if (n == 0)
     return SLP_ENOENT;
-  for (size_t j = 0; j < n; j++)
+  for (size_t j = 0; j < n; j++) {
     g->params[idx[j]] = value;
+    param_make_constant(g, idx[j]);
+  }
   return 0;
 }
 
@@ -163,6 +181,64 @@ static int dist_valid(const slp_dist *d) {
   case SLP_DIST_NORMAL:
     return isfinite(d->a) && isfinite(d->b) && d->b >= 0 && d->lo <= d->hi &&
            !isnan(d->lo) && !isnan(d->hi);
+  }
+  return 0;
+}
+
+int slp_network_set_param_dist(slp_network *net, uint32_t pop,
+                               const char *param, const slp_dist *value) {
+  slp__group *g = population(net, pop);
+  if (g == NULL || param == NULL || value == NULL)
+    return SLP_EINVAL;
+  size_t idx[SLP__MAX_PARAMS];
+  size_t n = param_indices(g, param, idx);
+  if (n == 0)
+    return SLP_ENOENT;
+  if (!dist_valid(value))
+    return SLP_ERANGE;
+  if (value->kind == SLP_DIST_CONST)
+    return slp_network_set_param(net, pop, param, value->a);
+  /* A draw of a name (reset_method) would pick a meaningless index. */
+  for (size_t j = 0; j < n; j++)
+    if (g->model->params[idx[j]].choices != NULL)
+      return SLP_EINVAL;
+  for (size_t j = 0; j < n; j++) {
+    param_make_constant(g, idx[j]);
+    g->param_dist[idx[j]] = *value;
+  }
+  return 0;
+}
+
+int slp_network_set_param_values(slp_network *net, uint32_t pop,
+                                 const char *param, const double *values,
+                                 size_t n_values) {
+  slp__group *g = population(net, pop);
+  if (g == NULL || param == NULL || values == NULL || n_values != g->size)
+    return SLP_EINVAL;
+  size_t idx[SLP__MAX_PARAMS];
+  size_t n = param_indices(g, param, idx);
+  if (n == 0)
+    return SLP_ENOENT;
+  for (size_t j = 0; j < n; j++)
+    if (g->model->params[idx[j]].choices != NULL)
+      return SLP_EINVAL;
+  for (size_t i = 0; i < n_values; i++)
+    if (!isfinite(values[i]))
+      return SLP_ERANGE;
+  /* All copies first: a failed call leaves the population as it was. */
+  double *copy[SLP__MAX_PARAMS] = {0};
+  for (size_t j = 0; j < n; j++) {
+    copy[j] = slp__malloc(n_values * sizeof *copy[j]);
+    if (copy[j] == NULL) {
+      for (size_t q = 0; q < j; q++)
+        slp__free(copy[q]);
+      return SLP_ENOMEM;
+    }
+    memcpy(copy[j], values, n_values * sizeof *copy[j]);
+  }
+  for (size_t j = 0; j < n; j++) {
+    param_make_constant(g, idx[j]);
+    g->param_values[idx[j]] = copy[j];
   }
   return 0;
 }
@@ -193,9 +269,28 @@ int slp_network_set_preset(slp_network *net, uint32_t pop,
   double params[SLP__MAX_PARAMS], state[SLP__MAX_STATE] = {0};
   int state_set[SLP__MAX_STATE] = {0};
   memcpy(params, g->params, sizeof params);
+  /* A parameter varying per neuron is marked NAN: if the preset sets it, it
+   * becomes that constant; if not, it keeps varying. */
+  int varies[SLP__MAX_PARAMS] = {0};
+  for (size_t k = 0; k < g->model->n_params; k++) {
+    varies[k] = g->param_values[k] != NULL ||
+                g->param_dist[k].kind != SLP_DIST_CONST;
+    if (varies[k])
+      params[k] = NAN;
+  }
   int rc = g->model->preset(preset, params, state, state_set);
   if (rc != 0)
     return rc;
+  for (size_t k = 0; k < g->model->n_params; k++) {
+    if (!varies[k])
+      continue;
+    if (isnan(params[k])) {
+      params[k] = g->params[k];
+    } else {
+      g->params[k] = params[k];
+      param_make_constant(g, k);
+    }
+  }
   memcpy(g->params, params, sizeof params);
   for (size_t k = 0; k < g->model->n_state; k++)
     if (state_set[k]) {

@@ -32,7 +32,15 @@ typedef struct slp__group {
   uint64_t first;                   /* first global neuron id (populations)
                                        or first source index (inputs) */
   const slp__model *model;          /* populations: the neuron model */
-  double params[SLP__MAX_PARAMS];   /* populations: parameters, API units */
+  double params[SLP__MAX_PARAMS];   /* populations: parameters, API units
+                                       (a parameter that varies per neuron
+                                       keeps its last constant here) */
+  slp_dist param_dist[SLP__MAX_PARAMS]; /* populations: a parameter drawn
+                                       per neuron (kind != CONST), else
+                                       unused (network/params_draw.c) */
+  double *param_values[SLP__MAX_PARAMS]; /* populations: a parameter given
+                                       per neuron, size values (owned), or
+                                       NULL */
   slp_dist init[SLP__MAX_STATE];    /* populations: initial state */
   int init_set[SLP__MAX_STATE];     /* populations: init given explicitly */
   slp_dist rate;                    /* poisson: rate distribution, Hz */

@@ -148,11 +148,11 @@ static int adex_refrac_check(const double *p, char *why, size_t cap) {
   return check(p, P_COUNT, why, cap);
 }
 
-static int create(slp__pop *pop, const slp__pop_init *init, double t_ref) {
-  const double *p = pop->params;
-  adex_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
+/* The constants of parameters p (ode.h's slp__ode_fill), without or with
+ * the refractory period. */
+static void fill(const double *p, void *out, double *th, slp_tick *t_ref,
+                 double *h0) {
+  adex_consts *c = out;
   c->inv_tau_m = 1.0 / p[P_TAU_MEM];
   c->inv_tau_s = 1.0 / p[P_TAU_SYN];
   c->inv_tau_a = 1.0 / p[P_TAU_ADA];
@@ -163,9 +163,28 @@ static int create(slp__pop *pop, const slp__pop_init *init, double t_ref) {
   c->v_reset = p[P_V_RESET];
   c->delta_t = p[P_DELTA_T];
   c->inv_delta_t = c->delta_t > 0 ? 1.0 / c->delta_t : 0.0;
-  double tmin = fmin(p[P_TAU_MEM], fmin(p[P_TAU_SYN], p[P_TAU_ADA]));
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, c->v_th, adex_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], 0.01 * tmin);
+  *th = c->v_th;
+  *t_ref = 0;
+  *h0 = 0.01 * fmin(p[P_TAU_MEM], fmin(p[P_TAU_SYN], p[P_TAU_ADA]));
+}
+
+static void fill_refrac(const double *p, void *out, double *th,
+                        slp_tick *t_ref, double *h0) {
+  fill(p, out, th, t_ref, h0);
+  *t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
+}
+
+static int create(slp__pop *pop, const slp__pop_init *init,
+                  slp__ode_fill f) {
+  const double *p = pop->params;
+  adex_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  double th, h0;
+  slp_tick t_ref;
+  f(p, c, &th, &t_ref, &h0);
+  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, adex_rhs, c,
+                         p[P_ABS_TOL], p[P_REL_TOL], h0);
   if (rc != 0) {
     slp__free(c);
     return rc;
@@ -173,9 +192,10 @@ static int create(slp__pop *pop, const slp__pop_init *init, double t_ref) {
   c->ode.reset = adex_reset;
   c->ode.jump = adex_jump;
   c->ode.grid = init->grid;
-  c->ode.t_ref = (slp_tick)llround(t_ref / SLP__MS_PER_TICK);
+  c->ode.t_ref = t_ref;
   pop->consts = c;
-  if ((rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
+  if ((rc = slp__ode_own_params(pop, init, sizeof *c, f)) != 0 ||
+      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
     slp__ode_destroy(pop);
     return rc;
   }
@@ -183,11 +203,11 @@ static int create(slp__pop *pop, const slp__pop_init *init, double t_ref) {
 }
 
 static int adex_create(slp__pop *pop, const slp__pop_init *init) {
-  return create(pop, init, 0.0);
+  return create(pop, init, fill);
 }
 
 static int adex_refrac_create(slp__pop *pop, const slp__pop_init *init) {
-  return create(pop, init, pop->params[P_T_REF]);
+  return create(pop, init, fill_refrac);
 }
 
 /* Norse's bio_default() (lifAdEx): ms and mV. */
@@ -227,6 +247,8 @@ const slp__model slp__model_adex = {
     .wake = slp__ode_wake,
     .get = slp__ode_get,
     .preset = adex_preset,
+    .per_neuron = ((1u << P_T_REF) - 1) & ~(1u << P_ABS_TOL | 1u << P_REL_TOL),
+    .per_neuron_why = SLP__ODE_TOL_WHY,
 };
 
 const slp__model slp__model_adex_refrac = {
@@ -247,4 +269,6 @@ const slp__model slp__model_adex_refrac = {
     .wake = slp__ode_wake,
     .get = slp__ode_get,
     .preset = adex_preset,
+    .per_neuron = ((1u << P_COUNT) - 1) & ~(1u << P_ABS_TOL | 1u << P_REL_TOL),
+    .per_neuron_why = SLP__ODE_TOL_WHY,
 };

@@ -137,11 +137,10 @@ static int coba_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static int coba_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  coba_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
+/* The constants of parameters p (ode.h's slp__ode_fill). */
+static void coba_fill(const double *p, void *out, double *th,
+                      slp_tick *t_ref, double *h0) {
+  coba_consts *c = out;
   c->inv_c_m = 1.0 / p[P_C_M];
   c->g_l = p[P_G_L];
   c->e_e = p[P_E_REV_E];
@@ -153,8 +152,21 @@ static int coba_create(slp__pop *pop, const slp__pop_init *init) {
   double tmin = fmin(p[P_TAU_SYN_EXC], p[P_TAU_SYN_INH]);
   if (p[P_G_L] > 0)
     tmin = fmin(tmin, p[P_C_M] / p[P_G_L]);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, p[P_V_THRESH], coba_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], 0.01 * tmin);
+  *th = p[P_V_THRESH];
+  *t_ref = 0;
+  *h0 = 0.01 * tmin;
+}
+
+static int coba_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  coba_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  double th, h0;
+  slp_tick t_ref;
+  coba_fill(p, c, &th, &t_ref, &h0);
+  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, coba_rhs, c,
+                         p[P_ABS_TOL], p[P_REL_TOL], h0);
   if (rc != 0) {
     slp__free(c);
     return rc;
@@ -163,7 +175,8 @@ static int coba_create(slp__pop *pop, const slp__pop_init *init) {
   c->ode.jump = coba_jump;
   c->ode.grid = init->grid;
   pop->consts = c;
-  if ((rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
+  if ((rc = slp__ode_own_params(pop, init, sizeof *c, coba_fill)) != 0 ||
+      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
     slp__ode_destroy(pop);
     return rc;
   }
@@ -209,4 +222,6 @@ const slp__model slp__model_coba_lif = {
     .get = slp__ode_get,
     .preset = coba_preset,
     .conductance_weights = 1,
+    .per_neuron = ((1u << P_COUNT) - 1) & ~(1u << P_ABS_TOL | 1u << P_REL_TOL),
+    .per_neuron_why = SLP__ODE_TOL_WHY,
 };

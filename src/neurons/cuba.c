@@ -62,6 +62,25 @@ void slp__cuba_free(slp__cuba *c) {
   c->tab = NULL;
 }
 
+slp__cuba *slp__cuba_per_neuron(const slp__pop_init *init, const double *p,
+                                const int tau[3], uint32_t n, int *nomem) {
+  const double *const *pv = init->param_values;
+  if (pv[tau[0]] == NULL && pv[tau[1]] == NULL && pv[tau[2]] == NULL)
+    return NULL;
+  slp__cuba *m = slp__malloc((size_t)n * sizeof *m);
+  if (m == NULL) {
+    *nomem = 1;
+    return NULL;
+  }
+  for (uint32_t j = 0; j < n; j++) {
+    double t[3];
+    for (int k = 0; k < 3; k++)
+      t[k] = pv[tau[k]] ? pv[tau[k]][j] : p[tau[k]];
+    slp__cuba_init(&m[j], t[0], t[1], t[2], 1); /* grid 1: cannot fail */
+  }
+  return m;
+}
+
 /* --- Exact search: the first tick at which u > theta. --------------------- */
 
 /* Values at one point of the trajectory. */

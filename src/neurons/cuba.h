@@ -36,6 +36,7 @@
 /* Receptors of the current-based models: exc, inh. */
 #define SLP__CUBA_NREC 2
 
+
 /* Constants of one population's membrane, derived from its time constants. */
 typedef struct slp__cuba {
   double inv_tau_m;                /* 1 / tau_mem, 1/ms */
@@ -60,6 +61,19 @@ int slp__cuba_init(slp__cuba *c, double tau_m, double tau_exc,
                    double tau_inh, slp_tick grid);
 /* Free the tables of c (c itself belongs to the caller). */
 void slp__cuba_free(slp__cuba *c);
+
+/*
+ * One membrane per neuron when a time constant varies per neuron: tau[] are
+ * the indices of the membrane's, the exc and the inh current's time
+ * constants among the parameters p (their constants) and init's per-neuron
+ * values.  NULL when all three are constant, or (with *nomem set) on
+ * allocation failure; free with slp__free.  The membranes have no grid
+ * tables -- they would take 40 kB a neuron -- and need no slp__cuba_free: a
+ * table's entry is the very expression the propagator evaluates without it,
+ * so a neuron propagates as a one-neuron population would.
+ */
+slp__cuba *slp__cuba_per_neuron(const slp__pop_init *init, const double *p,
+                                const int tau[3], uint32_t n, int *nomem);
 
 /* expm1(x) / x, continuous at 0. */
 static inline double slp__cuba_phi(double x) {

@@ -50,7 +50,25 @@ typedef struct iaf_consts {
   double v_th;    /* mV */
   double v_reset; /* mV */
   slp_tick grid;  /* grid step (grid mode) or 1 */
+  double *v_th_n;    /* v_th per neuron, or NULL: v_th for all */
+  double *v_reset_n; /* v_reset per neuron, or NULL: v_reset for all */
 } iaf_consts;
+
+/* Neuron j's threshold and reset. */
+static inline double th_of(const iaf_consts *c, uint32_t j) {
+  return c->v_th_n != NULL ? c->v_th_n[j] : c->v_th;
+}
+static inline double reset_of(const iaf_consts *c, uint32_t j) {
+  return c->v_reset_n != NULL ? c->v_reset_n[j] : c->v_reset;
+}
+
+static void free_consts(iaf_consts *c) {
+  if (c == NULL)
+    return;
+  slp__free(c->v_th_n);
+  slp__free(c->v_reset_n);
+  slp__free(c);
+}
 
 typedef struct iaf_neuron {
   double v;          /* membrane potential, mV */
@@ -76,14 +94,15 @@ static int iaf_check(const double *p, char *why, size_t cap) {
 }
 
 /* Above threshold: fires at the tick of the jump that took it there. */
-static void update_check(const iaf_consts *c, iaf_neuron *n) {
-  n->t_check = n->v > c->v_th ? n->t_last : SLP__NEVER;
+static void update_check(const iaf_consts *c, iaf_neuron *n, uint32_t j) {
+  n->t_check = n->v > th_of(c, j) ? n->t_last : SLP__NEVER;
 }
 
 static void fire(slp__pop *pop, slp__window *win, iaf_neuron *n, slp_tick t) {
   const iaf_consts *c = pop->consts;
-  slp__pop_emit(pop, win, (uint32_t)(n - (iaf_neuron *)pop->state), t);
-  n->v = c->v_reset;
+  uint32_t j = (uint32_t)(n - (iaf_neuron *)pop->state);
+  slp__pop_emit(pop, win, j, t);
+  n->v = reset_of(c, j);
   n->t_check = SLP__NEVER; /* v_reset < v_th */
 }
 
@@ -107,7 +126,7 @@ static void iaf_deliver(slp__pop *pop, slp__window *win, slp_tick t,
       fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
     n->v += (double)w[k] * scale;
     n->t_last = t;
-    update_check(c, n);
+    update_check(c, n, tgt[k]);
     schedule(pop, win, n);
   }
 }
@@ -140,9 +159,13 @@ static int iaf_create(slp__pop *pop, const slp__pop_init *init) {
   c->v_th = p[P_V_TH];
   c->v_reset = p[P_V_RESET];
   c->grid = init->grid;
+  int nomem = 0;
+  c->v_th_n = slp__param_copy(init, P_V_TH, pop->n, &nomem);
+  c->v_reset_n = slp__param_copy(init, P_V_RESET, pop->n, &nomem);
   iaf_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
-  if (st == NULL) {
-    slp__free(c);
+  if (st == NULL || nomem) {
+    slp__free(st);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
@@ -152,7 +175,7 @@ static int iaf_create(slp__pop *pop, const slp__pop_init *init) {
     n->t_last = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(c, n); /* an initial v above v_th fires at t0 */
+    update_check(c, n, k); /* an initial v above v_th fires at t0 */
   }
   pop->consts = c;
   pop->state = st;
@@ -172,11 +195,11 @@ static double iaf_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const iaf_neuron *n = &((const iaf_neuron *)pop->state)[i];
   if (var != S_V)
     return NAN;
-  return n->t_check < t ? c->v_reset : n->v;
+  return n->t_check < t ? reset_of(c, i) : n->v;
 }
 
 static void iaf_destroy(slp__pop *pop) {
-  slp__free(pop->consts);
+  free_consts(pop->consts);
   slp__free(pop->state);
   pop->consts = pop->state = NULL;
 }
@@ -211,4 +234,5 @@ const slp__model slp__model_iaf = {
     .wake = iaf_wake,
     .get = iaf_get,
     .preset = iaf_preset,
+    .per_neuron = 1u << P_V_TH | 1u << P_V_RESET, /* all */
 };

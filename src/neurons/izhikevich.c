@@ -112,11 +112,10 @@ static int izh_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static int izh_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  izh_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
+/* The constants of parameters p (ode.h's slp__ode_fill). */
+static void izh_fill(const double *p, void *out, double *th, slp_tick *t_ref,
+                     double *h0) {
+  izh_consts *c = out;
   c->a = p[P_A];
   c->b = p[P_B];
   c->c = p[P_C];
@@ -125,8 +124,21 @@ static int izh_create(slp__pop *pop, const slp__pop_init *init) {
   c->mn = p[P_MN];
   c->bias = p[P_BIAS];
   c->inv_tau = 1.0 / p[P_TAU];
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, p[P_V_TH], izh_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], 0.01 * p[P_TAU]);
+  *th = p[P_V_TH];
+  *t_ref = 0;
+  *h0 = 0.01 * p[P_TAU];
+}
+
+static int izh_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  izh_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  double th, h0;
+  slp_tick t_ref;
+  izh_fill(p, c, &th, &t_ref, &h0);
+  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, izh_rhs, c,
+                         p[P_ABS_TOL], p[P_REL_TOL], h0);
   if (rc != 0) {
     slp__free(c);
     return rc;
@@ -135,7 +147,8 @@ static int izh_create(slp__pop *pop, const slp__pop_init *init) {
   c->ode.jump = izh_jump;
   c->ode.grid = init->grid;
   pop->consts = c;
-  if ((rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
+  if ((rc = slp__ode_own_params(pop, init, sizeof *c, izh_fill)) != 0 ||
+      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
     slp__ode_destroy(pop);
     return rc;
   }
@@ -215,4 +228,6 @@ const slp__model slp__model_izhikevich = {
     .wake = slp__ode_wake,
     .get = slp__ode_get,
     .preset = izh_preset,
+    .per_neuron = ((1u << P_COUNT) - 1) & ~(1u << P_ABS_TOL | 1u << P_REL_TOL),
+    .per_neuron_why = SLP__ODE_TOL_WHY,
 };

@@ -50,8 +50,25 @@ static const char *const li_receptors[NREC] = {"exc", "inh"};
 /* Per-population constants. */
 typedef struct li_consts {
   slp__cuba m;    /* the membrane's propagator */
+  slp__cuba *m_n; /* each neuron's, when a time constant varies per
+                     neuron (slp__cuba_per_neuron), or NULL: m for all */
   double v_leak;  /* mV */
+  double *v_leak_n; /* v_leak per neuron, or NULL: v_leak for all (read
+                       only at creation and by get) */
 } li_consts;
+
+/* Neuron j's resting potential. */
+static inline double leak_of(const li_consts *c, uint32_t j) {
+  return c->v_leak_n != NULL ? c->v_leak_n[j] : c->v_leak;
+}
+
+static void free_consts(li_consts *c) {
+  if (c == NULL)
+    return;
+  slp__free(c->v_leak_n);
+  slp__free(c->m_n);
+  slp__free(c);
+}
 
 /* One neuron: its state at the tick of its last input. */
 typedef struct li_neuron {
@@ -84,10 +101,12 @@ static int li_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static void advance(const li_consts *c, li_neuron *n, slp_tick t) {
+static void advance(const li_consts *c, li_neuron *n, uint32_t j,
+                    slp_tick t) {
   if (t <= n->t_last)
     return;
-  slp__cuba_prop(&c->m, t - n->t_last, &n->u, n->i);
+  slp__cuba_prop(c->m_n != NULL ? &c->m_n[j] : &c->m, t - n->t_last, &n->u,
+                 n->i);
   n->t_last = t;
 }
 
@@ -99,7 +118,7 @@ static void li_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   li_neuron *state = pop->state;
   for (size_t k = 0; k < count; k++) {
     li_neuron *n = &state[tgt[k]];
-    advance(c, n, t);
+    advance(c, n, tgt[k], t);
     n->i[r] += (double)w[k] * scale;
   }
 }
@@ -137,15 +156,20 @@ static int li_create(slp__pop *pop, const slp__pop_init *init) {
     return SLP_ENOMEM;
   }
   c->v_leak = p[P_V_LEAK];
+  static const int tau[3] = {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH};
+  int nomem = 0;
+  c->v_leak_n = slp__param_copy(init, P_V_LEAK, pop->n, &nomem);
+  c->m_n = slp__cuba_per_neuron(init, p, tau, pop->n, &nomem);
   li_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
-  if (st == NULL) {
+  if (st == NULL || nomem) {
+    slp__free(st);
     slp__cuba_free(&c->m);
-    slp__free(c);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
     li_neuron *n = &st[k];
-    n->u = init->values[S_V][k] - c->v_leak;
+    n->u = init->values[S_V][k] - leak_of(c, k);
     n->i[0] = init->values[S_I_EXC][k];
     n->i[1] = init->values[S_I_INH][k];
     n->t_last = init->t0;
@@ -159,10 +183,10 @@ static int li_create(slp__pop *pop, const slp__pop_init *init) {
 static double li_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const li_consts *c = pop->consts;
   li_neuron n = ((const li_neuron *)pop->state)[i];
-  advance(c, &n, t);
+  advance(c, &n, i, t);
   switch (var) {
   case S_V:
-    return n.u + c->v_leak;
+    return n.u + leak_of(c, i);
   case S_I_EXC:
     return n.i[0];
   case S_I_INH:
@@ -176,7 +200,7 @@ static void li_destroy(slp__pop *pop) {
   li_consts *c = pop->consts;
   if (c != NULL)
     slp__cuba_free(&c->m);
-  slp__free(c);
+  free_consts(c);
   slp__free(pop->state);
   pop->consts = pop->state = NULL;
 }
@@ -212,4 +236,5 @@ const slp__model slp__model_li = {
     .wake = li_wake,
     .get = li_get,
     .preset = li_preset,
+    .per_neuron = (1u << P_COUNT) - 1, /* all */
 };

@@ -45,7 +45,24 @@ typedef struct li_box_consts {
   slp_tick grid;     /* grid step (grid mode) or 1 */
   size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab */
   double *tab;       /* that table */
+  double *inv_tau_n; /* 1 / tau_mem per neuron, or NULL: inv_tau_m for all
+                        (then no table: each decay is its exp) */
+  double *v_leak_n;  /* v_leak per neuron, or NULL: v_leak for all */
 } li_box_consts;
+
+static void free_consts(li_box_consts *c) {
+  if (c == NULL)
+    return;
+  slp__free(c->tab);
+  slp__free(c->inv_tau_n);
+  slp__free(c->v_leak_n);
+  slp__free(c);
+}
+
+/* Neuron j's resting potential. */
+static inline double leak_of(const li_box_consts *c, uint32_t j) {
+  return c->v_leak_n != NULL ? c->v_leak_n[j] : c->v_leak;
+}
 
 typedef struct li_box_neuron {
   double u;        /* v - v_leak at t_last */
@@ -65,16 +82,20 @@ static int li_box_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static double decay(const li_box_consts *c, slp_tick d) {
+/* The decay of neuron j over d ticks: the table's entry is the same
+ * product exp(-(d ms) / tau) rounds to, so both ways give the same bits. */
+static double decay(const li_box_consts *c, uint32_t j, slp_tick d) {
   if (c->tab != NULL && d % c->grid == 0 && (uint64_t)(d / c->grid) < c->n_tab)
     return c->tab[d / c->grid];
-  return exp(-(double)d * SLP__MS_PER_TICK * c->inv_tau_m);
+  double inv = c->inv_tau_n != NULL ? c->inv_tau_n[j] : c->inv_tau_m;
+  return exp(-(double)d * SLP__MS_PER_TICK * inv);
 }
 
-static void advance(const li_box_consts *c, li_box_neuron *n, slp_tick t) {
+static void advance(const li_box_consts *c, li_box_neuron *n, uint32_t j,
+                    slp_tick t) {
   if (t <= n->t_last)
     return;
-  n->u *= decay(c, t - n->t_last);
+  n->u *= decay(c, j, t - n->t_last);
   n->t_last = t;
 }
 
@@ -87,7 +108,7 @@ static void li_box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   li_box_neuron *state = pop->state;
   for (size_t k = 0; k < count; k++) {
     li_box_neuron *n = &state[tgt[k]];
-    advance(c, n, t);
+    advance(c, n, tgt[k], t);
     n->u += (double)w[k] * scale;
   }
 }
@@ -122,11 +143,21 @@ static int li_box_create(slp__pop *pop, const slp__pop_init *init) {
   c->inv_tau_m = 1.0 / p[P_TAU_MEM];
   c->v_leak = p[P_V_LEAK];
   c->grid = init->grid;
-  if (init->grid > 1) {
+  int nomem = 0;
+  c->v_leak_n = slp__param_copy(init, P_V_LEAK, pop->n, &nomem);
+  c->inv_tau_n = slp__param_copy(init, P_TAU_MEM, pop->n, &nomem);
+  if (nomem) {
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
+  if (c->inv_tau_n != NULL)
+    for (uint32_t k = 0; k < pop->n; k++)
+      c->inv_tau_n[k] = 1.0 / c->inv_tau_n[k];
+  if (init->grid > 1 && c->inv_tau_n == NULL) {
     c->n_tab = 4096;
     c->tab = slp__malloc(c->n_tab * sizeof *c->tab);
     if (c->tab == NULL) {
-      slp__free(c);
+      free_consts(c);
       return SLP_ENOMEM;
     }
     for (size_t n = 0; n < c->n_tab; n++)
@@ -135,12 +166,11 @@ static int li_box_create(slp__pop *pop, const slp__pop_init *init) {
   }
   li_box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
-    slp__free(c->tab);
-    slp__free(c);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
-    st[k].u = init->values[S_V][k] - c->v_leak;
+    st[k].u = init->values[S_V][k] - leak_of(c, k);
     st[k].t_last = init->t0;
   }
   pop->consts = c;
@@ -153,15 +183,12 @@ static double li_box_get(const slp__pop *pop, uint32_t i, int var,
                          slp_tick t) {
   const li_box_consts *c = pop->consts;
   li_box_neuron n = ((const li_box_neuron *)pop->state)[i];
-  advance(c, &n, t);
-  return var == S_V ? n.u + c->v_leak : (double)NAN;
+  advance(c, &n, i, t);
+  return var == S_V ? n.u + leak_of(c, i) : (double)NAN;
 }
 
 static void li_box_destroy(slp__pop *pop) {
-  li_box_consts *c = pop->consts;
-  if (c != NULL)
-    slp__free(c->tab);
-  slp__free(c);
+  free_consts(pop->consts);
   slp__free(pop->state);
   pop->consts = pop->state = NULL;
 }
@@ -182,4 +209,5 @@ const slp__model slp__model_li_box = {
     .settle = li_box_settle,
     .wake = li_box_wake,
     .get = li_box_get,
+    .per_neuron = 1u << P_TAU_MEM | 1u << P_V_LEAK, /* all */
 };

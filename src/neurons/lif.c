@@ -112,8 +112,9 @@ static int lif_check(const double *p, char *why, size_t cap) {
   return rc;
 }
 
-/* Move neuron n to tick t >= t_last, honouring refractoriness. */
-static void advance(const lif_consts *c, lif_neuron *n, slp_tick t) {
+/* Move neuron n (index j) to tick t >= t_last, honouring refractoriness. */
+static void advance(const lif_consts *c, lif_neuron *n, uint32_t j,
+                    slp_tick t) {
   slp_tick d = t - n->t_last;
   if (d <= 0)
     return;
@@ -121,11 +122,11 @@ static void advance(const lif_consts *c, lif_neuron *n, slp_tick t) {
     /* v is clamped at v_reset until t_ref_end; currents decay meanwhile. */
     slp_tick dr = (t < n->t_ref_end ? t : n->t_ref_end) - n->t_last;
     double dummy = 0.0;
-    slp__cuba_prop(&c->m, dr, &dummy, n->i);
-    n->u = c->u_reset;
+    slp__cuba_prop(slp__lif_m(c, j), dr, &dummy, n->i);
+    n->u = slp__lif_u_reset(c, j);
     d -= dr;
   }
-  slp__cuba_prop(&c->m, d, &n->u, n->i);
+  slp__cuba_prop(slp__lif_m(c, j), d, &n->u, n->i);
   n->t_last = t;
 }
 
@@ -134,25 +135,26 @@ static void advance(const lif_consts *c, lif_neuron *n, slp_tick t) {
  * the refractory period if the neuron is refractory.
  */
 static slp_tick free_start(const lif_consts *c, const lif_neuron *n,
-                           double *u, double *i) {
+                           uint32_t j, double *u, double *i) {
   i[0] = n->i[0];
   i[1] = n->i[1];
   if (n->t_last < n->t_ref_end) {
     double dummy = 0.0;
-    slp__cuba_prop(&c->m, n->t_ref_end - n->t_last, &dummy, i);
-    *u = c->u_reset;
+    slp__cuba_prop(slp__lif_m(c, j), n->t_ref_end - n->t_last, &dummy, i);
+    *u = slp__lif_u_reset(c, j);
     return n->t_ref_end;
   }
   *u = n->u;
   return n->t_last;
 }
 
-/* Recompute n->t_check from the neuron's state. */
-static void update_check(const lif_consts *c, lif_neuron *n) {
+/* Recompute n->t_check (neuron j) from the neuron's state. */
+static void update_check(const lif_consts *c, lif_neuron *n, uint32_t j) {
   double u, i[NREC];
-  slp_tick ts = free_start(c, n, &u, i);
+  slp_tick ts = free_start(c, n, j, &u, i);
   n->t_check = slp__cuba_tick_after(
-      ts, slp__cuba_lin_bound(&c->m, u, i, c->u_th, 0.0, 0.0));
+      ts, slp__cuba_lin_bound(slp__lif_m(c, j), u, i, slp__lif_u_th(c, j),
+                              0.0, 0.0));
 }
 
 /*
@@ -161,11 +163,12 @@ static void update_check(const lif_consts *c, lif_neuron *n) {
  * crossing can happen (> tb, possibly NEVER).
  */
 static slp_tick first_crossing(const lif_consts *c, const lif_neuron *n,
-                               slp_tick ta, slp_tick tb, slp_tick *lb) {
+                               uint32_t j, slp_tick ta, slp_tick tb,
+                               slp_tick *lb) {
   slp__cuba_traj tr;
-  tr.c = &c->m;
-  tr.ts = free_start(c, n, &tr.u0, tr.i0);
-  tr.th = c->u_th;
+  tr.c = slp__lif_m(c, j);
+  tr.ts = free_start(c, n, j, &tr.u0, tr.i0);
+  tr.th = slp__lif_u_th(c, j);
   tr.cb = 0.0;
   tr.inv_tau_b = 0.0;
   return slp__cuba_first_crossing(&tr, ta, tb, lb);
@@ -173,29 +176,30 @@ static slp_tick first_crossing(const lif_consts *c, const lif_neuron *n,
 
 /* --- The model operations. ------------------------------------------------ */
 
-static void fire(slp__pop *pop, slp__window *win, lif_neuron *n,
+/* Fire neuron n (index j) at tick t. */
+static void fire(slp__pop *pop, slp__window *win, lif_neuron *n, uint32_t j,
                  slp_tick t) {
   const lif_consts *c = pop->consts;
-  advance(c, n, t);
-  slp__pop_emit(pop, win, (uint32_t)(n - (lif_neuron *)pop->state), t);
-  n->u = c->u_reset;
-  n->t_ref_end = t + c->t_ref;
-  n->i[1] += c->spike_jump; /* ada_lif: the adaptation steps up */
-  update_check(c, n);
+  advance(c, n, j, t);
+  slp__pop_emit(pop, win, j, t);
+  n->u = slp__lif_u_reset(c, j);
+  n->t_ref_end = t + slp__lif_t_ref(c, j);
+  n->i[1] += slp__lif_jump(c, j); /* ada_lif: the adaptation steps up */
+  update_check(c, n, j);
 }
 
 /* Fire every crossing at or before tick tb, in order; leave t_check at the
  * next possible one. */
 static void fire_through(slp__pop *pop, slp__window *win, lif_neuron *n,
-                         slp_tick tb) {
+                         uint32_t j, slp_tick tb) {
   const lif_consts *c = pop->consts;
   while (n->t_check <= tb) {
-    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
     }
-    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+    fire(pop, win, n, j, slp__ceil_grid(tc, c->grid));
   }
 }
 
@@ -219,10 +223,10 @@ static void lif_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     lif_neuron *n = &state[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
-    fire_through(pop, win, n, t);
-    advance(c, n, t);
+    fire_through(pop, win, n, tgt[k], t);
+    advance(c, n, tgt[k], t);
     n->i[cur] += (double)w[k] * scale;
-    update_check(c, n);
+    update_check(c, n, tgt[k]);
     schedule(pop, win, n);
   }
 }
@@ -238,7 +242,7 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     lif_neuron *n = &state[idx[k]];
-    fire_through(pop, win, n, last);
+    fire_through(pop, win, n, idx[k], last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }
@@ -255,6 +259,76 @@ static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i,
   slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
+/* Free c and the per-neuron arrays it holds. */
+static void free_consts(lif_consts *c) {
+  if (c == NULL)
+    return;
+  slp__free(c->u_th_n);
+  slp__free(c->u_reset_n);
+  slp__free(c->v_leak_n);
+  slp__free(c->jump_n);
+  slp__free(c->t_ref_n);
+  slp__free(c->m_n);
+  slp__free(c);
+}
+
+/* Which parameter of a lif-like model is which (-1: it has none). */
+typedef struct own_index {
+  int v_leak, v_th, v_reset, t_ref, beta;
+  int tau[3]; /* membrane, then current 0's and current 1's */
+} own_index;
+
+/*
+ * c's per-neuron arrays (lif.h) for the parameters of p that vary in init:
+ * threshold and reset are relative to v_leak, so any of the three varying
+ * gives each neuron its u_th and u_reset.  The values are copied (the
+ * arrays of init live only through create()).  SLP_ENOMEM.
+ */
+static int own_params(lif_consts *c, uint32_t n, const slp__pop_init *init,
+                      const double *p, own_index x) {
+  const double *const *pv = init->param_values;
+  int volt = pv[x.v_leak] != NULL || pv[x.v_th] != NULL ||
+             pv[x.v_reset] != NULL;
+  if (volt) {
+    c->u_th_n = slp__malloc((size_t)n * sizeof *c->u_th_n);
+    c->u_reset_n = slp__malloc((size_t)n * sizeof *c->u_reset_n);
+    c->v_leak_n = slp__malloc((size_t)n * sizeof *c->v_leak_n);
+    if (!c->u_th_n || !c->u_reset_n || !c->v_leak_n)
+      return SLP_ENOMEM;
+    for (uint32_t j = 0; j < n; j++) {
+      double leak = pv[x.v_leak] ? pv[x.v_leak][j] : p[x.v_leak];
+      c->v_leak_n[j] = leak;
+      c->u_th_n[j] = (pv[x.v_th] ? pv[x.v_th][j] : p[x.v_th]) - leak;
+      c->u_reset_n[j] = (pv[x.v_reset] ? pv[x.v_reset][j] : p[x.v_reset]) -
+                        leak;
+    }
+  }
+  if (x.t_ref >= 0 && pv[x.t_ref] != NULL) {
+    c->t_ref_n = slp__malloc((size_t)n * sizeof *c->t_ref_n);
+    if (c->t_ref_n == NULL)
+      return SLP_ENOMEM;
+    c->t_ref = 0; /* the longest: the epoch form's reach depends on it */
+    for (uint32_t j = 0; j < n; j++) {
+      c->t_ref_n[j] = (slp_tick)llround(pv[x.t_ref][j] / SLP__MS_PER_TICK);
+      if (c->t_ref_n[j] > c->t_ref)
+        c->t_ref = c->t_ref_n[j];
+    }
+  }
+  int nomem = 0;
+  c->m_n = slp__cuba_per_neuron(init, p, x.tau, n, &nomem);
+  if (nomem)
+    return SLP_ENOMEM;
+  if (x.beta >= 0 && pv[x.beta] != NULL) {
+    c->jump_n = slp__malloc((size_t)n * sizeof *c->jump_n);
+    if (c->jump_n == NULL)
+      return SLP_ENOMEM;
+    for (uint32_t j = 0; j < n; j++)
+      c->jump_n[j] = -pv[x.beta][j];
+    c->spike_jump = 1.0; /* nonzero: the epoch form applies jumps */
+  }
+  return 0;
+}
+
 /*
  * The population's runtime from its constants c (filled but for the
  * membrane) and time constants: the membrane, then every neuron at init's
@@ -266,26 +340,26 @@ static int make_pop(slp__pop *pop, const slp__pop_init *init, lif_consts *c,
                     const double *i1, double sign1) {
   c->grid = init->grid;
   if (slp__cuba_init(&c->m, tau[0], tau[1], tau[2], init->grid) != 0) {
-    slp__free(c);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__cuba_free(&c->m);
-    slp__free(c);
+    free_consts(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
     lif_neuron *n = &st[k];
     memset(n, 0, sizeof *n);
-    n->u = v[k] - c->v_leak;
+    n->u = v[k] - slp__lif_v_leak(c, k);
     n->i[0] = i0[k];
     n->i[1] = sign1 * i1[k];
     n->t_last = init->t0;
     n->t_ref_end = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(c, n);
+    update_check(c, n, k);
   }
   pop->consts = c;
   pop->state = st;
@@ -304,6 +378,12 @@ static int lif_create(slp__pop *pop, const slp__pop_init *init) {
   c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->slot[0] = 0;
   c->slot[1] = 1;
+  own_index x = {P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, -1,
+                 {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH}};
+  if (own_params(c, pop->n, init, p, x) != 0) {
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
   const double tau[3] = {p[P_TAU_MEM], p[P_TAU_SYN_EXC], p[P_TAU_SYN_INH]};
   return make_pop(pop, init, c, tau, init->values[S_V],
                   init->values[S_I_EXC], init->values[S_I_INH], 1.0);
@@ -332,10 +412,10 @@ static double lif_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   if (c->epoch)
     return slp__lif_epoch_get(pop, i, var, t);
   lif_neuron n = ((const lif_neuron *)pop->state)[i];
-  advance(c, &n, t);
+  advance(c, &n, i, t);
   switch (var) {
   case S_V:
-    return n.u + c->v_leak;
+    return n.u + slp__lif_v_leak(c, i);
   case S_I_EXC:
     return n.i[0];
   case S_I_INH: /* ada_lif: b, the adaptation current, kept as -b */
@@ -349,7 +429,7 @@ static void lif_destroy(slp__pop *pop) {
   lif_consts *c = pop->consts;
   if (c != NULL)
     slp__cuba_free(&c->m);
-  slp__free(c);
+  free_consts(c);
   slp__free(pop->state);
   pop->consts = pop->state = NULL;
 }
@@ -388,6 +468,7 @@ const slp__model slp__model_lif = {
     .wake = lif_wake,
     .get = lif_get,
     .preset = lif_preset,
+    .per_neuron = (1u << P_COUNT) - 1, /* all */
 };
 
 /* --- ada_lif: LIF with an adaptation current ------------------------------ */
@@ -448,6 +529,12 @@ static int ada_create(slp__pop *pop, const slp__pop_init *init) {
   c->slot[0] = c->slot[1] = 0; /* both receptors feed i */
   c->spike_jump = -p[A_BETA];
   c->ada = 1;
+  own_index x = {A_V_LEAK, A_V_TH, A_V_RESET, -1, A_BETA,
+                 {A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT}};
+  if (own_params(c, pop->n, init, p, x) != 0) {
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
   const double tau[3] = {p[A_TAU_MEM], p[A_TAU_SYN], p[A_TAU_ADAPT]};
   return make_pop(pop, init, c, tau, init->values[AS_V], init->values[AS_I],
                   init->values[AS_B], -1.0);
@@ -470,4 +557,5 @@ const slp__model slp__model_ada_lif = {
     .settle = lif_settle,
     .wake = lif_wake,
     .get = lif_get,
+    .per_neuron = (1u << A_COUNT) - 1, /* all */
 };

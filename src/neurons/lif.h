@@ -37,13 +37,27 @@ typedef struct slp__lif_consts {
   double u_th;            /* v_th - v_leak */
   double u_reset;         /* v_reset - v_leak */
   double v_leak;          /* mV */
-  slp_tick t_ref;         /* refractory period, ticks */
+  slp_tick t_ref;         /* refractory period, ticks (the longest, when
+                             it varies per neuron) */
   slp_tick grid;          /* grid step (grid mode) or 1 */
   unsigned slot[SLP__LIF_NREC]; /* receptor -> current: lif {0, 1}; ada_lif
                                    {0, 0} (its current 1 is the adaptation) */
   double spike_jump;      /* added to current 1 at each spike: ada_lif's
                              -beta (b += beta), 0 for lif */
   int ada;                /* ada_lif: state variables v, i, b */
+  /* Parameters that vary per neuron (slp__pop_init.param_values), each an
+   * array of n indexed by the neuron, or NULL: the constant above for all.
+   * Separate arrays, so that the neuron stays one cache line and only the
+   * threshold is read on the input path. */
+  double *u_th_n;         /* v_th - v_leak */
+  double *u_reset_n;      /* v_reset - v_leak */
+  double *v_leak_n;       /* v_leak, mV */
+  double *jump_n;         /* spike_jump (ada_lif's -beta) */
+  slp_tick *t_ref_n;      /* t_ref, ticks */
+  slp__cuba *m_n;         /* each neuron's membrane when a time constant
+                             varies (no grid tables: each gap is its exps;
+                             the population stays in the per-neuron form),
+                             or NULL: m for all */
   /* The epoch form (epoch != 0).  The epoch and the factor cache change as
    * the run goes: they belong to the population's partition. */
   int epoch;              /* the state is in the epoch form */
@@ -68,6 +82,29 @@ typedef struct slp__lif_neuron {
   uint32_t stamp;         /* serial of the window it was queued to settle in */
   uint32_t pad;           /* keeps the struct 64 bytes */
 } slp__lif_neuron;
+
+/* Neuron j's membrane, threshold, reset, resting potential, spike jump and
+ * refractory period: its own when they vary per neuron, else the
+ * population's. */
+static inline const slp__cuba *slp__lif_m(const slp__lif_consts *c,
+                                          uint32_t j) {
+  return c->m_n != NULL ? &c->m_n[j] : &c->m;
+}
+static inline double slp__lif_u_th(const slp__lif_consts *c, uint32_t j) {
+  return c->u_th_n != NULL ? c->u_th_n[j] : c->u_th;
+}
+static inline double slp__lif_u_reset(const slp__lif_consts *c, uint32_t j) {
+  return c->u_reset_n != NULL ? c->u_reset_n[j] : c->u_reset;
+}
+static inline double slp__lif_v_leak(const slp__lif_consts *c, uint32_t j) {
+  return c->v_leak_n != NULL ? c->v_leak_n[j] : c->v_leak;
+}
+static inline double slp__lif_jump(const slp__lif_consts *c, uint32_t j) {
+  return c->jump_n != NULL ? c->jump_n[j] : c->spike_jump;
+}
+static inline slp_tick slp__lif_t_ref(const slp__lif_consts *c, uint32_t j) {
+  return c->t_ref_n != NULL ? c->t_ref_n[j] : c->t_ref;
+}
 
 /* May pop (per-neuron form, every neuron at tick t) switch to the epoch form
  * for windows of w ticks? */

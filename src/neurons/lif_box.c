@@ -61,18 +61,26 @@ static const slp__var_desc box_state[S_COUNT] = {
 static const char *const box_receptors[] = {"exc", "inh"};
 
 
-typedef struct box_consts {
+/* What one parameter set gives: the population's, or a neuron's own. */
+typedef struct box_own {
   double inv_tau_m;  /* 1 / tau_mem, 1/ms */
   double tau_m;      /* ms */
   double u_th;       /* v_th - v_leak */
   double u_reset;    /* v_reset - v_leak */
   double v_th;       /* mV: what reset_method subtract takes off */
-  int subtract;      /* reset_method subtract */
   double v_leak;     /* mV */
   slp_tick t_ref;    /* refractory period, ticks */
+} box_own;
+
+typedef struct box_consts {
+  box_own all;       /* the population's parameters */
+  box_own *own;      /* each neuron's, when a parameter varies per neuron,
+                        or NULL: all for every neuron */
+  int subtract;      /* reset_method subtract */
   slp_tick grid;     /* grid step (grid mode) or 1 */
   double inv_grid;   /* 1 / grid */
-  size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab */
+  size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab (no
+                        table when tau_mem varies per neuron) */
   double *tab;       /* that table */
   uint32_t n_slots;  /* grid mode: grid steps per window */
   double *acc;       /* grid mode: input sums, acc[slot * n + neuron] */
@@ -126,7 +134,14 @@ static int box_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static double decay(const box_consts *c, slp_tick d) {
+/* Neuron j's parameters. */
+static inline const box_own *own_of(const box_consts *c, uint32_t j) {
+  return c->own != NULL ? &c->own[j] : &c->all;
+}
+
+/* exp(-d / tau_m) for neuron j: the table's entries are that very
+ * expression's value, so both ways give the same bits. */
+static double decay(const box_consts *c, const box_own *o, slp_tick d) {
   if (c->tab != NULL && d < (slp_tick)1 << 52) {
     /* Whole steps come from the table.  The step count by a multiply
      * (rounded, then checked): two divisions here would cost more than the
@@ -135,42 +150,45 @@ static double decay(const box_consts *c, slp_tick d) {
     if (k * c->grid == d && (uint64_t)k < c->n_tab)
       return c->tab[k];
   }
-  return exp(-(double)d * SLP__MS_PER_TICK * c->inv_tau_m);
+  return exp(-(double)d * SLP__MS_PER_TICK * o->inv_tau_m);
 }
 
-static void advance(const box_consts *c, box_neuron *n, slp_tick t) {
+/* Move neuron n, whose parameters are o, to tick t. */
+static void advance(const box_consts *c, const box_own *o, box_neuron *n,
+                    slp_tick t) {
   if (t <= n->t_last)
     return;
   if (n->t_last < n->t_ref_end) {
     if (t <= n->t_ref_end) {
-      n->u = c->u_reset;
+      n->u = o->u_reset;
       n->t_last = t;
       return;
     }
-    n->u = c->u_reset;
+    n->u = o->u_reset;
     n->t_last = n->t_ref_end;
   }
-  n->u *= decay(c, t - n->t_last);
+  n->u *= decay(c, o, t - n->t_last);
   n->t_last = t;
 }
 
-/* The next crossing from the current state, assuming no input. */
-static void update_check(const box_consts *c, box_neuron *n) {
+/* The next crossing from the current state (parameters o), assuming no
+ * input. */
+static void update_check(const box_own *o, box_neuron *n) {
   slp_tick ts = n->t_last;
   double u = n->u;
   if (n->t_last < n->t_ref_end) {
     ts = n->t_ref_end;
-    u = c->u_reset;
-  } else if (u > c->u_th) {
+    u = o->u_reset;
+  } else if (u > o->u_th) {
     n->t_check = ts; /* a jump carried it over: fires at this tick */
     return;
   }
-  if (!(c->u_th < 0)) {
+  if (!(o->u_th < 0)) {
     n->t_check = SLP__NEVER; /* relaxes towards v_leak <= v_th */
     return;
   }
   /* Tonic: u(s) = u e^{-s/tau} rises to 0 > u_th; first tick with u > u_th. */
-  double s = c->tau_m * log(u / c->u_th);
+  double s = o->tau_m * log(u / o->u_th);
   double d = ceil(s / SLP__MS_PER_TICK);
   if (!(d < 4e18))
     n->t_check = SLP__NEVER;
@@ -178,7 +196,7 @@ static void update_check(const box_consts *c, box_neuron *n) {
     slp_tick t = ts + (slp_tick)d;
     /* The tick closest to the root may round either way: make sure u is
      * really above threshold at the chosen tick. */
-    if (u * exp(-(double)(t - ts) * SLP__MS_PER_TICK * c->inv_tau_m) <= c->u_th)
+    if (u * exp(-(double)(t - ts) * SLP__MS_PER_TICK * o->inv_tau_m) <= o->u_th)
       t++;
     n->t_check = t;
   }
@@ -186,11 +204,13 @@ static void update_check(const box_consts *c, box_neuron *n) {
 
 static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
   const box_consts *c = pop->consts;
-  advance(c, n, t);
-  slp__pop_emit(pop, win, (uint32_t)(n - (box_neuron *)pop->state), t);
-  n->u = c->subtract ? n->u - c->v_th : c->u_reset;
-  n->t_ref_end = t + c->t_ref;
-  update_check(c, n);
+  uint32_t j = (uint32_t)(n - (box_neuron *)pop->state);
+  const box_own *o = own_of(c, j);
+  advance(c, o, n, t);
+  slp__pop_emit(pop, win, j, t);
+  n->u = c->subtract ? n->u - o->v_th : o->u_reset;
+  n->t_ref_end = t + o->t_ref;
+  update_check(o, n);
 }
 
 /* Settle n this window or wake it when it may fire (pop.h). */
@@ -199,18 +219,19 @@ static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
                     n->t_check, &n->t_wake, &n->stamp);
 }
 
-/* An input (or the sum of a tick's inputs) of weight w at tick t: crossings
- * pending before it fire first, unless it is a jump crossing at this very
- * tick, which waits for the tick's other inputs. */
+/* An input (or the sum of a tick's inputs) of weight w at tick t to neuron
+ * n (index j): crossings pending before it fire first, unless it is a jump
+ * crossing at this very tick, which waits for the tick's other inputs. */
 static void apply_input(slp__pop *pop, slp__window *win, box_neuron *n,
-                        slp_tick t, double w) {
+                        uint32_t j, slp_tick t, double w) {
   const box_consts *c = pop->consts;
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
-  advance(c, n, t);
+  const box_own *o = own_of(c, j);
+  advance(c, o, n, t);
   if (t >= n->t_ref_end)
     n->u += w;
-  update_check(c, n);
+  update_check(o, n);
 }
 
 static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
@@ -233,7 +254,7 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
   for (size_t k = 0; k < count; k++) {
     box_neuron *n = &state[tgt[k]];
-    apply_input(pop, win, n, t, (double)w[k] * scale);
+    apply_input(pop, win, n, tgt[k], t, (double)w[k] * scale);
     schedule(pop, win, n);
   }
 }
@@ -250,7 +271,7 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
         /* A zero sum changes nothing: skipping it is exact. */
         double x = *acc;
         *acc = 0;
-        apply_input(pop, win, n, win->t0 + (slp_tick)s * c->grid, x);
+        apply_input(pop, win, n, i, win->t0 + (slp_tick)s * c->grid, x);
       }
   }
   slp_tick last = win->t1 - c->grid;
@@ -292,47 +313,70 @@ static void box_wake(slp__pop *pop, slp__window *win, uint32_t i,
   slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
+/* The constants of parameter set p. */
+static void own_fill(const double *p, box_own *o) {
+  o->tau_m = p[P_TAU_MEM];
+  o->inv_tau_m = 1.0 / p[P_TAU_MEM];
+  o->v_leak = p[P_V_LEAK];
+  o->u_th = p[P_V_TH] - p[P_V_LEAK];
+  o->u_reset = p[P_V_RESET] - p[P_V_LEAK];
+  o->v_th = p[P_V_TH];
+  o->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
+}
+
 static int box_create(slp__pop *pop, const slp__pop_init *init) {
   const double *p = pop->params;
   box_consts *c = slp__calloc(1, sizeof *c);
   if (c == NULL)
     return SLP_ENOMEM;
-  c->tau_m = p[P_TAU_MEM];
-  c->inv_tau_m = 1.0 / p[P_TAU_MEM];
-  c->v_leak = p[P_V_LEAK];
-  c->u_th = p[P_V_TH] - p[P_V_LEAK];
-  c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
-  c->v_th = p[P_V_TH];
+  own_fill(p, &c->all);
   c->subtract = p[P_RESET_METHOD] == RESET_SUBTRACT;
-  c->t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
   c->grid = init->grid;
   c->inv_grid = 1.0 / (double)init->grid;
-  if (init->grid > 1) {
+  int vary = 0;
+  for (size_t k = 0; k < P_COUNT; k++)
+    vary |= init->param_values[k] != NULL;
+  if (vary) {
+    c->own = slp__malloc((size_t)pop->n * sizeof *c->own);
+    if (c->own == NULL) {
+      slp__free(c);
+      return SLP_ENOMEM;
+    }
+    for (uint32_t k = 0; k < pop->n; k++) {
+      double q[P_COUNT];
+      for (size_t j = 0; j < P_COUNT; j++)
+        q[j] = init->param_values[j] ? init->param_values[j][k] : p[j];
+      own_fill(q, &c->own[k]);
+    }
+  }
+  if (init->grid > 1 && init->param_values[P_TAU_MEM] == NULL) {
     c->n_tab = 4096;
     c->tab = slp__malloc(c->n_tab * sizeof *c->tab);
     if (c->tab == NULL) {
+      slp__free(c->own);
       slp__free(c);
       return SLP_ENOMEM;
     }
     for (size_t n = 0; n < c->n_tab; n++)
-      c->tab[n] =
-          exp(-(double)n * (double)init->grid * SLP__MS_PER_TICK * c->inv_tau_m);
+      c->tab[n] = exp(-(double)n * (double)init->grid * SLP__MS_PER_TICK *
+                      c->all.inv_tau_m);
   }
   box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__free(c->tab);
+    slp__free(c->own);
     slp__free(c);
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
     box_neuron *n = &st[k];
     memset(n, 0, sizeof *n);
-    n->u = init->values[S_V][k] - c->v_leak;
+    n->u = init->values[S_V][k] - own_of(c, k)->v_leak;
     n->t_last = init->t0;
     n->t_ref_end = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(c, n);
+    update_check(own_of(c, k), n);
   }
   pop->consts = c;
   pop->state = st;
@@ -361,14 +405,16 @@ static void box_prime(slp__pop *pop, slp__window *win) {
 static double box_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const box_consts *c = pop->consts;
   box_neuron n = ((const box_neuron *)pop->state)[i];
-  advance(c, &n, t);
-  return var == S_V ? n.u + c->v_leak : (double)NAN;
+  const box_own *o = own_of(c, i);
+  advance(c, o, &n, t);
+  return var == S_V ? n.u + o->v_leak : (double)NAN;
 }
 
 static void box_destroy(slp__pop *pop) {
   box_consts *c = pop->consts;
   if (c != NULL) {
     slp__free(c->tab);
+    slp__free(c->own);
     slp__free(c->acc);
     slp__free(c->touched);
   }
@@ -393,4 +439,7 @@ const slp__model slp__model_lif_box = {
     .settle = box_settle,
     .wake = box_wake,
     .get = box_get,
+    /* All but reset_method, a name (a per-neuron choice is refused when it
+     * is given). */
+    .per_neuron = ((1u << P_COUNT) - 1) & ~(1u << P_RESET_METHOD),
 };

@@ -68,7 +68,8 @@ static double tau_min(const slp__cuba *m) {
 }
 
 int slp__lif_epoch_usable(const slp__lif_consts *c, slp_tick w) {
-  if (slp__lif_epoch_disabled)
+  /* Per-neuron time constants: no factors the population can share. */
+  if (slp__lif_epoch_disabled || c->m_n != NULL)
     return 0;
   for (int k = 0; k < NREC; k++)
     if (c->m.near_equal[k])
@@ -103,10 +104,10 @@ static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
   return u;
 }
 
-/* The cm that puts u at u_reset at the tick of f. */
+/* The cm that puts u at u_reset (neuron j's) at the tick of f. */
 static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
-                       const slp__lif_factors *f) {
-  double u = c->u_reset;
+                       uint32_t j, const slp__lif_factors *f) {
+  double u = slp__lif_u_reset(c, j);
   for (int k = 0; k < NREC; k++)
     u -= c->m.c[k] * n->ik[k] * f->e[1 + k];
   return u * f->f[0];
@@ -114,8 +115,8 @@ static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
 
 /* End a refractory period that is over by tick t (f: factors of some tick,
  * used if it is the period's end). */
-static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
-                    const slp__lif_factors *f) {
+static void release(const slp__lif_consts *c, ep_neuron *n, uint32_t j,
+                    slp_tick t, const slp__lif_factors *f) {
   if (!n->held || n->t_ref_end > t)
     return;
   slp__lif_factors fr;
@@ -123,7 +124,7 @@ static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
     factors(c, n->t_ref_end, &fr);
     f = &fr;
   }
-  n->cm = reset_cm(c, n, f);
+  n->cm = reset_cm(c, n, j, f);
   n->held = 0;
 }
 
@@ -133,8 +134,8 @@ static void release(const slp__lif_consts *c, ep_neuron *n, slp_tick t,
  * holds the factors of t, or NULL.  The neuron must be released up to t.
  */
 static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
-                           slp_tick t, const slp__lif_factors *f, double *u,
-                           double *i) {
+                           uint32_t j, slp_tick t, const slp__lif_factors *f,
+                           double *u, double *i) {
   slp__lif_factors fs;
   if (n->held) {
     t = n->t_ref_end;
@@ -147,79 +148,86 @@ static slp_tick free_start(const slp__lif_consts *c, const ep_neuron *n,
   if (n->held) {
     for (int k = 0; k < NREC; k++)
       i[k] = n->ik[k] * f->e[1 + k];
-    *u = c->u_reset;
+    *u = slp__lif_u_reset(c, j);
   } else {
     *u = state_at(c, n, f, i);
   }
   return t;
 }
 
-/* Recompute n->t_check from the neuron's state at tick t (f: the factors of
- * t, or NULL).  Inline for the common case of an input at f's tick. */
+/* Recompute n->t_check from the state of neuron n (index j, threshold
+ * u_th) at tick t (f: the factors of t, or NULL).  Inline for the common
+ * case of an input at f's tick. */
 static inline void update_check(const slp__lif_consts *c, ep_neuron *n,
-                                slp_tick t, const slp__lif_factors *f) {
+                                uint32_t j, double u_th, slp_tick t,
+                                const slp__lif_factors *f) {
   double u, i[NREC];
   slp_tick ts = t;
   if (!n->held && f != NULL && f->t == t)
     u = state_at(c, n, f, i);
   else
-    ts = free_start(c, n, t, f, &u, i);
+    ts = free_start(c, n, j, t, f, &u, i);
   n->t_check = slp__cuba_tick_after(
-      ts, slp__cuba_lin_bound(&c->m, u, i, c->u_th, 0.0, 0.0));
+      ts, slp__cuba_lin_bound(&c->m, u, i, u_th, 0.0, 0.0));
 }
 
 /* The first tick in [ta, tb] at which u > u_th, given that there is none
  * before ta (cuba.h). */
 static slp_tick first_crossing(const slp__lif_consts *c, ep_neuron *n,
-                               slp_tick ta, slp_tick tb, slp_tick *lb) {
-  release(c, n, ta, NULL);
+                               uint32_t j, slp_tick ta, slp_tick tb,
+                               slp_tick *lb) {
+  release(c, n, j, ta, NULL);
   slp__cuba_traj tr;
   tr.c = &c->m;
-  tr.ts = free_start(c, n, ta, NULL, &tr.u0, tr.i0);
-  tr.th = c->u_th;
+  tr.ts = free_start(c, n, j, ta, NULL, &tr.u0, tr.i0);
+  tr.th = slp__lif_u_th(c, j);
   tr.cb = 0.0;
   tr.inv_tau_b = 0.0;
   return slp__cuba_first_crossing(&tr, ta, tb, lb);
 }
 
-static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, slp_tick t) {
+/* Fire neuron n (index j) at tick t. */
+static void fire(slp__pop *pop, slp__window *win, ep_neuron *n, uint32_t j,
+                 slp_tick t) {
   const slp__lif_consts *c = pop->consts;
-  slp__pop_emit(pop, win, (uint32_t)(n - (ep_neuron *)pop->state), t);
-  n->t_ref_end = t + c->t_ref;
-  if (c->t_ref > 0) {
+  slp__pop_emit(pop, win, j, t);
+  slp_tick t_ref = slp__lif_t_ref(c, j);
+  n->t_ref_end = t + t_ref;
+  if (t_ref > 0) {
     n->held = 1;
     n->cm = 0.0;
-    update_check(c, n, t, NULL);
+    update_check(c, n, j, slp__lif_u_th(c, j), t, NULL);
     return;
   }
   slp__lif_factors f;
   factors(c, t, &f);
-  n->cm = reset_cm(c, n, &f);
+  n->cm = reset_cm(c, n, j, &f);
   if (c->spike_jump != 0) {
     /* ada_lif: current 1 (-b) steps down at the spike; cm follows so that
      * v stays at v_reset at t. */
-    n->ik[1] += c->spike_jump * f.f[2];
-    n->cm -= c->m.c[1] * c->spike_jump * f.f[0];
+    double jump = slp__lif_jump(c, j);
+    n->ik[1] += jump * f.f[2];
+    n->cm -= c->m.c[1] * jump * f.f[0];
   }
-  update_check(c, n, t, &f);
+  update_check(c, n, j, slp__lif_u_th(c, j), t, &f);
 }
 
 /* Fire every crossing at or before tick tb, in order; leave t_check at the
  * next possible one. */
 static void fire_through(slp__pop *pop, slp__window *win, ep_neuron *n,
-                         slp_tick tb) {
+                         uint32_t j, slp_tick tb) {
   const slp__lif_consts *c = pop->consts;
   while (n->t_check <= tb) {
-    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
     }
-    fire(pop, win, n, slp__ceil_grid(tc, c->grid));
+    fire(pop, win, n, j, slp__ceil_grid(tc, c->grid));
   }
 }
 
-static void schedule(slp__pop *pop, slp__window *win, ep_neuron *n) {
+static inline void schedule(slp__pop *pop, slp__window *win, ep_neuron *n) {
   slp__pop_schedule(pop, win, (uint32_t)(n - (ep_neuron *)pop->state),
                     n->t_check, &n->t_wake, &n->stamp);
 }
@@ -295,14 +303,17 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   const slp__lif_factors *f = &c->at;
   unsigned cur = c->slot[r]; /* the current the receptor feeds */
   double fk = f->f[1 + cur], fm = c->m.c[cur] * f->f[0];
+  /* The threshold: one for all, or each neuron's (read once here, so that
+   * the loop keeps them in registers). */
+  const double *u_th_n = c->u_th_n, u_th = c->u_th;
   for (size_t k = 0; k < count; k++) {
     ep_neuron *n = &st[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
     if (n->t_check <= t)
-      fire_through(pop, win, n, t);
+      fire_through(pop, win, n, tgt[k], t);
     if (n->held) /* rare: refractory neurons only */
-      release(c, n, t, f);
+      release(c, n, tgt[k], t, f);
     double x = (double)w[k] * scale;
     n->ik[cur] += x * fk;
     if (!n->held)
@@ -311,7 +322,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * is >= 0) leaves t_check a valid bound and the neuron's schedule as it
      * was; only a raise needs a new bound. */
     if (x > 0) {
-      update_check(c, n, t, f);
+      update_check(c, n, tgt[k], u_th_n ? u_th_n[tgt[k]] : u_th, t, f);
       schedule(pop, win, n);
     }
   }
@@ -325,7 +336,7 @@ void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
   slp_tick last = win->t1 - c->grid; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
     ep_neuron *n = &st[idx[k]];
-    fire_through(pop, win, n, last);
+    fire_through(pop, win, n, idx[k], last);
     n->stamp = win->serial;
     schedule(pop, win, n);
   }
@@ -341,12 +352,12 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
                           slp_tick t) {
   const slp__lif_consts *c = pop->consts;
   ep_neuron n = ((const ep_neuron *)pop->state)[i];
-  release(c, &n, t, NULL);
+  release(c, &n, i, t, NULL);
   slp__lif_factors f;
   factors(c, t, &f);
   double u, cur[NREC];
   if (n.held) {
-    u = c->u_reset;
+    u = slp__lif_u_reset(c, i);
     for (int k = 0; k < NREC; k++)
       cur[k] = n.ik[k] * f.e[1 + k];
   } else {
@@ -354,7 +365,7 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
   }
   switch (var) {
   case 0:
-    return u + c->v_leak;
+    return u + slp__lif_v_leak(c, i);
   case 1:
     return cur[0];
   case 2: /* ada_lif: b, kept as -b */

@@ -127,11 +127,10 @@ static int lif_ex_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-static int lif_ex_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  lif_ex_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
+/* The constants of parameters p (ode.h's slp__ode_fill). */
+static void lif_ex_fill(const double *p, void *out, double *th,
+                        slp_tick *t_ref, double *h0) {
+  lif_ex_consts *c = out;
   c->inv_tau_m = 1.0 / p[P_TAU_MEM];
   c->inv_tau_s = 1.0 / p[P_TAU_SYN];
   c->v_leak = p[P_V_LEAK];
@@ -139,9 +138,21 @@ static int lif_ex_create(slp__pop *pop, const slp__pop_init *init) {
   c->v_reset = p[P_V_RESET];
   c->delta_t = p[P_DELTA_T];
   c->inv_delta_t = c->delta_t > 0 ? 1.0 / c->delta_t : 0.0;
-  double tmin = fmin(p[P_TAU_MEM], p[P_TAU_SYN]);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, c->v_th, lif_ex_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], 0.01 * tmin);
+  *th = c->v_th;
+  *t_ref = 0;
+  *h0 = 0.01 * fmin(p[P_TAU_MEM], p[P_TAU_SYN]);
+}
+
+static int lif_ex_create(slp__pop *pop, const slp__pop_init *init) {
+  const double *p = pop->params;
+  lif_ex_consts *c = slp__calloc(1, sizeof *c);
+  if (c == NULL)
+    return SLP_ENOMEM;
+  double th, h0;
+  slp_tick t_ref;
+  lif_ex_fill(p, c, &th, &t_ref, &h0);
+  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, lif_ex_rhs, c,
+                         p[P_ABS_TOL], p[P_REL_TOL], h0);
   if (rc != 0) {
     slp__free(c);
     return rc;
@@ -150,7 +161,8 @@ static int lif_ex_create(slp__pop *pop, const slp__pop_init *init) {
   c->ode.jump = lif_ex_jump;
   c->ode.grid = init->grid;
   pop->consts = c;
-  if ((rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
+  if ((rc = slp__ode_own_params(pop, init, sizeof *c, lif_ex_fill)) != 0 ||
+      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
     slp__ode_destroy(pop);
     return rc;
   }
@@ -191,4 +203,6 @@ const slp__model slp__model_lif_ex = {
     .wake = slp__ode_wake,
     .get = slp__ode_get,
     .preset = lif_ex_preset,
+    .per_neuron = ((1u << P_COUNT) - 1) & ~(1u << P_ABS_TOL | 1u << P_REL_TOL),
+    .per_neuron_why = SLP__ODE_TOL_WHY,
 };

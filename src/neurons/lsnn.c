@@ -66,18 +66,48 @@ static const slp__var_desc lsnn_state[S_COUNT] = {
 #define NREC SLP__CUBA_NREC
 static const char *const lsnn_receptors[NREC] = {"exc", "inh"};
 
-/* Per-population constants derived from the parameters. */
-typedef struct lsnn_consts {
-  slp__cuba m;        /* the membrane: propagator and crossing search */
+/* What one parameter set gives besides the membrane's propagator: the
+ * population's, or a neuron's own. */
+typedef struct lsnn_own {
   double inv_tau_b;   /* 1 / tau_adapt, 1/ms */
   double u_th;        /* v_th - v_leak: where b relaxes to, relative to v_leak */
   double u_reset;     /* v_reset - v_leak */
   double v_leak;      /* mV */
   double v_th;        /* mV */
   double beta;        /* threshold jump per spike, mV */
+} lsnn_own;
+
+/* Per-population constants derived from the parameters. */
+typedef struct lsnn_consts {
+  slp__cuba m;        /* the membrane: propagator and crossing search */
+  slp__cuba *m_n;     /* each neuron's, when a time constant varies per
+                         neuron (slp__cuba_per_neuron), or NULL: m */
+  lsnn_own all;       /* the population's parameters */
+  lsnn_own *own;      /* each neuron's, when a parameter varies per neuron,
+                         or NULL: all for every neuron (a separate array:
+                         the neuron stays one cache line) */
   slp_tick grid;      /* grid step (grid mode) or 1 */
-  double *tab_b;      /* grid mode: exp(-n grid / tau_adapt), n < m.n_tab */
+  double *tab_b;      /* grid mode: exp(-n grid / tau_adapt), n < m.n_tab
+                         (none when tau_adapt varies per neuron) */
 } lsnn_consts;
+
+/* Neuron j's parameters and membrane. */
+static inline const lsnn_own *own_of(const lsnn_consts *c, uint32_t j) {
+  return c->own != NULL ? &c->own[j] : &c->all;
+}
+static inline const slp__cuba *m_of(const lsnn_consts *c, uint32_t j) {
+  return c->m_n != NULL ? &c->m_n[j] : &c->m;
+}
+
+/* The constants of parameter set p. */
+static void own_fill(const double *p, lsnn_own *o) {
+  o->inv_tau_b = 1.0 / p[P_TAU_ADAPT];
+  o->v_leak = p[P_V_LEAK];
+  o->v_th = p[P_V_TH];
+  o->u_th = p[P_V_TH] - p[P_V_LEAK];
+  o->u_reset = p[P_V_RESET] - p[P_V_LEAK];
+  o->beta = p[P_BETA];
+}
 
 /* One neuron: one cache line, as lif's. */
 typedef struct lsnn_neuron {
@@ -124,30 +154,34 @@ static int lsnn_check(const double *p, char *why, size_t cap) {
   return 0;
 }
 
-/* exp(-d / tau_adapt) for d ticks, from the table on whole grid steps. */
-static double decay_b(const lsnn_consts *c, slp_tick d) {
+/* exp(-d / tau_adapt) for d ticks (neuron j's), from the table on whole
+ * grid steps: its entries are that very expression's value. */
+static double decay_b(const lsnn_consts *c, uint32_t j, slp_tick d) {
   if (c->tab_b != NULL && d % c->grid == 0 &&
       (uint64_t)(d / c->grid) < c->m.n_tab)
     return c->tab_b[d / c->grid];
-  return exp(-(double)d * SLP__MS_PER_TICK * c->inv_tau_b);
+  return exp(-(double)d * SLP__MS_PER_TICK * own_of(c, j)->inv_tau_b);
 }
 
-/* Move neuron n to tick t >= t_last. */
-static void advance(const lsnn_consts *c, lsnn_neuron *n, slp_tick t) {
+/* Move neuron n (index j) to tick t >= t_last. */
+static void advance(const lsnn_consts *c, lsnn_neuron *n, uint32_t j,
+                    slp_tick t) {
   slp_tick d = t - n->t_last;
   if (d <= 0)
     return;
-  slp__cuba_prop(&c->m, d, &n->u, n->i);
+  slp__cuba_prop(m_of(c, j), d, &n->u, n->i);
   if (n->cb != 0.0)
-    n->cb *= decay_b(c, d);
+    n->cb *= decay_b(c, j, d);
   n->t_last = t;
 }
 
 /* Recompute n->t_check from the neuron's state. */
-static void update_check(const lsnn_consts *c, lsnn_neuron *n) {
+static void update_check(const lsnn_consts *c, lsnn_neuron *n, uint32_t j) {
+  const lsnn_own *o = own_of(c, j);
   n->t_check = slp__cuba_tick_after(
       n->t_last,
-      slp__cuba_lin_bound(&c->m, n->u, n->i, c->u_th, n->cb, c->inv_tau_b));
+      slp__cuba_lin_bound(m_of(c, j), n->u, n->i, o->u_th, n->cb,
+                          o->inv_tau_b));
 }
 
 /*
@@ -156,27 +190,30 @@ static void update_check(const lsnn_consts *c, lsnn_neuron *n) {
  * can happen.
  */
 static slp_tick first_crossing(const lsnn_consts *c, const lsnn_neuron *n,
-                               slp_tick ta, slp_tick tb, slp_tick *lb) {
+                               uint32_t j, slp_tick ta, slp_tick tb,
+                               slp_tick *lb) {
+  const lsnn_own *o = own_of(c, j);
   slp__cuba_traj tr;
-  tr.c = &c->m;
+  tr.c = m_of(c, j);
   tr.ts = n->t_last;
   tr.u0 = n->u;
   tr.i0[0] = n->i[0];
   tr.i0[1] = n->i[1];
-  tr.th = c->u_th;
+  tr.th = o->u_th;
   tr.cb = n->cb;
-  tr.inv_tau_b = c->inv_tau_b;
+  tr.inv_tau_b = o->inv_tau_b;
   return slp__cuba_first_crossing(&tr, ta, tb, lb);
 }
 
 static void fire(slp__pop *pop, slp__window *win, lsnn_neuron *n,
                  slp_tick t) {
   const lsnn_consts *c = pop->consts;
-  advance(c, n, t);
-  slp__pop_emit(pop, win, (uint32_t)(n - (lsnn_neuron *)pop->state), t);
-  n->u = c->u_reset;
-  n->cb += c->beta;
-  update_check(c, n);
+  uint32_t j = (uint32_t)(n - (lsnn_neuron *)pop->state);
+  advance(c, n, j, t);
+  slp__pop_emit(pop, win, j, t);
+  n->u = own_of(c, j)->u_reset;
+  n->cb += own_of(c, j)->beta;
+  update_check(c, n, j);
   /* At most one spike per tick: only a threshold initialised below v_reset
    * could be crossed again at once, and beta lifts it spike by spike. */
   if (n->t_check <= t)
@@ -188,8 +225,9 @@ static void fire(slp__pop *pop, slp__window *win, lsnn_neuron *n,
 static void fire_through(slp__pop *pop, slp__window *win, lsnn_neuron *n,
                          slp_tick tb) {
   const lsnn_consts *c = pop->consts;
+  uint32_t j = (uint32_t)(n - (lsnn_neuron *)pop->state);
   while (n->t_check <= tb) {
-    slp_tick lb, tc = first_crossing(c, n, n->t_check, tb, &lb);
+    slp_tick lb, tc = first_crossing(c, n, j, n->t_check, tb, &lb);
     if (tc == SLP__NEVER) {
       n->t_check = lb;
       return;
@@ -214,9 +252,9 @@ static void lsnn_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */
     fire_through(pop, win, n, t);
-    advance(c, n, t);
+    advance(c, n, tgt[k], t);
     n->i[r] += (double)w[k] * scale;
-    update_check(c, n);
+    update_check(c, n, tgt[k]);
     schedule(pop, win, n);
   }
 }
@@ -243,6 +281,8 @@ static void lsnn_wake(slp__pop *pop, slp__window *win, uint32_t i,
 static void free_consts(lsnn_consts *c) {
   slp__cuba_free(&c->m);
   slp__free(c->tab_b);
+  slp__free(c->own);
+  slp__free(c->m_n);
   slp__free(c);
 }
 
@@ -256,14 +296,32 @@ static int lsnn_create(slp__pop *pop, const slp__pop_init *init) {
     slp__free(c);
     return SLP_ENOMEM;
   }
-  c->inv_tau_b = 1.0 / p[P_TAU_ADAPT];
-  c->v_leak = p[P_V_LEAK];
-  c->v_th = p[P_V_TH];
-  c->u_th = p[P_V_TH] - p[P_V_LEAK];
-  c->u_reset = p[P_V_RESET] - p[P_V_LEAK];
-  c->beta = p[P_BETA];
+  own_fill(p, &c->all);
   c->grid = init->grid;
-  if (c->m.tab != NULL) {
+  static const int tau[3] = {P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH};
+  int nomem = 0;
+  c->m_n = slp__cuba_per_neuron(init, p, tau, pop->n, &nomem);
+  if (nomem) {
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
+  int vary = 0;
+  for (size_t k = 0; k < P_COUNT; k++)
+    vary |= init->param_values[k] != NULL;
+  if (vary) {
+    c->own = slp__malloc((size_t)pop->n * sizeof *c->own);
+    if (c->own == NULL) {
+      free_consts(c);
+      return SLP_ENOMEM;
+    }
+    for (uint32_t k = 0; k < pop->n; k++) {
+      double q[P_COUNT];
+      for (size_t j = 0; j < P_COUNT; j++)
+        q[j] = init->param_values[j] ? init->param_values[j][k] : p[j];
+      own_fill(q, &c->own[k]);
+    }
+  }
+  if (c->m.tab != NULL && init->param_values[P_TAU_ADAPT] == NULL) {
     c->tab_b = slp__malloc(c->m.n_tab * sizeof *c->tab_b);
     if (c->tab_b == NULL) {
       free_consts(c);
@@ -271,7 +329,7 @@ static int lsnn_create(slp__pop *pop, const slp__pop_init *init) {
     }
     for (size_t n = 0; n < c->m.n_tab; n++)
       c->tab_b[n] = exp(-(double)n * (double)init->grid * SLP__MS_PER_TICK *
-                        c->inv_tau_b);
+                        c->all.inv_tau_b);
   }
   lsnn_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
@@ -281,14 +339,14 @@ static int lsnn_create(slp__pop *pop, const slp__pop_init *init) {
   for (uint32_t k = 0; k < pop->n; k++) {
     lsnn_neuron *n = &st[k];
     memset(n, 0, sizeof *n);
-    n->u = init->values[S_V][k] - c->v_leak;
+    n->u = init->values[S_V][k] - own_of(c, k)->v_leak;
     n->i[0] = init->values[S_I_EXC][k];
     n->i[1] = init->values[S_I_INH][k];
-    n->cb = init->values[S_B][k] - c->v_th;
+    n->cb = init->values[S_B][k] - own_of(c, k)->v_th;
     n->t_last = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(c, n);
+    update_check(c, n, k);
   }
   pop->consts = c;
   pop->state = st;
@@ -305,16 +363,16 @@ static void lsnn_prime(slp__pop *pop, slp__window *win) {
 static double lsnn_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const lsnn_consts *c = pop->consts;
   lsnn_neuron n = ((const lsnn_neuron *)pop->state)[i];
-  advance(c, &n, t);
+  advance(c, &n, i, t);
   switch (var) {
   case S_V:
-    return n.u + c->v_leak;
+    return n.u + own_of(c, i)->v_leak;
   case S_I_EXC:
     return n.i[0];
   case S_I_INH:
     return n.i[1];
   case S_B:
-    return n.cb + c->v_th;
+    return n.cb + own_of(c, i)->v_th;
   default:
     return NAN;
   }
@@ -363,4 +421,5 @@ const slp__model slp__model_lsnn = {
     .wake = lsnn_wake,
     .get = lsnn_get,
     .preset = lsnn_preset,
+    .per_neuron = (1u << P_COUNT) - 1, /* all */
 };

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sleipnir/network.h"
+#include "core/alloc.h"
 #include "neurons/model.h"
 
 static const slp__model *const models[] = {
@@ -106,4 +107,18 @@ int slp_model_state_info(const char *model, const char *name,
   if (k < 0)
     return SLP_ENOENT;
   return info(&m->state[k], out);
+}
+
+double *slp__param_copy(const slp__pop_init *init, size_t k, uint32_t n,
+                        int *nomem) {
+  const double *own = init->param_values[k];
+  if (own == NULL)
+    return NULL;
+  double *copy = slp__malloc((size_t)n * sizeof *copy);
+  if (copy == NULL) {
+    *nomem = 1;
+    return NULL;
+  }
+  memcpy(copy, own, (size_t)n * sizeof *copy);
+  return copy;
 }

@@ -42,6 +42,12 @@ typedef struct slp__pop_init {
   slp_tick t0;                           /* start tick of the simulation */
   slp_tick grid;                         /* grid step (grid mode) or 1 */
   const double *values[SLP__MAX_STATE];  /* per state variable, n values */
+  /* Per parameter: the n values of a parameter that varies per neuron (API
+   * units, indexed by the population's -- or slice's -- local neuron index),
+   * or NULL: pop->params[k] for every neuron.  Valid only during create():
+   * a model copies what it keeps.  Only parameters in the model's
+   * per_neuron mask are ever given (network/params_draw.c refuses others). */
+  const double *param_values[SLP__MAX_PARAMS];
 } slp__pop_init;
 
 /* The operations and tables of one neuron model. */
@@ -86,7 +92,21 @@ typedef struct slp__model {
   /* 1: a weight is a conductance jump, a plain number (coba_lif); 0: a
    * voltage (a jump of a current in voltage units, or of v). */
   int conductance_weights;
+  /* Bit k set: parameter k may vary per neuron in the event-driven modes
+   * (exact, grid); create() then honours init->param_values[k]. */
+  uint32_t per_neuron;
+  /* Why the other parameters cannot vary (a clause for the error message),
+   * or NULL when every parameter can. */
+  const char *per_neuron_why;
 } slp__model;
+
+/*
+ * A copy of init's per-neuron values of parameter k (n of them, for a model
+ * to keep), or NULL when the parameter is constant.  On allocation failure
+ * NULL with *nomem set (untouched otherwise).
+ */
+double *slp__param_copy(const slp__pop_init *init, size_t k, uint32_t n,
+                        int *nomem);
 
 /* The registry: NULL if no model has this name (or alias, as "alif"). */
 const slp__model *slp__model_find(const char *name);

@@ -22,6 +22,9 @@ typedef struct norse_rt {
   const slp__model *model;     /* the model itself */
   const slp__norse_step *st;   /* its Norse step */
   double k[SLP__NORSE_MAX_K];  /* the step's constants */
+  double *kn;                  /* or, when a parameter varies per neuron,
+                                  each neuron's: SLP__NORSE_MAX_K per
+                                  neuron (NULL: k for all) */
   slp_tick dt;                 /* step, ticks */
   double wdiv;                 /* weights' API unit per Norse unit: 1000
                                   (mV per V) for voltage weights, else 1 */
@@ -40,6 +43,7 @@ static void norse_destroy(slp__pop *pop) {
   if (rt != NULL) {
     pop->model = rt->model;
     slp__free(rt->s);
+    slp__free(rt->kn);
     slp__free(rt->x);
     slp__free(rt->last);
     slp__free(rt->dormant);
@@ -72,6 +76,11 @@ static void norse_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
 }
 
+/* Neuron i's step constants. */
+static inline const double *consts_of(const norse_rt *rt, uint32_t i) {
+  return rt->kn != NULL ? &rt->kn[(size_t)i * SLP__NORSE_MAX_K] : rt->k;
+}
+
 /*
  * Each neuron through the window's steps, in order; a spike of step k is
  * stamped at its end.  The lazy form: a dormant neuron (one that cannot
@@ -91,21 +100,22 @@ static void norse_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   for (uint32_t i = 0; i < pop->n; i++) {
     int input = (rt->touched[i >> 6] >> (i & 63)) & 1;
     double *s = &rt->s[(size_t)i * ns];
+    const double *k = consts_of(rt, i);
     if (rt->dormant[i]) {
       if (!input)
         continue;
-      st->silent(rt->k, s, step0 - rt->last[i]);
+      st->silent(k, s, step0 - rt->last[i]);
     }
     double *x = &rt->x[(size_t)i * NREC];
     for (uint32_t slot = 0; slot < rt->n_slots; slot++, x += stride) {
-      if (st->step(rt->k, s, x))
+      if (st->step(k, s, x))
         slp__pop_emit(pop, win, i, win->t0 + (slp_tick)(slot + 1) * rt->dt);
       x[0] = 0;
       x[1] = 0;
     }
     rt->last[i] = step0 + rt->n_slots;
     rt->dormant[i] = st->dormant != NULL && !slp__norse_lazy_disabled &&
-                     st->dormant(rt->k, s);
+                     st->dormant(k, s);
   }
   memset(rt->touched, 0, ((size_t)pop->n + 63) / 64 * sizeof *rt->touched);
 }
@@ -130,11 +140,50 @@ static double norse_get(const slp__pop *pop, uint32_t i, int var,
   if (rt->dormant[i] && now > rt->last[i]) {
     /* A dormant neuron's steps are owed: take them on a copy. */
     memcpy(owed, s, rt->st->n_state * sizeof *owed);
-    rt->st->silent(rt->k, owed, now - rt->last[i]);
+    rt->st->silent(consts_of(rt, i), owed, now - rt->last[i]);
     s = owed;
   }
-  double x = rt->st->get(rt->k, s, var);
+  double x = rt->st->get(consts_of(rt, i), s, var);
   return rt->model->state[var].dim == SLP_DIM_VOLTAGE ? x * rt->st->vunit : x;
+}
+
+/*
+ * When a parameter varies per neuron (init->param_values), each neuron gets
+ * the step's constants of its own parameters in rt->kn: Norse's step is the
+ * same function of any parameter set, so every parameter of every model may
+ * vary here.  p holds the population's parameters in the step's units.
+ */
+static int per_neuron_consts(norse_rt *rt, uint32_t n, const double *p,
+                             const slp__pop_init *init, double dt_ms,
+                             char *why, size_t cap) {
+  const slp__model *m = rt->model;
+  int vary = 0;
+  for (size_t j = 0; j < m->n_params; j++)
+    vary |= init->param_values[j] != NULL;
+  if (!vary)
+    return 0;
+  rt->kn = slp__calloc((size_t)n * SLP__NORSE_MAX_K, sizeof *rt->kn);
+  if (rt->kn == NULL)
+    return SLP_ENOMEM;
+  for (uint32_t i = 0; i < n; i++) {
+    double q[SLP__MAX_PARAMS];
+    for (size_t j = 0; j < m->n_params; j++) {
+      const double *own = init->param_values[j];
+      q[j] = own == NULL ? p[j]
+             : m->params[j].dim == SLP_DIM_VOLTAGE ? own[i] / rt->st->vunit
+                                                   : own[i];
+    }
+    char sub[200];
+    int rc = rt->st->setup(m, q, dt_ms, &rt->kn[(size_t)i * SLP__NORSE_MAX_K],
+                           sub, sizeof sub);
+    if (rc != 0) {
+      snprintf(why, cap, "neuron %u: %s", i, sub);
+      return rc;
+    }
+  }
+  /* Neuron 0's constants stand for the population where one set is read. */
+  memcpy(rt->k, rt->kn, sizeof rt->k);
+  return 0;
 }
 
 int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
@@ -161,8 +210,12 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
     p[j] = m->params[j].dim == SLP_DIM_VOLTAGE ? pop->params[j] / st->vunit
                                                : pop->params[j];
   rt->wdiv = m->conductance_weights ? 1.0 : st->vunit;
-  int rc = st->setup(m, p, (double)dt * SLP__MS_PER_TICK, rt->k, why, cap);
+  int rc = per_neuron_consts(rt, pop->n, p, init, (double)dt * SLP__MS_PER_TICK,
+                             why, cap);
+  if (rc == 0 && rt->kn == NULL)
+    rc = st->setup(m, p, (double)dt * SLP__MS_PER_TICK, rt->k, why, cap);
   if (rc != 0) {
+    slp__free(rt->kn);
     slp__free(rt);
     return rc;
   }
@@ -176,6 +229,7 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
     slp__free(rt->last);
     slp__free(rt->dormant);
     slp__free(rt->touched);
+    slp__free(rt->kn);
     slp__free(rt);
     return SLP_ENOMEM;
   }
@@ -184,7 +238,7 @@ int slp__norse_pop_create(slp__pop *pop, const slp__pop_init *init,
     for (size_t j = 0; j < m->n_state; j++)
       v[j] = m->state[j].dim == SLP_DIM_VOLTAGE ? init->values[j][i] / st->vunit
                                                 : init->values[j][i];
-    st->start(rt->k, v, &rt->s[(size_t)i * st->n_state]);
+    st->start(consts_of(rt, i), v, &rt->s[(size_t)i * st->n_state]);
   }
   rt->ops = *pop->model;
   rt->ops.create = NULL;

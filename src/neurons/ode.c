@@ -363,6 +363,44 @@ int slp__ode_neurons_create(slp__pop *pop, const slp__pop_init *init,
   return 0;
 }
 
+int slp__ode_own_params(slp__pop *pop, const slp__pop_init *init,
+                        size_t own_size, slp__ode_fill fill) {
+  slp__ode *o = pop->consts;
+  const slp__model *m = pop->model;
+  int vary = 0;
+  for (size_t k = 0; k < m->n_params; k++)
+    vary |= init->param_values[k] != NULL;
+  if (!vary)
+    return 0;
+  o->own = slp__calloc(pop->n, own_size);
+  o->own_th = slp__malloc((size_t)pop->n * sizeof *o->own_th);
+  o->own_t_ref = slp__malloc((size_t)pop->n * sizeof *o->own_t_ref);
+  o->own_h0 = slp__malloc((size_t)pop->n * sizeof *o->own_h0);
+  if (!o->own || !o->own_th || !o->own_t_ref || !o->own_h0)
+    return SLP_ENOMEM;
+  o->own_size = own_size;
+  for (uint32_t i = 0; i < pop->n; i++) {
+    double p[SLP__MAX_PARAMS];
+    for (size_t k = 0; k < m->n_params; k++)
+      p[k] = init->param_values[k] ? init->param_values[k][i] : pop->params[k];
+    fill(p, (char *)o->own + (size_t)i * own_size, &o->own_th[i],
+         &o->own_t_ref[i], &o->own_h0[i]);
+  }
+  return 0;
+}
+
+/* Point o at neuron i's constants when they vary per neuron.  Inline and a
+ * predictable branch: populations without per-neuron parameters pay one
+ * test per neuron visited. */
+static inline void use_neuron(slp__ode *o, uint32_t i) {
+  if (o->own == NULL)
+    return;
+  o->params = (char *)o->own + (size_t)i * o->own_size;
+  o->th = o->own_th[i];
+  o->t_ref = o->own_t_ref[i];
+  o->h0 = o->own_h0[i];
+}
+
 /* Fire neuron i at tick tc (its state integrated to tc): emit on the grid,
  * reset, clamp. */
 static void fire(slp__ode *o, slp__pop *pop, slp__window *win, uint32_t i,
@@ -417,6 +455,7 @@ void slp__ode_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   slp__ode_neuron *st = pop->state;
   for (size_t k = 0; k < count; k++) {
     slp__ode_neuron *n = &st[tgt[k]];
+    use_neuron(o, tgt[k]);
     /* Crossings up to the input's tick come first; inputs at the tick the
      * neuron is at add up before the threshold is looked at. */
     int rc = run(o, pop, win, tgt[k], n, t, t > n->t_last);
@@ -434,6 +473,7 @@ void slp__ode_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   slp__ode_neuron *st = pop->state;
   slp_tick last = win->t1 - o->grid; /* latest spike tick of this window */
   for (uint32_t i = 0; i < pop->n; i++) {
+    use_neuron(o, i);
     int rc = run(o, pop, win, i, &st[i], last, 1);
     if (rc != 0 && win->err == 0)
       win->err = rc;
@@ -452,6 +492,7 @@ double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   slp__ode_neuron n = ((const slp__ode_neuron *)pop->state)[i];
   if (var < 0 || (size_t)var >= o->dim)
     return NAN;
+  use_neuron(o, i);
   if (n.t_ref_end > n.t_last) {
     slp_tick e = n.t_ref_end < t ? n.t_ref_end : t;
     o->frozen = 1;
@@ -470,6 +511,10 @@ void slp__ode_destroy(slp__pop *pop) {
   slp__ode *o = pop->consts;
   if (o != NULL) {
     slp__ode_free(o);
+    slp__free(o->own);
+    slp__free(o->own_th);
+    slp__free(o->own_t_ref);
+    slp__free(o->own_h0);
     slp__free(o);
   }
   slp__free(pop->state);

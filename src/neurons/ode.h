@@ -34,6 +34,12 @@
 #include "sleipnir/sim.h"
 #include "neurons/pop.h"
 
+/* Why the nonlinear models' tolerances are one per population (the models'
+ * per_neuron_why, model.h). */
+#define SLP__ODE_TOL_WHY                                                    \
+  "ode_abs_tol and ode_rel_tol set the error control of the population's "  \
+  "one integrator"
+
 /* Largest state dimension of a nonlinear model. */
 #define SLP__ODE_MAX_DIM 4
 
@@ -67,7 +73,35 @@ typedef struct slp__ode {
   double h0;                            /* first trial step, ms */
   uint64_t steps;                       /* accepted steps (statistics) */
   uint64_t probes;                      /* crossing probes (statistics) */
+  /* Per-neuron parameters (slp__ode_own_params), or own == NULL: params,
+   * th, t_ref and h0 above serve every neuron.  Otherwise the operations
+   * point those four at neuron i's before touching it. */
+  void *own;                            /* n blocks of own_size bytes: each
+                                           neuron's model constants */
+  size_t own_size;                      /* bytes per block */
+  double *own_th;                       /* each neuron's threshold */
+  slp_tick *own_t_ref;                  /* each neuron's clamp, ticks */
+  double *own_h0;                       /* each neuron's first trial step */
 } slp__ode;
+
+/*
+ * The model constants of one parameter set, for slp__ode_own_params: fill
+ * out (own_size bytes, the model's constants struct) from parameters p (API
+ * units) and give the neuron's threshold, clamp (ticks) and first trial
+ * step (ms).
+ */
+typedef void (*slp__ode_fill)(const double *p, void *out, double *th,
+                              slp_tick *t_ref, double *h0);
+
+/*
+ * If any parameter varies per neuron (init->param_values), give each of
+ * pop's neurons its own constants: fill() of the population's parameters
+ * with the neuron's own values put in.  pop->consts must be set (its first
+ * member the slp__ode).  Nothing happens when every parameter is constant.
+ * SLP_ENOMEM (freed by slp__ode_destroy).
+ */
+int slp__ode_own_params(slp__pop *pop, const slp__pop_init *init,
+                        size_t own_size, slp__ode_fill fill);
 
 /*
  * Set up o for a dim-dimensional system whose component iv is the membrane
