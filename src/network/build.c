@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "network/network.h"
 #include "network/params_draw.h"
@@ -309,14 +310,35 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
   return rc;
 }
 
-/* Every partition's synapses; the delay range is the network's. */
+/* A build step run for every partition on its own thread. */
+typedef struct part_task {
+  slp_sim *sim;
+  const slp_network *net;
+  slp_diag *diag; /* one per partition */
+} part_task;
+
+static int synapses_task(void *arg, uint32_t j) {
+  part_task *t = arg;
+  return build_part_synapses(t->sim, t->net, j, &t->diag[j]);
+}
+
+/* Every partition's synapses, each built by its own thread (so that its
+ * pages are first touched by the thread that will read them); the delay
+ * range is the network's. */
 static int build_synapses(slp_sim *sim, const slp_network *net,
                           slp_diag *diag) {
+  part_task t = {sim, net, slp__calloc(sim->n_parts, sizeof(slp_diag))};
+  if (t.diag == NULL)
+    return SLP_ENOMEM;
+  uint32_t failed;
+  int rc = slp__parallel(sim->n_parts, synapses_task, &t, &failed);
+  if (rc != 0 && diag != NULL)
+    *diag = t.diag[failed];
+  slp__free(t.diag);
+  if (rc != 0)
+    return rc;
   slp_tick d_min = 0, d_max = 0;
   for (uint32_t j = 0; j < sim->n_parts; j++) {
-    int rc = build_part_synapses(sim, net, j, diag);
-    if (rc != 0)
-      return rc;
     const slp__csr *c = &sim->parts[j].csr;
     if (c->d_min > 0 && (d_min == 0 || c->d_min < d_min))
       d_min = c->d_min;
@@ -399,7 +421,7 @@ static int build_direct(slp_sim *sim) {
       slp__direct d;
       int rc = slp__direct_init(&d, in, &pt->csr,
                                 (uint32_t)(sim->window / sim->grid));
-      if (rc != 0 || d.lo == d.hi) {
+      if (rc != 0 || d.n == 0) {
         slp__direct_free(&d);
         if (rc != 0)
           return rc;

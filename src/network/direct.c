@@ -31,46 +31,42 @@ int slp__direct_eligible(const slp__input *in, const slp__csr *csr) {
 int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
                      uint32_t n_steps) {
   memset(d, 0, sizeof *d);
-  size_t n = in->n;
   d->in = in;
   d->n_steps = n_steps;
-  d->tgt = slp__malloc(n * sizeof *d->tgt);
-  d->w = slp__malloc(n * sizeof *d->w);
-  d->delay = slp__malloc(n * sizeof *d->delay);
-  d->pop = slp__malloc(n * sizeof *d->pop);
-  d->rec = slp__malloc(n * sizeof *d->rec);
-  d->count = slp__calloc(n * n_steps, sizeof *d->count);
-  if (!d->tgt || !d->w || !d->delay || !d->pop || !d->rec || !d->count)
+  /* The sources with their synapse here: the partition draws only those. */
+  size_t n = 0;
+  for (uint32_t k = 0; k < in->n; k++)
+    n += csr->row_seg[in->node0 + k + 1] != csr->row_seg[in->node0 + k];
+  size_t cap = n > 0 ? n : 1;
+  d->src = slp__malloc(cap * sizeof *d->src);
+  d->tgt = slp__malloc(cap * sizeof *d->tgt);
+  d->w = slp__malloc(cap * sizeof *d->w);
+  d->delay = slp__malloc(cap * sizeof *d->delay);
+  d->pop = slp__malloc(cap * sizeof *d->pop);
+  d->rec = slp__malloc(cap * sizeof *d->rec);
+  d->count = slp__calloc(cap * n_steps, sizeof *d->count);
+  if (!d->src || !d->tgt || !d->w || !d->delay || !d->pop || !d->rec ||
+      !d->count)
     return SLP_ENOMEM;
-  d->lo = in->n;
-  d->hi = 0;
   for (uint32_t k = 0; k < in->n; k++) {
     uint32_t node = in->node0 + k;
     uint64_t s = csr->row_seg[node];
-    if (csr->row_seg[node + 1] == s) {
-      d->delay[k] = 0;
-      d->tgt[k] = 0;
-      d->w[k] = 0;
-      d->pop[k] = 0;
-      d->rec[k] = 0;
+    if (csr->row_seg[node + 1] == s)
       continue;
-    }
     uint64_t j = csr->seg_start[s];
-    d->tgt[k] = csr->col[j];
-    d->w[k] = csr->w[j];
-    d->delay[k] = csr->seg_delay[s];
-    d->pop[k] = csr->seg_pop[s];
-    d->rec[k] = csr->seg_receptor[s];
-    if (k < d->lo)
-      d->lo = k;
-    d->hi = k + 1;
+    size_t m = d->n++;
+    d->src[m] = k;
+    d->tgt[m] = csr->col[j];
+    d->w[m] = csr->w[j];
+    d->delay[m] = csr->seg_delay[s];
+    d->pop[m] = csr->seg_pop[s];
+    d->rec[m] = csr->seg_receptor[s];
   }
-  if (d->lo > d->hi)
-    d->lo = d->hi = 0;
   return 0;
 }
 
 void slp__direct_free(slp__direct *d) {
+  slp__free(d->src);
   slp__free(d->tgt);
   slp__free(d->w);
   slp__free(d->delay);
@@ -88,18 +84,14 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
   uint64_t total = 0;
   /* Source by source, so that each stream stays in cache while it is
    * drawn; a source's steps are drawn in order, as the queued path does. */
-  for (uint32_t k = d->lo; k < d->hi; k++) {
-    uint16_t *c = &d->count[k];
-    if (d->delay[k] == 0) {
-      for (uint32_t s = 0; s < d->n_steps; s++)
-        c[(size_t)s * in->n] = 0;
-      continue;
-    }
-    slp_tick te = win->t0 - d->delay[k]; /* emission of the first arrival */
+  for (uint32_t m = 0; m < d->n; m++) {
+    uint32_t k = d->src[m];
+    uint16_t *c = &d->count[m];
+    slp_tick te = win->t0 - d->delay[m]; /* emission of the first arrival */
     for (uint32_t s = 0; s < d->n_steps; s++, te += win->grid) {
       uint32_t x = te == in->next_t[k] ? slp__poisson_step_count(in, k) : 0;
       /* Below the tail's underflow (mu <= 500): never near 65535. */
-      c[(size_t)s * in->n] = (uint16_t)x;
+      c[(size_t)s * d->n] = (uint16_t)x;
       total += x;
     }
   }
@@ -108,14 +100,13 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
 
 int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
                         uint32_t s, uint64_t *events) {
-  const slp__input *in = d->in;
-  const uint16_t *c = &d->count[(size_t)s * in->n];
+  const uint16_t *c = &d->count[(size_t)s * d->n];
   slp_tick t = win->t0 + (slp_tick)s * win->grid;
   /* Room for every spike, plus BURST - 1 past the end for the
    * unconditional writes below. */
   enum { BURST = 4 };
   size_t need = BURST;
-  for (uint32_t k = d->lo; k < d->hi; k++)
+  for (uint32_t k = 0; k < d->n; k++)
     need += c[k];
   if (slp__grow((void **)&d->bt, &d->cap_t, need, sizeof *d->bt) != 0 ||
       slp__grow((void **)&d->bw, &d->cap_w, need, sizeof *d->bw) != 0)
@@ -126,13 +117,13 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
   const float *w = d->w;
   const uint16_t *pop = d->pop;
   const uint8_t *rec = d->rec;
-  uint32_t k = d->lo;
-  while (k < d->hi) {
+  uint32_t k = 0;
+  while (k < d->n) {
     /* A run of sources into one (population, receptor): one batch. */
     uint16_t p = pop[k];
     uint8_t r = rec[k];
     size_t n = 0;
-    for (; k < d->hi && pop[k] == p && rec[k] == r; k++) {
+    for (; k < d->n && pop[k] == p && rec[k] == r; k++) {
       /* A source's spikes are copies of one synapse.  Counts are random,
        * so a loop over them mispredicts its exit; writing BURST copies
        * whatever the count and keeping c of them does not. */

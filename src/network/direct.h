@@ -22,9 +22,11 @@
 
 typedef struct slp__direct {
   slp__input *in;      /* the input group (its streams and positions) */
+  uint32_t n;          /* its sources whose synapse is in this partition */
+  uint32_t *src;       /* per such source: its index in the group */
   uint32_t *tgt;       /* per source: target, local to its population */
   float *w;            /* per source: weight */
-  slp_tick *delay;     /* per source: delay; 0 marks a source without synapse */
+  slp_tick *delay;     /* per source: delay */
   uint16_t *pop;       /* per source: target population */
   uint8_t *rec;        /* per source: receptor */
   uint16_t *count;     /* spikes per (step of the window, source) */
@@ -32,8 +34,6 @@ typedef struct slp__direct {
   float *bw;           /* one step's batch: weights */
   size_t cap_t, cap_w; /* batch capacities */
   uint32_t n_steps;    /* grid steps per window */
-  uint32_t lo, hi;     /* the sources with a synapse in csr lie in [lo, hi):
-                          a partition draws only those */
 } slp__direct;
 
 /* Tests set this to send every input through the queue, to prove the two
