@@ -260,7 +260,7 @@ typedef struct worker {
   void *progress_arg;
   double last_report;         /* wall clock of the last progress call */
   slp__barrier *barrier;      /* NULL with one partition */
-  unsigned sense;             /* its side of the barrier */
+  slp__barrier_seat seat;     /* its side of the barrier */
   unsigned phase;             /* barriers passed: selects the error slot */
   slp_tick now;               /* where this thread stopped */
   uint32_t serial;            /* its window count */
@@ -298,7 +298,7 @@ static int phase_error(const slp_sim *sim, unsigned phase) {
 static int meet(worker *w) {
   if (w->barrier == NULL)
     return 0; /* one partition: its errors stop it where they happen */
-  slp__barrier_wait(w->barrier, &w->sense);
+  slp__barrier_wait(w->barrier, &w->seat);
   int e = phase_error(w->sim, w->phase);
   w->phase++;
   /* The slot of the new phase was last read before this barrier. */
@@ -523,8 +523,8 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   slp__barrier barrier;
   for (uint32_t j = 0; j < T; j++) {
     w[j] = (worker){sim, &sim->parts[j], until, j == 0 ? progress : NULL,
-                    arg, slp__now_s(), T > 1 ? &barrier : NULL, 0, 0,
-                    sim->now, sim->serial, 0};
+                    arg, slp__now_s(), T > 1 ? &barrier : NULL, {0, 0},
+                    0, sim->now, sim->serial, 0};
     sim->parts[j].err[0] = sim->parts[j].err[1] = 0;
   }
   int rc = 0;
