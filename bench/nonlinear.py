@@ -61,7 +61,7 @@ projections:
 
 
 def run(sleipnir, path):
-    out = subprocess.run([sleipnir, "run", path, "--json", "--quiet"],
+    out = subprocess.run([sleipnir, "run", path, "--threads", "1", "--json", "--quiet"],
                          check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 

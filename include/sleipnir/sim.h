@@ -142,6 +142,11 @@ typedef struct slp_sim_stats {
   double build_wall_s;      /* wall seconds spent in slp_sim_create */
   double run_wall_s;        /* wall seconds spent in slp_sim_run */
   unsigned threads;         /* threads the run uses (target partitions) */
+  uint64_t windows;         /* windows run (the threads meet once each) */
+  slp_tick window;          /* window length, ticks */
+  uint64_t exchanged;       /* spikes the partitions handed to each other
+                               (every neuron spike, and the source spikes
+                               with targets in more than one partition) */
 } slp_sim_stats;
 
 SLP_EXTERN void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out);

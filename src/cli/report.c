@@ -358,6 +358,9 @@ void cli_report_run_json(const cli_summary *s) {
   json_double(&o, "build_wall_s", st->build_wall_s);
   json_double(&o, "run_wall_s", st->run_wall_s);
   json_double(&o, "events_per_s", events_per_s(st));
+  json_u64(&o, "windows", st->windows);
+  json_double(&o, "window_s", (double)st->window * 1e-9);
+  json_u64(&o, "exchanged_spikes", st->exchanged);
   json_double(&o, "mean_rate_hz", mean_rate_hz(st));
   json_u64(&o, "peak_rss_bytes", s->peak_rss_bytes);
   json_str(&o, "spikes_file", s->cfg->spikes_path);

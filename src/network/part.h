@@ -59,6 +59,7 @@ typedef struct slp__part {
   slp__spikebuf local;      /* its sources' spikes that reach only it */
   uint64_t events;          /* synaptic events delivered */
   uint64_t input_spikes;    /* source spikes emitted */
+  uint64_t exchanged;       /* spikes put in spikes[] and shared[] */
   int err[2];               /* errors of the current and last phase
                                between barriers (run.c) */
 } slp__part;

@@ -357,6 +357,7 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
   if (rc == 0 && !sim->sources_first)
     rc = emit_sources(sim, pt, win, par);
   slp__spikebuf_sort(&pt->spikes[par]);
+  pt->exchanged += pt->spikes[par].n + pt->shared[par].n;
   note(w, rc);
   return w->barrier == NULL ? rc : 0;
 }

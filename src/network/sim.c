@@ -114,7 +114,10 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
       out->state_bytes += pt->pops[q].state_bytes;
     out->input_spikes += pt->input_spikes;
     out->synaptic_events += pt->events;
+    out->exchanged += pt->exchanged;
   }
+  out->windows = sim->serial;
+  out->window = sim->window;
   out->spikes = sim->spike_count;
   out->now = sim->now < sim->end ? sim->now : sim->end;
   out->build_wall_s = sim->build_wall_s;
