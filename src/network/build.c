@@ -99,10 +99,33 @@ static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
   return rc;
 }
 
+/* The slices of every population for one partition, made by the thread
+ * that will run them (first touch). */
+typedef struct slice_task {
+  slp_sim *sim;
+  const slp__group **groups;          /* population q's group */
+  double *(*pv)[SLP__MAX_PARAMS];     /* population q's per-neuron values */
+  slp_diag *diag;                     /* one per partition */
+} slice_task;
+
+static int slices_task(void *arg, uint32_t j) {
+  slice_task *t = arg;
+  slp_sim *sim = t->sim;
+  for (size_t q = 0; q < sim->n_pops; q++) {
+    const uint32_t *cut = &sim->cut[q * (sim->n_parts + 1)];
+    int rc = make_slice(sim, t->groups[q], q, cut[j], cut[j + 1], t->pv[q],
+                        &sim->parts[j].pops[q], &t->diag[j]);
+    if (rc != 0)
+      return rc;
+  }
+  return 0;
+}
+
 /*
  * The populations, each cut into one slice per partition.  Slices are cut
  * by neuron count (in-degree balancing is left for when a measurement asks
- * for it).
+ * for it).  Per-neuron parameters are drawn (and checked) first, for the
+ * whole population; then each partition makes its slices in parallel.
  */
 static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   size_t n = 0;
@@ -112,39 +135,49 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return slp_diag_set(diag, SLP_ELIMIT, NULL, 0, 0, "populations",
                         "at most %u populations are supported", UINT16_MAX);
   uint32_t T = sim->n_parts;
-  sim->cut = slp__calloc((n > 0 ? n : 1) * (T + 1), sizeof *sim->cut);
-  if (sim->cut == NULL)
-    return SLP_ENOMEM;
-  for (uint32_t j = 0; j < T; j++) {
-    sim->parts[j].pops = slp__calloc(n > 0 ? n : 1, sizeof(slp__pop));
+  size_t cap = n > 0 ? n : 1;
+  sim->cut = slp__calloc(cap * (T + 1), sizeof *sim->cut);
+  slice_task t = {sim, slp__calloc(cap, sizeof *t.groups),
+                  slp__calloc(cap, sizeof *t.pv),
+                  slp__calloc(T, sizeof *t.diag)};
+  int rc = sim->cut && t.groups && t.pv && t.diag ? 0 : SLP_ENOMEM;
+  for (uint32_t j = 0; rc == 0 && j < T; j++) {
+    sim->parts[j].pops = slp__calloc(cap, sizeof(slp__pop));
     if (sim->parts[j].pops == NULL)
-      return SLP_ENOMEM;
+      rc = SLP_ENOMEM;
   }
-  for (size_t k = 0; k < net->n_groups; k++) {
+  size_t q = 0;
+  for (size_t k = 0; rc == 0 && k < net->n_groups; k++) {
     const slp__group *g = &net->groups[k];
     if (g->kind != SLP__GROUP_POPULATION)
       continue;
-    double *pv[SLP__MAX_PARAMS]; /* per-neuron parameters, checked */
-    int rc = slp__params_draw(g, sim->cfg.seed, sim->cfg.mode, pv, diag);
+    rc = slp__params_draw(g, sim->cfg.seed, sim->cfg.mode, t.pv[q], diag);
     if (rc != 0)
-      return rc;
-    /* Counted before its slices are made: a failure leaves them to
-     * slp_sim_destroy, which skips slices never made (no model). */
-    size_t q = sim->n_pops++;
+      break;
+    t.groups[q] = g;
     uint32_t *cut = &sim->cut[q * (T + 1)];
     for (uint32_t j = 0; j <= T; j++)
       cut[j] = (uint32_t)((uint64_t)g->size * j / T);
-    for (uint32_t j = 0; rc == 0 && j < T; j++)
-      rc = make_slice(sim, g, q, cut[j], cut[j + 1], pv,
-                      &sim->parts[j].pops[q], diag);
-    slp__params_free(pv);
-    if (rc != 0)
-      return rc;
     for (uint32_t j = 0; j < T; j++)
       for (uint32_t i = cut[j]; i < cut[j + 1]; i++)
         sim->owner[g->first + i] = (uint16_t)j;
+    q++;
   }
-  return 0;
+  if (rc == 0) {
+    /* Counted before the slices are made: a failure leaves them to
+     * slp_sim_destroy, which skips slices never made (no model). */
+    sim->n_pops = n;
+    uint32_t failed;
+    rc = slp__parallel(T, slices_task, &t, &failed);
+    if (rc != 0 && diag != NULL)
+      *diag = t.diag[failed];
+  }
+  for (size_t k = 0; t.pv != NULL && k < n; k++)
+    slp__params_free(t.pv[k]);
+  slp__free(t.groups);
+  slp__free(t.pv);
+  slp__free(t.diag);
+  return rc;
 }
 
 static int build_inputs(slp_sim *sim, const slp_network *net,
