@@ -83,3 +83,20 @@ double slp__dist_draw(const slp_dist *d, slp__rng *r) {
   }
   return NAN;
 }
+
+int slp__dist_draw_each(const slp_dist *d, uint64_t seed,
+                        slp__rng_purpose purpose, uint64_t node0, uint32_t n,
+                        uint32_t index, double *out) {
+  for (uint32_t k = 0; k < n; k++) {
+    if (d->kind == SLP_DIST_CONST) {
+      out[k] = d->a;
+      continue;
+    }
+    slp__rng r;
+    slp__rng_init(&r, seed, purpose, node0 + k, index);
+    out[k] = slp__dist_draw(d, &r);
+    if (isnan(out[k]))
+      return SLP_ERANGE;
+  }
+  return 0;
+}

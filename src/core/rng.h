@@ -64,6 +64,15 @@ double slp__rng_normal(slp__rng *r);
 double slp__rng_exponential(slp__rng *r);
 
 /*
+ * Draw d for n entities node0 .. node0 + n - 1, each from its own stream
+ * (seed, purpose, entity, index), into out.  SLP_ERANGE when a clipped
+ * normal cannot be drawn from (its clip range holds too little of it).
+ */
+int slp__dist_draw_each(const slp_dist *d, uint64_t seed,
+                        slp__rng_purpose purpose, uint64_t node0, uint32_t n,
+                        uint32_t index, double *out);
+
+/*
  * Draw from d.  A clipped normal is redrawn until it falls in [lo, hi];
  * after 10000 rejections the result is NAN (callers report it: the clip
  * window holds too little of the distribution).

@@ -46,22 +46,13 @@ static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
         values[v][k] = own ? own[lo + k] : x;
       continue;
     }
-    for (uint32_t k = 0; k < n; k++) {
-      if (d->kind == SLP_DIST_CONST) {
-        values[v][k] = d->a;
-        continue;
-      }
-      slp__rng r;
-      slp__rng_init(&r, seed, SLP__RNG_INIT, g->first + lo + k, (uint32_t)v);
-      double x = slp__dist_draw(d, &r);
-      if (isnan(x))
-        return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
-                            "populations.%s.init.%s: the clipped normal "
-                            "distribution cannot be drawn from (its clip "
-                            "range holds too little of it)",
-                            g->name, m->state[v].name);
-      values[v][k] = x;
-    }
+    if (slp__dist_draw_each(d, seed, SLP__RNG_INIT, g->first + lo, n,
+                            (uint32_t)v, values[v]) != 0)
+      return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "populations.%s.init.%s: the clipped normal "
+                          "distribution cannot be drawn from (its clip "
+                          "range holds too little of it)",
+                          g->name, m->state[v].name);
   }
   return 0;
 }

@@ -97,18 +97,13 @@ static int fill(const slp__group *g, uint64_t seed,
              (size_t)g->size * sizeof *values[k]);
       continue;
     }
-    for (uint32_t i = 0; i < g->size; i++) {
-      slp__rng r;
-      slp__rng_init(&r, seed, SLP__RNG_PARAM, g->first + i, (uint32_t)k);
-      double x = slp__dist_draw(&g->param_dist[k], &r);
-      if (isnan(x))
-        return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
-                            "populations.%s.params.%s: the clipped normal "
-                            "distribution cannot be drawn from (its clip "
-                            "range holds too little of it)",
-                            g->name, m->params[k].name);
-      values[k][i] = x;
-    }
+    if (slp__dist_draw_each(&g->param_dist[k], seed, SLP__RNG_PARAM,
+                            g->first, g->size, (uint32_t)k, values[k]) != 0)
+      return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "populations.%s.params.%s: the clipped normal "
+                          "distribution cannot be drawn from (its clip "
+                          "range holds too little of it)",
+                          g->name, m->params[k].name);
   }
   return 0;
 }

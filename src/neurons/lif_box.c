@@ -333,10 +333,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
   c->subtract = p[P_RESET_METHOD] == RESET_SUBTRACT;
   c->grid = init->grid;
   c->inv_grid = 1.0 / (double)init->grid;
-  int vary = 0;
-  for (size_t k = 0; k < P_COUNT; k++)
-    vary |= init->param_values[k] != NULL;
-  if (vary) {
+  if (slp__params_vary(init, P_COUNT)) {
     c->own = slp__malloc((size_t)pop->n * sizeof *c->own);
     if (c->own == NULL) {
       slp__free(c);
@@ -344,8 +341,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
     }
     for (uint32_t k = 0; k < pop->n; k++) {
       double q[P_COUNT];
-      for (size_t j = 0; j < P_COUNT; j++)
-        q[j] = init->param_values[j] ? init->param_values[j][k] : p[j];
+      slp__params_of(init, p, P_COUNT, k, q);
       own_fill(q, &c->own[k]);
     }
   }

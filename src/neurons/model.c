@@ -109,6 +109,19 @@ int slp_model_state_info(const char *model, const char *name,
   return info(&m->state[k], out);
 }
 
+int slp__params_vary(const slp__pop_init *init, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (init->param_values[k] != NULL)
+      return 1;
+  return 0;
+}
+
+void slp__params_of(const slp__pop_init *init, const double *p, size_t n,
+                    uint32_t i, double *q) {
+  for (size_t k = 0; k < n; k++)
+    q[k] = init->param_values[k] != NULL ? init->param_values[k][i] : p[k];
+}
+
 double *slp__param_copy(const slp__pop_init *init, size_t k, uint32_t n,
                         int *nomem) {
   const double *own = init->param_values[k];

@@ -100,6 +100,14 @@ typedef struct slp__model {
   const char *per_neuron_why;
 } slp__model;
 
+/* Whether any of the first n parameters varies per neuron in init. */
+int slp__params_vary(const slp__pop_init *init, size_t n);
+
+/* Neuron i's values of the first n parameters into q: its own where init
+ * has them, else the population's p. */
+void slp__params_of(const slp__pop_init *init, const double *p, size_t n,
+                    uint32_t i, double *q);
+
 /*
  * A copy of init's per-neuron values of parameter k (n of them, for a model
  * to keep), or NULL when the parameter is constant.  On allocation failure

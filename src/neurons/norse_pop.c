@@ -157,10 +157,7 @@ static int per_neuron_consts(norse_rt *rt, uint32_t n, const double *p,
                              const slp__pop_init *init, double dt_ms,
                              char *why, size_t cap) {
   const slp__model *m = rt->model;
-  int vary = 0;
-  for (size_t j = 0; j < m->n_params; j++)
-    vary |= init->param_values[j] != NULL;
-  if (!vary)
+  if (!slp__params_vary(init, m->n_params))
     return 0;
   rt->kn = slp__calloc((size_t)n * SLP__NORSE_MAX_K, sizeof *rt->kn);
   if (rt->kn == NULL)

@@ -367,10 +367,7 @@ int slp__ode_own_params(slp__pop *pop, const slp__pop_init *init,
                         size_t own_size, slp__ode_fill fill) {
   slp__ode *o = pop->consts;
   const slp__model *m = pop->model;
-  int vary = 0;
-  for (size_t k = 0; k < m->n_params; k++)
-    vary |= init->param_values[k] != NULL;
-  if (!vary)
+  if (!slp__params_vary(init, m->n_params))
     return 0;
   o->own = slp__calloc(pop->n, own_size);
   o->own_th = slp__malloc((size_t)pop->n * sizeof *o->own_th);
@@ -381,8 +378,7 @@ int slp__ode_own_params(slp__pop *pop, const slp__pop_init *init,
   o->own_size = own_size;
   for (uint32_t i = 0; i < pop->n; i++) {
     double p[SLP__MAX_PARAMS];
-    for (size_t k = 0; k < m->n_params; k++)
-      p[k] = init->param_values[k] ? init->param_values[k][i] : pop->params[k];
+    slp__params_of(init, pop->params, m->n_params, i, p);
     fill(p, (char *)o->own + (size_t)i * own_size, &o->own_th[i],
          &o->own_t_ref[i], &o->own_h0[i]);
   }
