@@ -376,29 +376,57 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
   return 0;
 }
 
-/* Plasticity (STDP, STP) of each partition's synapses; may shorten the
- * window w (to the same length in every partition: the shortening depends
- * on delays and parameters, and the minimum over the partitions is the
- * network's). */
-static int build_plasticity(slp_sim *sim, const slp_network *net,
-                            slp_tick *w, slp_diag *diag) {
+/* Plasticity (STDP, STP) of one partition's synapses, by its own thread;
+ * its window bound goes to window[j]. */
+typedef struct plast_task {
+  slp_sim *sim;
+  const slp_network *net;
+  slp_tick *window; /* per partition */
+  slp_diag *diag;   /* per partition */
+} plast_task;
+
+static int plasticity_task(void *arg, uint32_t j) {
+  plast_task *t = arg;
+  slp_sim *sim = t->sim;
+  slp__part *pt = &sim->parts[j];
   uint32_t *node0 = slp__malloc((sim->n_pops + 1) * sizeof *node0);
   if (node0 == NULL)
     return SLP_ENOMEM;
-  int rc = 0;
-  for (uint32_t j = 0; rc == 0 && j < sim->n_parts; j++) {
-    slp__part *pt = &sim->parts[j];
-    for (size_t q = 0; q < sim->n_pops; q++)
-      node0[q] = pt->pops[q].node0;
-    rc = slp__plasticity_create(&pt->plast, net, &pt->csr, node0,
-                                sim->n_neurons, sim->grid, w, diag);
-    /* Norse mode: Norse's stdp_step_linear and stp_step (plasticity/). */
-    if (rc == 0)
-      rc = slp__plasticity_set_mode(
-          pt->plast, net, sim->cfg.mode == SLP_MODE_NORSE ? sim->grid : 0, w,
-          diag);
-  }
+  for (size_t q = 0; q < sim->n_pops; q++)
+    node0[q] = pt->pops[q].node0;
+  int rc = slp__plasticity_create(&pt->plast, t->net, &pt->csr, node0,
+                                  sim->n_neurons, sim->grid, &t->window[j],
+                                  &t->diag[j]);
   slp__free(node0);
+  /* Norse mode: Norse's stdp_step_linear and stp_step (plasticity/). */
+  if (rc == 0)
+    rc = slp__plasticity_set_mode(
+        pt->plast, t->net, sim->cfg.mode == SLP_MODE_NORSE ? sim->grid : 0,
+        &t->window[j], &t->diag[j]);
+  return rc;
+}
+
+/* Every partition's plasticity; may shorten the window w, to the same
+ * length for all: the bound depends on delays and parameters, and the
+ * shortest over the partitions is the network's. */
+static int build_plasticity(slp_sim *sim, const slp_network *net,
+                            slp_tick *w, slp_diag *diag) {
+  uint32_t T = sim->n_parts;
+  plast_task t = {sim, net, slp__malloc(T * sizeof *t.window),
+                  slp__calloc(T, sizeof *t.diag)};
+  int rc = t.window != NULL && t.diag != NULL ? 0 : SLP_ENOMEM;
+  for (uint32_t j = 0; rc == 0 && j < T; j++)
+    t.window[j] = *w;
+  uint32_t failed = 0;
+  if (rc == 0)
+    rc = slp__parallel(T, plasticity_task, &t, &failed);
+  if (rc != 0 && diag != NULL && t.diag != NULL)
+    *diag = t.diag[failed];
+  for (uint32_t j = 0; rc == 0 && j < T; j++)
+    if (t.window[j] < *w)
+      *w = t.window[j];
+  slp__free(t.window);
+  slp__free(t.diag);
   return rc;
 }
 
