@@ -49,7 +49,8 @@ import time
 T_SCRIPT_START = time.perf_counter()
 
 
-def parse_args(description, default_time):
+def parse_args(description, default_time, extra=None):
+    """The common options; extra(ap), if given, adds a script's own."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--device", choices=["cpp_standalone", "runtime"], default="cpp_standalone",
                     help="Brian2 device (default cpp_standalone)")
@@ -62,6 +63,8 @@ def parse_args(description, default_time):
                     help="cpp_standalone project directory (default: a fresh temporary directory, "
                          "deleted afterwards; give one to keep it and reuse its compiled objects)")
     ap.add_argument("--dt", type=float, default=0.1, help="time step in ms (default 0.1)")
+    if extra is not None:
+        extra(ap)
     args = ap.parse_args()
     if args.time <= 0:
         ap.error("--time must be > 0")

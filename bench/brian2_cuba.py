@@ -6,7 +6,13 @@ exponential currents, p = 0.02 from every neuron to all 4000 (autapses allowed, 
 Brian2's example), delay 0.1 ms, v0 uniform in [v_reset, v_th].
 
     /usr/bin/python3 bench/brian2_cuba.py [--device cpp_standalone|runtime] [--time 1]
-        [--seed 1] [--threads 1] [--build-dir DIR]
+        [--seed 1] [--threads 1] [--build-dir DIR] [--stdp]
+
+--stdp makes E->E plastic as examples/cuba_stdp.yaml does: additive all-to-all pair STDP
+with event-driven traces (Brian2's standard form, Song et al. 2000), tau_pre = tau_post =
+20 ms, A+ = 0.0324 mV, A- = -0.03402 mV, weights clipped to [0, 3.24 mV]; E->I stays
+static.  (Brian2 transmits before it updates on a pre spike, Sleipnir after: the networks
+are the same rule, not the same spikes.)
 
 Prints one JSON line (see brian2_common.py for what the timings mean).
 """
@@ -28,7 +34,10 @@ NETWORK = {"name": "cuba", "params": PARAMS}
 
 
 def main():
-    args = bc.parse_args("CUBA network in Brian2 (benchmark)", default_time=1.0)
+    args = bc.parse_args(
+        "CUBA network in Brian2 (benchmark)", default_time=1.0,
+        extra=lambda ap: ap.add_argument("--stdp", action="store_true",
+                                         help="plastic E->E synapses (as examples/cuba_stdp.yaml)"))
     b = bc.Bench(args)
     from brian2 import (NeuronGroup, Synapses, SpikeMonitor, Network, ms, mV)
 
@@ -52,24 +61,49 @@ def main():
     P.gi = 0 * mV
     Pe = P[:P_["n_exc"]]
     Pi = P[P_["n_exc"]:]
-    Ce = Synapses(Pe, P, on_pre="ge += we", delay=P_["delay_ms"] * ms,
-                  namespace=namespace, name="cuba_exc")
     Ci = Synapses(Pi, P, on_pre="gi += wi", delay=P_["delay_ms"] * ms,
                   namespace=namespace, name="cuba_inh")
-    Ce.connect(p=P_["p"])
     Ci.connect(p=P_["p"])
+    if args.stdp:
+        namespace.update({"taupre": 20 * ms, "taupost": 20 * ms, "wmax": 3.24 * mV,
+                          "dApre": 0.0324 * mV, "dApost": -0.03402 * mV})
+        Cee = Synapses(Pe, Pe, model="""w : volt
+                       dapre/dt = -apre/taupre : volt (event-driven)
+                       dapost/dt = -apost/taupost : volt (event-driven)""",
+                       on_pre="""ge += w
+                       apre += dApre
+                       w = clip(w + apost, 0*mV, wmax)""",
+                       on_post="""apost += dApost
+                       w = clip(w + apre, 0*mV, wmax)""",
+                       delay=P_["delay_ms"] * ms, namespace=namespace, name="cuba_ee")
+        Cee.connect(p=P_["p"])
+        Cee.w = "we"
+        Cei = Synapses(Pe, Pi, on_pre="ge += we", delay=P_["delay_ms"] * ms,
+                       namespace=namespace, name="cuba_ei")
+        Cei.connect(p=P_["p"])
+        exc = [Cee, Cei]
+    else:
+        Ce = Synapses(Pe, P, on_pre="ge += we", delay=P_["delay_ms"] * ms,
+                      namespace=namespace, name="cuba_exc")
+        Ce.connect(p=P_["p"])
+        exc = [Ce]
     mon = SpikeMonitor(P, record=False, name="cuba_spikes")
 
     b.before_run()
-    timing = b.run(Network(P, Ce, Ci, mon), args.time)
+    timing = b.run(Network(P, Ci, mon, *exc), args.time)
 
     import numpy as np
     counts = np.asarray(mon.count[:], dtype=np.int64)
     spikes = int(counts.sum())
-    ev = (bc.outdegree_events(counts[:P_["n_exc"]], Ce.i[:], P_["n_exc"])
-          + bc.outdegree_events(counts[P_["n_exc"]:], Ci.i[:], P_["n_inh"]))
-    n_syn = int(len(Ce.i[:]) + len(Ci.i[:]))
-    b.finish(NETWORK, timing, spikes, N, ev, extra={"synapses": n_syn})
+    ev = bc.outdegree_events(counts[P_["n_exc"]:], Ci.i[:], P_["n_inh"])
+    for C in exc:
+        ev += bc.outdegree_events(counts[:P_["n_exc"]], C.i[:], P_["n_exc"])
+    n_syn = int(len(Ci.i[:]) + sum(len(C.i[:]) for C in exc))
+    extra = {"synapses": n_syn, "stdp": bool(args.stdp)}
+    if args.stdp:
+        w = np.asarray(exc[0].w[:]) * 1e3  # mV
+        extra.update({"w_mean_mV": float(w.mean()), "w_sd_mV": float(w.std())})
+    b.finish(NETWORK, timing, spikes, N, ev, extra=extra)
 
 
 if __name__ == "__main__":

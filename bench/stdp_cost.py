@@ -12,7 +12,11 @@ simulated seconds; the report gives the median run wall time per simulated
 second and the per-round ratio plastic / static.
 
     python3 bench/stdp_cost.py [--sleipnir ./sleipnir] [--time 10] [--rounds 3]
-                               [--mode exact|grid ...]
+                               [--mode exact|grid ...] [--with-brian2]
+
+--with-brian2 also runs Brian2 (C++ standalone, one thread) on the same
+network, static and with E->E STDP (bench/brian2_cuba.py --stdp), in the
+same rounds, and reports its costs and ratio beside Sleipnir's.
 
 One core (threads 1).  Run on a quiet machine: this is a measurement, not a
 test.
@@ -59,12 +63,49 @@ def run(sleipnir, model, T, mode):
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
+def run_brian2(T, stdp, build_dir):
+    cmd = ["/usr/bin/python3", os.path.join(HERE, "brian2_cuba.py"), "--time", "%g" % T,
+           "--build-dir", build_dir] + (["--stdp"] if stdp else [])
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("failed: %s\n%s" % (" ".join(cmd), p.stderr[-2000:]))
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def brian2_rounds(opts):
+    """Brian2's static and STDP CUBA, alternating, opts.rounds times."""
+    per = {"static": [], "stdp": []}
+    ratios, last = [], {}
+    dirs = {k: tempfile.mkdtemp(prefix="b2_cuba_%s_" % k) for k in per}
+    for r in range(opts.rounds):
+        order = ["static", "stdp"] if r % 2 == 0 else ["stdp", "static"]
+        got = {}
+        for name in order:
+            rec = run_brian2(opts.time, name == "stdp", dirs[name])
+            got[name] = rec
+            per[name].append(rec["run_wall_s"] / rec["sim_time_s"])
+        ratios.append(got["stdp"]["run_wall_s"] / got["static"]["run_wall_s"])
+        last = got
+    print("Brian2 %s (cpp_standalone, one thread), T = %g s, %d rounds" % (
+        last["static"]["version"], opts.time, opts.rounds))
+    for name in ("static", "stdp"):
+        xs = per[name]
+        print("  %-6s  %.4f s wall per simulated s (min %.4f, max %.4f); %d spikes" % (
+            name, statistics.median(xs), min(xs), max(xs), last[name]["spikes"]))
+    print("  ratio stdp/static: median %.3f (per round: %s)" % (
+        statistics.median(ratios), ", ".join("%.3f" % x for x in ratios)))
+    print("  weights ee: mean %.4f mV, sd %.4f mV" % (
+        last["stdp"]["w_mean_mV"], last["stdp"]["w_sd_mV"]))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sleipnir", default=os.path.join(ROOT, "sleipnir"))
     ap.add_argument("--time", type=float, default=10.0, help="simulated seconds")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--mode", action="append", choices=["exact", "grid"])
+    ap.add_argument("--with-brian2", action="store_true",
+                    help="also time Brian2 on the same network, static and plastic")
     opts = ap.parse_args()
     modes = opts.mode or ["exact", "grid"]
     with open(MODEL) as f:
@@ -100,6 +141,8 @@ def main():
             for e in w:
                 print("  weights %s: mean %.4f mV, sd %.4f mV" % (
                     e["projection"], e["mean"], e["sd"]))
+        if opts.with_brian2:
+            brian2_rounds(opts)
     finally:
         os.unlink(static_path)
 
