@@ -141,7 +141,9 @@ typedef struct slp_sim_stats {
   slp_tick now;             /* simulated time reached */
   double build_wall_s;      /* wall seconds spent in slp_sim_create */
   double run_wall_s;        /* wall seconds spent in slp_sim_run */
-  unsigned threads;         /* threads the run uses (target partitions) */
+  unsigned threads;         /* threads the run uses (target partitions),
+                               per rank */
+  unsigned ranks;           /* MPI ranks (1 without MPI) */
 } slp_sim_stats;
 
 SLP_EXTERN void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out);

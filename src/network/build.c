@@ -18,6 +18,7 @@
 #include "core/alloc.h"
 #include "core/rng.h"
 #include "network/network.h"
+#include "network/dist.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
 #include "neurons/norse_pop.h"
@@ -128,8 +129,15 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     for (uint32_t j = 0; j <= T; j++)
       cut[j] = (uint32_t)((uint64_t)g->size * j / T);
     for (uint32_t j = 0; j < T; j++) {
-      rc = make_slice(sim, g, q, cut[j], cut[j + 1], &sim->parts[j].pops[q],
-                      diag);
+      slp__pop *p = &sim->parts[j].pops[q];
+      if (j < sim->part_lo || j >= sim->part_hi) {
+        /* Another rank's slice: where it lies, no state (dist.h). */
+        p->index = (uint32_t)q;
+        p->n = cut[j + 1] - cut[j];
+        p->node0 = (uint32_t)g->first + cut[j];
+        continue;
+      }
+      rc = make_slice(sim, g, q, cut[j], cut[j + 1], p, diag);
       if (rc != 0)
         return rc;
     }
@@ -289,7 +297,8 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
       for (size_t t = 0; rc == 0 && t < p->n_to; t++) {
         const uint32_t *cut = &sim->cut[(size_t)m.to_pop[t] * (T + 1)];
         m.to_lo[t] = cut[j];
-        if (cut[j + 1] > cut[j])
+        /* Another rank's partition keeps an empty CSR (dist.h). */
+        if (cut[j + 1] > cut[j] && j >= sim->part_lo && j < sim->part_hi)
           rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed,
                                      (uint32_t)m.to_start[t] + cut[j],
                                      (uint32_t)m.to_start[t] + cut[j + 1],
@@ -307,16 +316,22 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
 static int build_synapses(slp_sim *sim, const slp_network *net,
                           slp_diag *diag) {
   slp_tick d_min = 0, d_max = 0;
-  for (uint32_t j = 0; j < sim->n_parts; j++) {
-    int rc = build_part_synapses(sim, net, j, diag);
-    if (rc != 0)
-      return rc;
+  int rc = 0;
+  for (uint32_t j = 0; rc == 0 && j < sim->n_parts; j++) {
+    rc = build_part_synapses(sim, net, j, diag);
     const slp__csr *c = &sim->parts[j].csr;
-    if (c->d_min > 0 && (d_min == 0 || c->d_min < d_min))
+    if (rc == 0 && c->d_min > 0 && (d_min == 0 || c->d_min < d_min))
       d_min = c->d_min;
-    if (c->d_max > d_max)
+    if (rc == 0 && c->d_max > d_max)
       d_max = c->d_max;
   }
+  if (sim->dist != NULL) { /* the other ranks' synapses (dist.h) */
+    rc = slp__dist_agree(sim, rc, diag);
+    if (rc == 0)
+      rc = slp__dist_synapses(sim, &d_min, &d_max);
+  }
+  if (rc != 0)
+    return rc;
   for (uint32_t j = 0; j < sim->n_parts; j++) {
     sim->parts[j].csr.d_min = d_min;
     sim->parts[j].csr.d_max = d_max;
@@ -353,6 +368,8 @@ static int build_plasticity(slp_sim *sim, const slp_network *net,
 /* Whether source k of input `in` has synapses in more than one partition,
  * and the first partition that has some (n_parts: none). */
 static uint32_t first_part_of(const slp_sim *sim, uint32_t node, int *spread) {
+  if (sim->dist != NULL) /* partitions on other ranks too */
+    return slp__dist_first_part(sim, node, spread);
   uint32_t first = sim->n_parts;
   *spread = 0;
   for (uint32_t j = 0; j < sim->n_parts; j++) {
@@ -381,6 +398,8 @@ static int build_direct(slp_sim *sim) {
     int ok = 1;
     for (uint32_t j = 0; ok && j < sim->n_parts; j++)
       ok = slp__direct_eligible(in, &sim->parts[j].csr);
+    if (ok && sim->dist != NULL) /* and on the other ranks */
+      ok = slp__dist_direct_ok(sim, k);
     for (uint32_t s = 0; ok && s < in->n; s++) {
       int spread;
       first_part_of(sim, in->node0 + s, &spread);
@@ -529,15 +548,22 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return SLP_ELIMIT;
   sim->n_neurons = (uint32_t)net->n_neurons;
   sim->n_sources = (uint32_t)net->n_sources;
-  sim->n_parts = n_parts_for(&sim->cfg);
+  /* n_parts partitions per rank (dist.h). */
+  int rc = slp__dist_layout(sim, n_parts_for(&sim->cfg), diag);
+  if (rc != 0)
+    return rc;
   sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
   sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
                            sizeof *sim->owner);
   if (sim->parts == NULL || sim->owner == NULL)
     return SLP_ENOMEM;
-  int rc = build_pops(sim, net, diag);
+  rc = build_pops(sim, net, diag);
   if (rc == 0)
     rc = slp__records_create(sim, net, &sim->cfg, diag);
+  if (rc == 0 && sim->dist != NULL && sim->n_records > 0)
+    rc = slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "record.state",
+                      "state recordings are not supported across MPI ranks "
+                      "yet: run this model in one process");
   if (rc == 0)
     rc = build_inputs(sim, net, diag);
   if (rc == 0)
@@ -558,6 +584,11 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     w = ((sim->grid + w) / sim->grid) * sim->grid;
   }
   rc = build_plasticity(sim, net, &w, diag);
+  if (sim->dist != NULL) { /* the shortest window of any rank (dist.h) */
+    rc = slp__dist_agree(sim, rc, diag);
+    if (rc == 0)
+      rc = slp__dist_window(sim, &w);
+  }
   if (rc != 0)
     return rc;
   /* Recording cuts windows so that sample times fall between them. */
