@@ -131,7 +131,10 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     for (uint32_t j = 0; j < T; j++) {
       slp__pop *p = &sim->parts[j].pops[q];
       if (j < sim->part_lo || j >= sim->part_hi) {
-        /* Another rank's slice: where it lies, no state (dist.h). */
+        /* Another rank's slice: its model and where it lies, no state
+         * (dist.h). */
+        p->model = g->model;
+        memcpy(p->params, g->params, sizeof p->params);
         p->index = (uint32_t)q;
         p->n = cut[j + 1] - cut[j];
         p->node0 = (uint32_t)g->first + cut[j];
@@ -560,10 +563,6 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   rc = build_pops(sim, net, diag);
   if (rc == 0)
     rc = slp__records_create(sim, net, &sim->cfg, diag);
-  if (rc == 0 && sim->dist != NULL && sim->n_records > 0)
-    rc = slp_diag_set(diag, SLP_EINVAL, NULL, 0, 0, "record.state",
-                      "state recordings are not supported across MPI ranks "
-                      "yet: run this model in one process");
   if (rc == 0)
     rc = build_inputs(sim, net, diag);
   if (rc == 0)

@@ -18,6 +18,7 @@
 #include "baseline/stepper.h"
 #include "core/alloc.h"
 #include "network/dist.h"
+#include "network/record.h"
 #include "network/sim.h"
 #include "plasticity/stdp.h"
 
@@ -376,6 +377,56 @@ int slp__dist_gather(slp_sim *sim, void **buf, uint64_t *n, size_t size) {
   return 0;
 }
 
+/* Whether neuron i of population q is this rank's. */
+static int is_mine(const slp_sim *sim, size_t q, uint32_t i) {
+  const uint32_t *cut = &sim->cut[q * (sim->n_parts + 1)];
+  return i >= cut[sim->part_lo] && i < cut[sim->part_hi];
+}
+
+int slp__dist_sample(slp_sim *sim, slp__state_rec *r, slp_tick t) {
+  /* A row per own neuron: its place in the recording, then its values
+   * (exact as doubles: places are below 2^32). */
+  size_t nv = r->n_vars, row = nv + 1;
+  uint64_t n = 0;
+  for (size_t j = 0; j < r->n_neurons; j++)
+    n += (uint64_t)is_mine(sim, r->pop, r->neurons[j]);
+  double *v = slp__malloc((n > 0 ? n : 1) * row * sizeof *v);
+  /* Without room this rank sends nothing but still takes part; its error
+   * reaches the others at the next exchange. */
+  int mine = v != NULL ? 0 : SLP_ENOMEM;
+  if (v == NULL)
+    n = 0;
+  for (size_t j = 0, at = 0; v != NULL && j < r->n_neurons; j++) {
+    if (!is_mine(sim, r->pop, r->neurons[j]))
+      continue; /* another rank's neuron */
+    uint32_t i;
+    const slp__pop *pop = slp__sim_slice(sim, r->pop, r->neurons[j], &i);
+    v[at * row] = (double)j;
+    for (size_t k = 0; k < nv; k++)
+      v[at * row + 1 + k] = pop->model->get(pop, i, r->var[k], t) / r->si[k];
+    at++;
+  }
+  int rc = slp__dist_gather(sim, (void **)&v, &n, row * sizeof *v);
+  if (rc == 0 && sim->rank == 0 && r->w != NULL) {
+    /* The rows in the recording's order, as one process writes them. */
+    double *by = slp__malloc((r->n_neurons > 0 ? r->n_neurons : 1) * nv *
+                             sizeof *by);
+    if (by == NULL)
+      rc = SLP_ENOMEM;
+    for (uint64_t k = 0; by != NULL && k < n; k++)
+      memcpy(&by[(size_t)v[k * row] * nv], &v[k * row + 1],
+             nv * sizeof *by);
+    for (size_t j = 0; by != NULL && rc == 0 && j < r->n_neurons; j++) {
+      uint32_t i;
+      const slp__pop *pop = slp__sim_slice(sim, r->pop, r->neurons[j], &i);
+      rc = slp__state_writer_row(r->w, t, pop->node0 + i, &by[j * nv]);
+    }
+    slp__free(by);
+  }
+  slp__free(v);
+  return mine != 0 ? mine : rc;
+}
+
 int slp__dist_totals(slp_sim *sim) {
   slp__dist *d = sim->dist;
   uint64_t mine[N_TOT] = {0};
@@ -426,6 +477,13 @@ int slp__dist_gather(slp_sim *sim, void **buf, uint64_t *n, size_t size) {
   (void)buf;
   (void)n;
   (void)size;
+  return 0;
+}
+
+int slp__dist_sample(slp_sim *sim, slp__state_rec *r, slp_tick t) {
+  (void)sim;
+  (void)r;
+  (void)t;
   return 0;
 }
 

@@ -86,6 +86,11 @@ int slp__dist_exchange(slp_sim *sim, unsigned par, int err);
  * order, replacing *buf (allocated with slp__malloc) and *n. */
 int slp__dist_gather(slp_sim *sim, void **buf, uint64_t *n, size_t size);
 
+/* Recording r's sample at t (network/record.h): every rank reads its own
+ * neurons, rank 0 writes them all, in the recording's order. */
+struct slp__state_rec;
+int slp__dist_sample(slp_sim *sim, struct slp__state_rec *r, slp_tick t);
+
 /* Totals over the ranks of the statistics each rank holds only for its own
  * partitions (synapses, bytes, input spikes, events); recomputed at the end
  * of a build and of a run, read by slp_sim_get_stats. */

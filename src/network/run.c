@@ -389,8 +389,12 @@ static int serial_section(slp_sim *sim, worker *w, slp_tick t1) {
     return e;
   if (w->pt->index == sim->part_lo) { /* the rank's lead partition */
     int rc = slp__records_sample(sim, t1);
-    if (rc == 0 && w->pt->plast != NULL)
-      rc = slp__weights_snapshots(sim, t1);
+    /* Across ranks the snapshots gather: every rank takes part. */
+    if ((rc == 0 || sim->dist != NULL) && w->pt->plast != NULL) {
+      int x = slp__weights_snapshots(sim, t1);
+      if (rc == 0)
+        rc = x;
+    }
     note(w, rc);
     if (w->barrier == NULL && sim->dist == NULL && rc != 0)
       return rc;

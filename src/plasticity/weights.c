@@ -225,17 +225,22 @@ static int snapshot(slp_sim *sim, slp__weight_rec *r, slp_tick t) {
 
 int slp__weights_snapshots(slp_sim *sim, slp_tick t) {
   slp__plasticity *pl = sim->parts[0].plast;
+  int err = 0;
   for (size_t k = 0; k < pl->n_rec; k++) {
     slp__weight_rec *r = &pl->rec[k];
     if (t < r->next)
       continue;
     int rc = snapshot(sim, r, t);
-    if (rc != 0)
+    /* Across MPI ranks every rank takes part in every snapshot, even
+     * after an error (network/dist.h). */
+    if (rc != 0 && sim->dist == NULL)
       return rc;
+    if (err == 0)
+      err = rc;
     while (r->next <= t)
       r->next += r->interval;
   }
-  return 0;
+  return err;
 }
 
 int slp__weights_finish(slp_sim *sim) {
@@ -245,8 +250,11 @@ int slp__weights_finish(slp_sim *sim) {
     slp__weight_rec *r = &pl->rec[k];
     if (r->out == NULL && !r->mirror)
       continue;
-    if (rc == 0 && r->at_end && r->last != sim->now)
-      rc = snapshot(sim, r, sim->now);
+    if ((rc == 0 || sim->dist != NULL) && r->at_end && r->last != sim->now) {
+      int x = snapshot(sim, r, sim->now);
+      if (rc == 0)
+        rc = x;
+    }
     if (r->out == NULL) {
       /* another rank's file */
     } else if (rc == 0) {
