@@ -104,6 +104,12 @@ typedef struct slp_sim slp_sim;
  * SLP_ENOMEM, or SLP_EIO when an output file cannot be created.  *out is NULL
  * on failure.  Output files (spikes, state recordings) appear under their
  * names only when slp_sim_finish() succeeds.
+ *
+ * Under MPI (a library built --with-mpi, MPI_Init called by the program)
+ * the simulation spans all ranks of MPI_COMM_WORLD: every rank makes the same
+ * calls in the same order (create, record_weights, run, get_weights,
+ * weight_summary, finish, destroy), each holds its share of the network, and
+ * rank 0 writes the output files.  Without MPI_Init it is one process.
  */
 SLP_EXTERN int slp_sim_create(slp_sim **out, const slp_network *net,
                               const slp_sim_config *cfg, slp_diag *diag);
@@ -141,7 +147,9 @@ typedef struct slp_sim_stats {
   slp_tick now;             /* simulated time reached */
   double build_wall_s;      /* wall seconds spent in slp_sim_create */
   double run_wall_s;        /* wall seconds spent in slp_sim_run */
-  unsigned threads;         /* threads the run uses (target partitions) */
+  unsigned threads;         /* threads the run uses (target partitions),
+                               per rank */
+  unsigned ranks;           /* MPI ranks (1 without MPI) */
   uint64_t windows;         /* windows run (the threads meet once each) */
   slp_tick window;          /* window length, ticks */
   uint64_t exchanged;       /* spikes the partitions handed to each other

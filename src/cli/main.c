@@ -21,6 +21,7 @@
 
 #include "sleipnir.h"
 #include "cli/cli.h"
+#include "network/dist.h"
 
 /* What the built-in network is called in diagnostics from the loader. */
 #define BUILTIN_PATH "<built-in CUBA>"
@@ -257,7 +258,7 @@ static int cmd_info(const cli_opts *opts) {
   return rc;
 }
 
-int main(int argc, char **argv) {
+static int cli_main(int argc, char **argv) {
   cli_opts opts;
   int rc = cli_parse_args(argc, argv, &opts);
   if (rc != 0)
@@ -283,5 +284,17 @@ int main(int argc, char **argv) {
     if (rc == 0)
       rc = CLI_EXIT_RUNTIME;
   }
+  return rc;
+}
+
+/* Under mpirun every rank runs the same command; rank 0 alone prints
+ * (network/dist.h). */
+int main(int argc, char **argv) {
+  if (slp__dist_program_init(&argc, &argv) != 0) {
+    fputs("sleipnir: MPI could not start\n", stderr);
+    return CLI_EXIT_RUNTIME;
+  }
+  int rc = cli_main(argc, argv);
+  slp__dist_program_finish();
   return rc;
 }

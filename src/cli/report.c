@@ -125,6 +125,8 @@ static void text_network(const cli_summary *s) {
   row("input sources", "%" PRIu64, st->sources);
   row("synapses", "%" PRIu64 " (%s, %.2f bytes/synapse)", st->synapses, bytes,
       bytes_per_synapse(st));
+  if (st->ranks > 1) /* under mpirun (network/dist.h) */
+    row("ranks", "%u x %u threads", st->ranks, st->threads);
 }
 
 static void text_settings(const slp_sim_config *cfg,
@@ -311,6 +313,7 @@ static void json_network(json_obj *o, const cli_summary *s) {
   json_double(o, "dt_s", slp_sim_config_dt(s->cfg) / 1000.0);
   json_u64(o, "seed", s->cfg->seed);
   json_u64(o, "threads", st->threads);
+  json_u64(o, "ranks", st->ranks > 0 ? st->ranks : 1);
   json_u64(o, "neurons", st->neurons);
   json_u64(o, "sources", st->sources);
   json_u64(o, "synapses", st->synapses);

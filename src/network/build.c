@@ -20,6 +20,7 @@
 #include "core/rng.h"
 #include "network/network.h"
 #include "network/params_draw.h"
+#include "network/dist.h"
 #include "network/sim.h"
 #include "synapses/connect.h"
 #include "neurons/norse_pop.h"
@@ -90,6 +91,38 @@ static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
   return rc;
 }
 
+/* A task over this rank's partitions, numbered from part_lo. */
+typedef struct shifted {
+  slp__task_fn fn;
+  void *arg;
+  uint32_t lo;
+} shifted;
+
+static int shifted_task(void *arg, uint32_t j) {
+  shifted *sh = arg;
+  return sh->fn(sh->arg, sh->lo + j);
+}
+
+/*
+ * fn(arg, j) for every partition j: this rank's each on its own thread
+ * (core/parallel.h: first touch by the thread that will run it), the other
+ * ranks' (which stay empty here, dist.h) on the calling thread.  The code of
+ * the lowest-numbered failure, with *failed its partition.
+ */
+static int for_parts(slp_sim *sim, slp__task_fn fn, void *arg,
+                     uint32_t *failed) {
+  shifted sh = {fn, arg, sim->part_lo};
+  int rc = slp__parallel(sim->part_hi - sim->part_lo, shifted_task, &sh,
+                         failed);
+  *failed += sim->part_lo;
+  for (uint32_t j = 0; rc == 0 && j < sim->n_parts; j++)
+    if (j < sim->part_lo || j >= sim->part_hi) {
+      rc = fn(arg, j);
+      *failed = j;
+    }
+  return rc;
+}
+
 /* The slices of every population for one partition, made by the thread
  * that will run them (first touch). */
 typedef struct slice_task {
@@ -104,8 +137,20 @@ static int slices_task(void *arg, uint32_t j) {
   slp_sim *sim = t->sim;
   for (size_t q = 0; q < sim->n_pops; q++) {
     const uint32_t *cut = &sim->cut[q * (sim->n_parts + 1)];
-    int rc = make_slice(sim, t->groups[q], q, cut[j], cut[j + 1], t->pv[q],
-                        &sim->parts[j].pops[q], &t->diag[j]);
+    const slp__group *g = t->groups[q];
+    slp__pop *p = &sim->parts[j].pops[q];
+    if (j < sim->part_lo || j >= sim->part_hi) {
+      /* Another rank's slice: its model and where it lies, no state
+       * (dist.h). */
+      p->model = g->model;
+      memcpy(p->params, g->params, sizeof p->params);
+      p->index = (uint32_t)q;
+      p->n = cut[j + 1] - cut[j];
+      p->node0 = (uint32_t)g->first + cut[j];
+      continue;
+    }
+    int rc = make_slice(sim, g, q, cut[j], cut[j + 1], t->pv[q], p,
+                        &t->diag[j]);
     if (rc != 0)
       return rc;
   }
@@ -159,7 +204,7 @@ static int build_pops(slp_sim *sim, const slp_network *net, slp_diag *diag) {
      * slp_sim_destroy, which skips slices never made (no model). */
     sim->n_pops = n;
     uint32_t failed;
-    rc = slp__parallel(T, slices_task, &t, &failed);
+    rc = for_parts(sim, slices_task, &t, &failed);
     if (rc != 0 && diag != NULL)
       *diag = t.diag[failed];
   }
@@ -320,7 +365,8 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
       for (size_t t = 0; rc == 0 && t < p->n_to; t++) {
         const uint32_t *cut = &sim->cut[(size_t)m.to_pop[t] * (T + 1)];
         m.to_lo[t] = cut[j];
-        if (cut[j + 1] > cut[j])
+        /* Another rank's partition keeps an empty CSR (dist.h). */
+        if (cut[j + 1] > cut[j] && j >= sim->part_lo && j < sim->part_hi)
           rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed,
                                      (uint32_t)m.to_start[t] + cut[j],
                                      (uint32_t)m.to_start[t] + cut[j + 1],
@@ -355,20 +401,25 @@ static int build_synapses(slp_sim *sim, const slp_network *net,
   if (t.diag == NULL)
     return SLP_ENOMEM;
   uint32_t failed;
-  int rc = slp__parallel(sim->n_parts, synapses_task, &t, &failed);
+  int rc = for_parts(sim, synapses_task, &t, &failed);
   if (rc != 0 && diag != NULL)
     *diag = t.diag[failed];
   slp__free(t.diag);
-  if (rc != 0)
-    return rc;
   slp_tick d_min = 0, d_max = 0;
-  for (uint32_t j = 0; j < sim->n_parts; j++) {
+  for (uint32_t j = 0; rc == 0 && j < sim->n_parts; j++) {
     const slp__csr *c = &sim->parts[j].csr;
     if (c->d_min > 0 && (d_min == 0 || c->d_min < d_min))
       d_min = c->d_min;
     if (c->d_max > d_max)
       d_max = c->d_max;
   }
+  if (sim->dist != NULL) { /* the other ranks' synapses (dist.h) */
+    rc = slp__dist_agree(sim, rc, diag);
+    if (rc == 0)
+      rc = slp__dist_synapses(sim, &d_min, &d_max);
+  }
+  if (rc != 0)
+    return rc;
   for (uint32_t j = 0; j < sim->n_parts; j++) {
     sim->parts[j].csr.d_min = d_min;
     sim->parts[j].csr.d_max = d_max;
@@ -419,7 +470,7 @@ static int build_plasticity(slp_sim *sim, const slp_network *net,
     t.window[j] = *w;
   uint32_t failed = 0;
   if (rc == 0)
-    rc = slp__parallel(T, plasticity_task, &t, &failed);
+    rc = for_parts(sim, plasticity_task, &t, &failed);
   if (rc != 0 && diag != NULL && t.diag != NULL)
     *diag = t.diag[failed];
   for (uint32_t j = 0; rc == 0 && j < T; j++)
@@ -433,6 +484,8 @@ static int build_plasticity(slp_sim *sim, const slp_network *net,
 /* Whether source k of input `in` has synapses in more than one partition,
  * and the first partition that has some (n_parts: none). */
 static uint32_t first_part_of(const slp_sim *sim, uint32_t node, int *spread) {
+  if (sim->dist != NULL) /* partitions on other ranks too */
+    return slp__dist_first_part(sim, node, spread);
   uint32_t first = sim->n_parts;
   *spread = 0;
   for (uint32_t j = 0; j < sim->n_parts; j++) {
@@ -461,6 +514,8 @@ static int build_direct(slp_sim *sim) {
     int ok = 1;
     for (uint32_t j = 0; ok && j < sim->n_parts; j++)
       ok = slp__direct_eligible(in, &sim->parts[j].csr);
+    if (ok && sim->dist != NULL) /* and on the other ranks */
+      ok = slp__dist_direct_ok(sim, k);
     for (uint32_t s = 0; ok && s < in->n; s++) {
       int spread;
       first_part_of(sim, in->node0 + s, &spread);
@@ -624,13 +679,16 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     return slp_diag_set(diag, SLP_ERANGE, NULL, 0, 0, "simulation.threads",
                         "at most %d threads are supported, not %u",
                         SLP__MAX_THREADS, sim->cfg.threads);
-  sim->n_parts = n_parts_for(&sim->cfg, sim->n_neurons);
+  /* n_parts partitions per rank (dist.h). */
+  int rc = slp__dist_layout(sim, n_parts_for(&sim->cfg, sim->n_neurons), diag);
+  if (rc != 0)
+    return rc;
   sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
   sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
                            sizeof *sim->owner);
   if (sim->parts == NULL || sim->owner == NULL)
     return SLP_ENOMEM;
-  int rc = build_pops(sim, net, diag);
+  rc = build_pops(sim, net, diag);
   if (rc == 0)
     rc = slp__records_create(sim, net, &sim->cfg, diag);
   if (rc == 0)
@@ -653,6 +711,11 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
     w = ((sim->grid + w) / sim->grid) * sim->grid;
   }
   rc = build_plasticity(sim, net, &w, diag);
+  if (sim->dist != NULL) { /* the shortest window of any rank (dist.h) */
+    rc = slp__dist_agree(sim, rc, diag);
+    if (rc == 0)
+      rc = slp__dist_window(sim, &w);
+  }
   if (rc != 0)
     return rc;
   /* Recording cuts windows so that sample times fall between them. */

@@ -11,6 +11,7 @@
 #include "network/network.h"
 #include "io/units.h"
 #include "network/record.h"
+#include "network/dist.h"
 #include "network/sim.h"
 
 /* The runtime index of the population named name, or -1 (with *is_input set
@@ -168,6 +169,8 @@ int slp__records_open(slp_sim *sim, slp_diag *diag) {
     slp__state_rec *r = &sim->records[k];
     char key[96];
     snprintf(key, sizeof key, "record.state[%zu].file", k);
+    if (sim->rank != 0)
+      continue; /* rank 0 writes every sample (network/dist.h) */
     int rc = slp__state_writer_open(&r->w, r->path, key, r->name, r->n_vars,
                                     diag);
     if (rc != 0)
@@ -177,10 +180,21 @@ int slp__records_open(slp_sim *sim, slp_diag *diag) {
 }
 
 int slp__records_sample(slp_sim *sim, slp_tick t) {
+  int err = 0;
   for (size_t k = 0; k < sim->n_records; k++) {
     slp__state_rec *r = &sim->records[k];
     if (r->next != t || t > sim->end)
       continue;
+    if (sim->dist != NULL) {
+      /* Neurons on several ranks (network/dist.h): every rank takes part
+       * in every sample, even after an error, which the next exchange
+       * tells them all. */
+      int x = slp__dist_sample(sim, r, t);
+      if (err == 0)
+        err = x;
+      r->next += r->interval;
+      continue;
+    }
     double val[SLP__MAX_RECORD_VARS];
     for (size_t j = 0; j < r->n_neurons; j++) {
       uint32_t i;
@@ -193,7 +207,7 @@ int slp__records_sample(slp_sim *sim, slp_tick t) {
     }
     r->next += r->interval;
   }
-  return 0;
+  return err;
 }
 
 int slp__records_finish(slp_sim *sim) {

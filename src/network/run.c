@@ -38,6 +38,7 @@
 #include "core/alloc.h"
 #include "core/barrier.h"
 #include "sleipnir/error.h"
+#include "network/dist.h"
 #include "network/sim.h"
 #include "plasticity/weights.h"
 #include "baseline/stepper.h"
@@ -306,6 +307,22 @@ static int meet(worker *w) {
   return e;
 }
 
+/*
+ * Across MPI ranks (dist.h): after the rank's threads met, its lead thread
+ * sends the window's spikes and the rank's error word e to the other ranks
+ * and receives theirs into the remote partitions' buffers; the threads meet
+ * again, and all take the error the ranks agreed on.  The lead thread writes
+ * sim->rank_err before that barrier and next after the following window's,
+ * which every thread passes only after reading it.
+ */
+static int across_ranks(worker *w, int e, unsigned par) {
+  slp_sim *sim = w->sim;
+  if (w->pt->index == sim->part_lo)
+    sim->rank_err = slp__dist_exchange(sim, par, e);
+  meet(w);
+  return sim->rank_err;
+}
+
 /* Partition 0, before the window's barrier: report progress, and note a
  * request to stop for every partition to see after it. */
 static void report(worker *w, slp_tick t1) {
@@ -342,6 +359,8 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
       rc = emit_sources(sim, pt, win, par);
     note(w, rc);
     int e = meet(w);
+    if (sim->dist != NULL) /* the other ranks' sources too */
+      e = across_ranks(w, w->barrier == NULL ? rc : e, par);
     if (e != 0 && e != SLP_ECANCELED)
       return e;
     if (w->barrier == NULL && rc != 0)
@@ -359,7 +378,9 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
   slp__spikebuf_sort(&pt->spikes[par]);
   pt->exchanged += pt->spikes[par].n + pt->shared[par].n;
   note(w, rc);
-  return w->barrier == NULL ? rc : 0;
+  /* Across ranks even a lone partition's error goes through the exchange,
+   * so that no rank is left waiting for it. */
+  return w->barrier == NULL && sim->dist == NULL ? rc : 0;
 }
 
 /* Partition 0's work that reads every partition, between two barriers. */
@@ -367,12 +388,16 @@ static int serial_section(slp_sim *sim, worker *w, slp_tick t1) {
   int e = meet(w);
   if (e != 0 && e != SLP_ECANCELED)
     return e;
-  if (w->pt->index == 0) {
+  if (w->pt->index == sim->part_lo) { /* the rank's lead partition */
     int rc = slp__records_sample(sim, t1);
-    if (rc == 0 && w->pt->plast != NULL)
-      rc = slp__weights_snapshots(sim, t1);
+    /* Across ranks the snapshots gather: every rank takes part. */
+    if ((rc == 0 || sim->dist != NULL) && w->pt->plast != NULL) {
+      int x = slp__weights_snapshots(sim, t1);
+      if (rc == 0)
+        rc = x;
+    }
     note(w, rc);
-    if (w->barrier == NULL && rc != 0)
+    if (w->barrier == NULL && sim->dist == NULL && rc != 0)
       return rc;
   }
   e = meet(w);
@@ -385,14 +410,14 @@ static int exchange(slp_sim *sim, worker *w, slp_tick t1, unsigned par) {
   int rc = dispatch_neurons(sim, pt, par);
   if (rc == 0 && !sim->sources_first)
     rc = dispatch_sources(sim, pt, par);
-  if (rc == 0 && pt->index == 0)
-    rc = record_spikes(sim, par);
+  if (rc == 0 && pt->index == sim->part_lo)
+    rc = record_spikes(sim, par); /* every rank counts; rank 0 writes */
   slp__ring_advance(&pt->ring);
   slp__ring_advance(&pt->wake);
   if (pt->plast != NULL)
     slp__plasticity_tick(pt->plast, &pt->csr, t1);
   note(w, rc);
-  if (w->barrier == NULL && rc != 0)
+  if (w->barrier == NULL && sim->dist == NULL && rc != 0)
     return rc;
   return serial_due(sim, t1) ? serial_section(sim, w, t1) : 0;
 }
@@ -410,11 +435,13 @@ static void run_part(worker *w) {
       w->result = e;
       return;
     }
-    if (pt->index == 0)
+    if (pt->index == sim->part_lo)
       report(w, win.t1);
     e = meet(w);
     if (w->barrier == NULL)
       e = pt->err[0]; /* one partition: its own error, or a stop */
+    if (sim->dist != NULL) /* and the other ranks' (dist.h) */
+      e = across_ranks(w, e, par);
     if (e != 0 && e != SLP_ECANCELED) {
       w->result = e;
       return;
@@ -464,7 +491,7 @@ static void open_gate(gate *g, int state) {
 /* Partitions 1 .. T-1 on threads of their own, partition 0 on the caller's
  * (callbacks run there).  SLP_ENOMEM if the threads cannot be had. */
 static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
-  uint32_t T = sim->n_parts;
+  uint32_t T = sim->part_hi - sim->part_lo;
   gate g;
   g.state = 0;
   uv_thread_t *tid = slp__calloc(T, sizeof *tid);
@@ -517,17 +544,19 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
     }
     return 0;
   }
-  uint32_t T = sim->n_parts;
+  /* This rank's partitions (all of them without MPI, dist.h). */
+  uint32_t T = sim->part_hi - sim->part_lo;
   worker *w = slp__calloc(T, sizeof *w);
   if (w == NULL)
-    return SLP_ENOMEM;
+    return slp__dist_agree(sim, SLP_ENOMEM, NULL);
   slp__barrier barrier;
-  for (uint32_t j = 0; j < T; j++) {
-    w[j] = (worker){sim, &sim->parts[j], until, j == 0 ? progress : NULL,
-                    arg, slp__now_s(), T > 1 ? &barrier : NULL, {0, 0},
-                    0, sim->now, sim->serial, 0};
+  for (uint32_t j = 0; j < sim->n_parts; j++)
     sim->parts[j].err[0] = sim->parts[j].err[1] = 0;
-  }
+  for (uint32_t j = 0; j < T; j++)
+    w[j] = (worker){sim, &sim->parts[sim->part_lo + j], until,
+                    j == 0 ? progress : NULL, arg, slp__now_s(),
+                    T > 1 ? &barrier : NULL, {0, 0}, 0, sim->now,
+                    sim->serial, 0};
   int rc = 0;
   if (T > 1)
     rc = run_threads(sim, w, &barrier);
@@ -542,11 +571,20 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
       sim->primed = 1;
     for (uint32_t j = 0; j < T; j++) {
       int x = w[j].result != 0 ? w[j].result
-                               : sim->parts[j].err[w[j].phase & 1u];
+                               : w[j].pt->err[w[j].phase & 1u];
       if (x != 0 && (rc == 0 || rc == SLP_ECANCELED))
         rc = x;
     }
   }
   slp__free(w);
+  if (sim->dist != NULL) {
+    /* An error after the last exchange is this rank's alone: the ranks
+     * agree before any of them goes on to write its outputs. */
+    int x = slp__dist_agree(sim, rc == SLP_ECANCELED ? 0 : rc, NULL);
+    if (x != 0)
+      rc = x;
+    else if ((x = slp__dist_totals(sim)) != 0)
+      rc = x;
+  }
   return rc;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/alloc.h"
+#include "network/dist.h"
 #include "network/sim.h"
 #include "plasticity/weights.h"
 #include "baseline/stepper.h"
@@ -29,6 +30,7 @@ void slp_sim_destroy(slp_sim *sim) {
   slp__free(sim->parts);
   slp__free(sim->cut);
   slp__free(sim->owner);
+  slp__dist_free(sim->dist);
   for (size_t k = 0; k < sim->n_inputs; k++)
     slp__input_destroy(&sim->inputs[k]);
   slp__free(sim->inputs);
@@ -56,10 +58,16 @@ int slp_sim_create(slp_sim **out, const slp_network *net,
     sim->cfg.spikes_path = sim->spikes_path;
   }
   int rc = slp__sim_build(sim, net, diag);
-  if (rc == 0 && sim->spikes_path != NULL)
+  /* Rank 0 receives every spike and writes the file (dist.h). */
+  if (rc == 0 && sim->spikes_path != NULL && sim->rank == 0)
     rc = slp__spike_writer_open(&sim->writer, sim->spikes_path, diag);
   if (rc == 0)
     rc = slp__records_open(sim, diag);
+  if (sim->dist != NULL) { /* every rank built, or none runs */
+    rc = slp__dist_agree(sim, rc, diag);
+    if (rc == 0)
+      rc = slp__dist_totals(sim);
+  }
   if (rc != 0) {
     slp_sim_destroy(sim);
     return rc;
@@ -102,6 +110,7 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   out->neurons = sim->n_neurons;
   out->sources = sim->n_sources;
   out->threads = sim->n_parts;
+  out->ranks = 1;
   /* Plastic synapses: their double weights, traces and spike histories;
    * the dense mode's matrices. */
   out->synapse_bytes = slp__stepper_dense_bytes(sim->stepper);
@@ -122,6 +131,8 @@ void slp_sim_get_stats(const slp_sim *sim, slp_sim_stats *out) {
   out->now = sim->now < sim->end ? sim->now : sim->end;
   out->build_wall_s = sim->build_wall_s;
   out->run_wall_s = sim->run_wall_s;
+  if (sim->n_ranks > 1) /* totals over the ranks (dist.h) */
+    slp__dist_stats(sim, out);
 }
 
 void slp_sim_on_spike(slp_sim *sim, slp_spike_fn fn, void *arg) {

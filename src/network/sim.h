@@ -40,7 +40,13 @@ struct slp_sim {
   uint32_t n_neurons;       /* neurons (node ids 0 .. n_neurons-1) */
   uint32_t n_sources;       /* input sources (node ids after the neurons) */
   size_t n_pops;            /* populations, in description order */
-  uint32_t n_parts;         /* target partitions = threads (part.h) */
+  uint32_t n_parts;         /* target partitions, all ranks' (part.h) */
+  uint32_t part_lo, part_hi;/* this rank's: the ones its threads run
+                               (the others are empty, dist.h) */
+  uint32_t rank, n_ranks;   /* MPI rank and ranks; 0 and 1 without MPI */
+  struct slp__dist *dist;   /* the exchange across ranks, or NULL */
+  int rank_err;             /* the error the ranks agreed on at the last
+                               exchange (run.c) */
   slp__part *parts;         /* the partitions */
   uint32_t *cut;            /* population q's slice in partition j is its
                                neurons [cut[q (n_parts + 1) + j], [.. + 1]) */

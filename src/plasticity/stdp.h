@@ -133,6 +133,9 @@ typedef struct slp__weight_rec {
   slp_tick next;             /* tick of the next periodic snapshot */
   slp_tick last;             /* tick of the last snapshot, or -1 */
   int at_end;                /* a snapshot when the run finishes */
+  int mirror;                /* out is NULL: another MPI rank writes the
+                                file, this one takes part in collecting
+                                the weights (network/dist.h) */
 } slp__weight_rec;
 
 typedef struct slp__plasticity {

@@ -14,6 +14,7 @@
 
 #include "sleipnir/plasticity.h"
 #include "core/alloc.h"
+#include "network/dist.h"
 #include "network/sim.h"
 #include "plasticity/stdp.h"
 #include "plasticity/weights.h"
@@ -78,6 +79,15 @@ static int collect(slp_sim *sim, uint32_t proj, slp_tick now, wsyn **out,
                        (uint64_t)j << 40 | (sg->w0 + (k - lo)),
                        sg->post0 + c->col[k], P->w[sg->w0 + (k - lo)]};
     }
+  }
+  /* Across MPI ranks every rank holds its partitions' synapses: all take
+   * part, and all get the whole (network/dist.h). */
+  int rc = sim->dist != NULL ? slp__dist_gather(sim, (void **)&v, &n,
+                                                sizeof *v)
+                             : 0;
+  if (rc != 0) {
+    slp__free(v);
+    return rc;
   }
   if (sim->n_parts > 1 && n > 1)
     qsort(v, (size_t)n, sizeof *v, wsyn_cmp);
@@ -179,7 +189,10 @@ int slp_sim_record_weights(slp_sim *sim, uint32_t proj, const char *path,
     return SLP_ENOMEM;
   slp__weight_rec *nr = &r[pl->n_rec];
   memset(nr, 0, sizeof *nr);
-  int rc = slp__weight_writer_open(&nr->out, path, diag);
+  /* Rank 0 writes the file; the other ranks only take part in collecting
+   * the weights (network/dist.h). */
+  nr->mirror = sim->rank != 0;
+  int rc = nr->mirror ? 0 : slp__weight_writer_open(&nr->out, path, diag);
   if (rc != 0) {
     slp__free(r);
     return rc;
@@ -202,7 +215,7 @@ static int snapshot(slp_sim *sim, slp__weight_rec *r, slp_tick t) {
   wsyn *v;
   uint64_t n;
   int rc = collect(sim, r->proj, t, &v, &n);
-  for (uint64_t k = 0; rc == 0 && k < n; k++)
+  for (uint64_t k = 0; rc == 0 && r->out != NULL && k < n; k++)
     rc = slp__weight_writer_row(r->out, t, v[k].pre, v[k].post, v[k].w);
   slp__free(v);
   if (rc == 0)
@@ -212,17 +225,22 @@ static int snapshot(slp_sim *sim, slp__weight_rec *r, slp_tick t) {
 
 int slp__weights_snapshots(slp_sim *sim, slp_tick t) {
   slp__plasticity *pl = sim->parts[0].plast;
+  int err = 0;
   for (size_t k = 0; k < pl->n_rec; k++) {
     slp__weight_rec *r = &pl->rec[k];
     if (t < r->next)
       continue;
     int rc = snapshot(sim, r, t);
-    if (rc != 0)
+    /* Across MPI ranks every rank takes part in every snapshot, even
+     * after an error (network/dist.h). */
+    if (rc != 0 && sim->dist == NULL)
       return rc;
+    if (err == 0)
+      err = rc;
     while (r->next <= t)
       r->next += r->interval;
   }
-  return 0;
+  return err;
 }
 
 int slp__weights_finish(slp_sim *sim) {
@@ -230,16 +248,22 @@ int slp__weights_finish(slp_sim *sim) {
   int rc = 0;
   for (size_t k = 0; k < pl->n_rec; k++) {
     slp__weight_rec *r = &pl->rec[k];
-    if (r->out == NULL)
+    if (r->out == NULL && !r->mirror)
       continue;
-    if (rc == 0 && r->at_end && r->last != sim->now)
-      rc = snapshot(sim, r, sim->now);
-    if (rc == 0) {
+    if ((rc == 0 || sim->dist != NULL) && r->at_end && r->last != sim->now) {
+      int x = snapshot(sim, r, sim->now);
+      if (rc == 0)
+        rc = x;
+    }
+    if (r->out == NULL) {
+      /* another rank's file */
+    } else if (rc == 0) {
       rc = slp__weight_writer_close(r->out);
     } else {
       slp__weight_writer_abort(r->out);
     }
     r->out = NULL;
+    r->mirror = 0;
   }
   return rc;
 }
