@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,17 +14,19 @@
 #include "sleipnir/error.h"
 #include "core/alloc.h"
 
-/* Countdown for fault injection; 0 means "never fail".  Not thread-safe:
- * tests set it from the one thread that allocates. */
-static unsigned long fail_countdown;
+/* Countdown for fault injection; 0 means "never fail".  Atomic: the build
+ * allocates from one thread per partition (core/parallel.h). */
+static atomic_ulong fail_countdown;
 
 static int injected_failure(void) {
-  if (fail_countdown == 0)
-    return 0;
-  return --fail_countdown == 0;
+  unsigned long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+  while (c != 0)
+    if (atomic_compare_exchange_weak(&fail_countdown, &c, c - 1))
+      return c == 1;
+  return 0;
 }
 
-void slp__alloc_fail_after(unsigned long n) { fail_countdown = n; }
+void slp__alloc_fail_after(unsigned long n) { atomic_store(&fail_countdown, n); }
 
 void *slp__malloc(size_t size) {
   if (injected_failure())
@@ -49,6 +52,24 @@ void *slp__calloc(size_t count, size_t size) {
   return mallocx(total, MALLOCX_ZERO);
 #else
   return calloc(1, total);
+#endif
+}
+
+void *slp__calloc_aligned(size_t count, size_t size, size_t align) {
+  if (size != 0 && count > SIZE_MAX / size)
+    return NULL;
+  if (injected_failure())
+    return NULL;
+  size_t total = count * size;
+  /* A multiple of the alignment, as aligned_alloc requires. */
+  total = total == 0 ? align : (total + align - 1) / align * align;
+#ifdef SLP_USE_JEMALLOC
+  return mallocx(total, MALLOCX_ALIGN(align) | MALLOCX_ZERO);
+#else
+  void *p = aligned_alloc(align, total);
+  if (p != NULL)
+    memset(p, 0, total);
+  return p;
 #endif
 }
 

@@ -14,6 +14,10 @@
 
 void *slp__malloc(size_t size);
 void *slp__calloc(size_t count, size_t size);
+/* Zeroed, aligned to `align` (a power of two, at most a page): for arrays
+ * whose elements different threads write, one cache line apart.  Freed
+ * with slp__free. */
+void *slp__calloc_aligned(size_t count, size_t size, size_t align);
 void *slp__realloc(void *ptr, size_t size);
 void slp__free(void *ptr);
 char *slp__strdup(const char *s);

@@ -683,7 +683,8 @@ int slp__sim_build(slp_sim *sim, const slp_network *net, slp_diag *diag) {
   int rc = slp__dist_layout(sim, n_parts_for(&sim->cfg, sim->n_neurons), diag);
   if (rc != 0)
     return rc;
-  sim->parts = slp__calloc(sim->n_parts, sizeof *sim->parts);
+  sim->parts = slp__calloc_aligned(sim->n_parts, sizeof *sim->parts,
+                                   SLP__CACHE_LINE);
   sim->owner = slp__calloc((size_t)sim->n_neurons + sim->n_sources + 1,
                            sizeof *sim->owner);
   if (sim->parts == NULL || sim->owner == NULL)

@@ -36,8 +36,13 @@ typedef struct slp__src_range {
   uint32_t lo, hi;
 } slp__src_range;
 
+/* Partitions sit in one array, each written by its own thread: each starts
+ * on a cache line of its own (and the array is allocated so aligned), or
+ * one thread's counters would share a line with the next one's CSR. */
+#define SLP__CACHE_LINE 64
+
 typedef struct slp__part {
-  uint32_t index;           /* its number, 0 .. n_parts - 1 */
+  _Alignas(SLP__CACHE_LINE) uint32_t index; /* its number, 0 .. n_parts - 1 */
   slp__pop *pops;           /* one slice per population, in population order
                                (a slice may be empty) */
   slp__csr csr;             /* the synapses onto its neurons; seg_pop indexes

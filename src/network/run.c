@@ -254,7 +254,7 @@ static int serial_due(const slp_sim *sim, slp_tick t) {
 
 /* One thread's run: partition pt through the windows up to `until`. */
 typedef struct worker {
-  slp_sim *sim;
+  _Alignas(SLP__CACHE_LINE) slp_sim *sim; /* a line of its own (part.h) */
   slp__part *pt;
   slp_tick until;
   slp_progress_fn progress;   /* partition 0 only */
@@ -546,7 +546,7 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   }
   /* This rank's partitions (all of them without MPI, dist.h). */
   uint32_t T = sim->part_hi - sim->part_lo;
-  worker *w = slp__calloc(T, sizeof *w);
+  worker *w = slp__calloc_aligned(T, sizeof *w, SLP__CACHE_LINE);
   if (w == NULL)
     return slp__dist_agree(sim, SLP_ENOMEM, NULL);
   slp__barrier barrier;
