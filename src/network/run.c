@@ -500,7 +500,9 @@ static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
     slp__free(ta);
     return SLP_ENOMEM;
   }
-  slp__barrier_init(barrier, T, uv_available_parallelism());
+  /* The cores this rank may count on: its share of the machine's when
+   * ranks share one (dist.h), so that oversubscribed threads do not spin. */
+  slp__barrier_init(barrier, T, slp__dist_cores(sim));
   if (uv_cond_init(&g.cv) != 0) {
     uv_mutex_destroy(&g.mu);
     slp__free(tid);
