@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <uv.h>
+
 #ifdef SLP_WITH_MPI
 #include <limits.h>
 #include <mpi.h>
@@ -39,6 +41,7 @@ struct slp__dist {
   int *counts, *displs;   /* per rank, for the collectives */
   long long *head;        /* per rank: message bytes and error word */
   uint64_t totals[N_TOT]; /* statistics summed over the ranks */
+  uint32_t node_ranks;    /* ranks on this rank's machine */
 };
 
 void slp__dist_free(slp__dist *d) {
@@ -127,6 +130,17 @@ int slp__dist_layout(slp_sim *sim, uint32_t per_rank, slp_diag *diag) {
   d->counts = slp__calloc(n, sizeof *d->counts);
   d->displs = slp__calloc(n, sizeof *d->displs);
   d->head = slp__calloc(2 * (size_t)n, sizeof *d->head);
+  d->node_ranks = 1;
+#ifdef SLP_WITH_MPI
+  MPI_Comm node;
+  int size = 1;
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, (int)rank,
+                          MPI_INFO_NULL, &node) == MPI_SUCCESS) {
+    MPI_Comm_size(node, &size);
+    MPI_Comm_free(&node);
+  }
+  d->node_ranks = size > 1 ? (uint32_t)size : 1;
+#endif
   return d->counts && d->displs && d->head ? 0 : SLP_ENOMEM;
 }
 
@@ -493,6 +507,14 @@ int slp__dist_totals(slp_sim *sim) {
 }
 
 #endif
+
+unsigned slp__dist_cores(const slp_sim *sim) {
+  unsigned cores = uv_available_parallelism();
+  if (sim->dist == NULL)
+    return cores;
+  cores /= sim->dist->node_ranks;
+  return cores > 0 ? cores : 1;
+}
 
 uint32_t slp__dist_first_part(const slp_sim *sim, uint32_t node, int *spread) {
   const slp__dist *d = sim->dist;

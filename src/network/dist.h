@@ -50,6 +50,10 @@ int slp__dist_layout(slp_sim *sim, uint32_t per_rank, slp_diag *diag);
 
 void slp__dist_free(slp__dist *d);
 
+/* The cores this rank's threads may count on: the machine's, divided among
+ * the ranks on it. */
+unsigned slp__dist_cores(const slp_sim *sim);
+
 /*
  * Every rank's result of a build step: 0 when all succeeded, else the error
  * of the lowest failing rank, with its diag (file, line, key, message)

@@ -501,7 +501,9 @@ static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
     slp__free(ta);
     return SLP_ENOMEM;
   }
-  slp__barrier_init(barrier, T, uv_available_parallelism());
+  /* The cores this rank may count on: its share of the machine's when
+   * ranks share one (dist.h), so that oversubscribed threads do not spin. */
+  slp__barrier_init(barrier, T, slp__dist_cores(sim));
   if (uv_cond_init(&g.cv) != 0) {
     uv_mutex_destroy(&g.mu);
     slp__free(tid);
@@ -526,6 +528,26 @@ static int run_threads(slp_sim *sim, worker *w, slp__barrier *barrier) {
   return made == T ? 0 : SLP_ENOMEM;
 }
 
+/* Across ranks (dist.h): a rank that cannot run its windows (no memory, no
+ * threads) still takes part in the first exchange, which stops every rank
+ * on its error. */
+static int not_run(slp_sim *sim, slp_tick until, int rc) {
+  if (sim->dist != NULL && sim->now < until)
+    slp__dist_exchange(sim, 0, rc);
+  return rc;
+}
+
+/* Across ranks: an error after the last exchange is one rank's alone; the
+ * ranks agree before any of them goes on to write its outputs. */
+static int ranks_agree(slp_sim *sim, int rc) {
+  if (sim->dist == NULL)
+    return rc;
+  int x = slp__dist_agree(sim, rc == SLP_ECANCELED ? 0 : rc, NULL);
+  if (x == 0)
+    x = slp__dist_totals(sim);
+  return x != 0 ? x : rc;
+}
+
 int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
                          void *arg) {
   if (sim->stepper != NULL) {
@@ -548,7 +570,7 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
   uint32_t T = sim->part_hi - sim->part_lo;
   worker *w = slp__calloc_aligned(T, sizeof *w, SLP__CACHE_LINE);
   if (w == NULL)
-    return slp__dist_agree(sim, SLP_ENOMEM, NULL);
+    return ranks_agree(sim, not_run(sim, until, SLP_ENOMEM));
   slp__barrier barrier;
   for (uint32_t j = 0; j < sim->n_parts; j++)
     sim->parts[j].err[0] = sim->parts[j].err[1] = 0;
@@ -558,9 +580,9 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
                     T > 1 ? &barrier : NULL, {0, 0}, 0, sim->now,
                     sim->serial, 0};
   int rc = 0;
-  if (T > 1)
-    rc = run_threads(sim, w, &barrier);
-  else
+  if (T > 1 && (rc = run_threads(sim, w, &barrier)) != 0)
+    not_run(sim, until, rc);
+  else if (T == 1)
     run_part(&w[0]);
   if (rc == 0) {
     /* Every partition went through the same windows.  Errors recorded
@@ -577,14 +599,5 @@ int slp__sim_run_windows(slp_sim *sim, slp_tick until, slp_progress_fn progress,
     }
   }
   slp__free(w);
-  if (sim->dist != NULL) {
-    /* An error after the last exchange is this rank's alone: the ranks
-     * agree before any of them goes on to write its outputs. */
-    int x = slp__dist_agree(sim, rc == SLP_ECANCELED ? 0 : rc, NULL);
-    if (x != 0)
-      rc = x;
-    else if ((x = slp__dist_totals(sim)) != 0)
-      rc = x;
-  }
-  return rc;
+  return ranks_agree(sim, rc);
 }
