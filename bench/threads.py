@@ -14,6 +14,11 @@ simulation loop, not the build):
                work, so that wall time / windows is what one window costs
                the threads to meet and exchange (the barrier), by itself
 
+The report ends with the machine's own ceiling: bench/parallel_ceiling.c,
+two threads doing independent random read-modify-writes over 8 MiB each (no
+synchronisation at all), against one -- what two cores deliver for work
+like the simulator's, measured in the same invocation.
+
 Rounds are interleaved (every configuration once per round) and the median
 is reported, because the machine may be shared: a speedup is the ratio of
 medians measured in one invocation.  Results do not depend on the thread
@@ -79,6 +84,11 @@ def main():
                 r = run(opts.sleipnir, args, t, scratch)
                 walls[(n, t)].append(r["run_wall_s"])
                 last[(n, t)] = r
+    ceiling = None
+    exe = os.path.join(scratch, "parallel_ceiling")
+    if subprocess.run(["cc", "-O2", "-pthread", os.path.join(REPO, "bench", "parallel_ceiling.c"),
+                       "-o", exe], capture_output=True).returncode == 0:
+        ceiling = json.loads(subprocess.run([exe], capture_output=True, text=True).stdout)
     load = os.getloadavg()[0]
     rows = []
     for n in nets:
@@ -100,6 +110,8 @@ def main():
     if opts.json:
         for row in rows:
             print(json.dumps(row))
+        if ceiling is not None:
+            print(json.dumps({"parallel_ceiling": ceiling}))
         return
     print("| network | threads | run wall s (median of %d) | speedup | windows | µs per window"
           " | spikes exchanged per window |" % opts.rounds)
@@ -108,7 +120,11 @@ def main():
         print("| %s | %d | %.3f | %.2f× | %d | %.1f | %.1f |" % (
             row["network"], row["threads"], row["run_wall_s"], row["speedup"],
             row["windows"], row["wall_per_window_us"], row["spikes_per_window"]))
-    print("\nload average after the runs: %.2f (%d cores)" % (load, os.cpu_count()))
+    if ceiling is not None:
+        print("\nthis machine's ceiling for 2 threads (bench/parallel_ceiling.c): %.2f×"
+              " (%.3f s on one thread, %.3f s for two at once)" % (
+                  ceiling["ceiling"], ceiling["one_s"], ceiling["two_s"]))
+    print("load average after the runs: %.2f (%d cores)" % (load, os.cpu_count()))
 
 
 if __name__ == "__main__":
