@@ -268,12 +268,15 @@ START_TEST(test_every_input_grid) {
   slp_diag d;
   ck_assert_int_eq(slp_model_load(&m, "t.yaml", inputs_model,
                                   strlen(inputs_model), &d), 0);
-  m->cfg.mode = SLP_MODE_GRID;
-  m->cfg.threads = 3;
-  m->cfg.state = NULL;
-  m->cfg.n_state = 0;
+  /* Without the model's recordings (their files), which stay the
+   * model's to free. */
+  slp_sim_config cfg = m->cfg;
+  cfg.mode = SLP_MODE_GRID;
+  cfg.threads = 3;
+  cfg.state = NULL;
+  cfg.n_state = 0;
   slp_sim *sim = NULL;
-  ck_assert_int_eq(slp_sim_create(&sim, m->net, &m->cfg, &d), 0);
+  ck_assert_int_eq(slp_sim_create(&sim, m->net, &cfg, &d), 0);
   for (uint32_t j = 0; j < 3; j++)
     ck_assert_uint_eq(sim->parts[j].n_direct, 1);
   slp_sim_destroy(sim);
@@ -349,13 +352,14 @@ START_TEST(test_partition_covers_network) {
   slp_diag d;
   ck_assert_int_eq(slp_model_load(&m, "t.yaml", inputs_model,
                                   strlen(inputs_model), &d), 0);
-  m->cfg.state = NULL;
-  m->cfg.n_state = 0;
+  slp_sim_config cfg = m->cfg; /* without the recordings, as above */
+  cfg.state = NULL;
+  cfg.n_state = 0;
   uint64_t syn1 = 0;
   for (unsigned T = 1; T <= 5; T++) {
-    m->cfg.threads = T;
+    cfg.threads = T;
     slp_sim *sim = NULL;
-    ck_assert_int_eq(slp_sim_create(&sim, m->net, &m->cfg, &d), 0);
+    ck_assert_int_eq(slp_sim_create(&sim, m->net, &cfg, &d), 0);
     ck_assert_uint_eq(sim->n_parts, T);
     uint64_t syn = 0;
     for (size_t q = 0; q < sim->n_pops; q++) {
