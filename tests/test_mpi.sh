@@ -38,7 +38,7 @@ not_ok() {
   [ -f "$log" ] && sed 's/^/# /' "$log"
 }
 
-echo "1..12"
+echo "1..13"
 
 # compare NAME MODEL-ARGS...: the reference run, then 2 ranks x 1 and 2
 # threads; every file the reference wrote (spikes, and state and weight
@@ -96,6 +96,19 @@ if mpi2 "$bin" run --time 100ms --threads 1 >"$out/sum.log" 2>&1 &&
   ok "the summary is printed once, with ranks x threads"
 else
   not_ok "the summary is printed once, with ranks x threads" "$out/sum.log"
+fi
+
+# threads: 0 (all cores) across ranks: the ranks on this machine share its
+# cores (each gets its share, at most one thread per 1024 of CUBA's 4000
+# neurons), so that two ranks do not run twice as many threads as cores.
+share=$(( $(nproc) / 2 ))
+[ "$share" -lt 1 ] && share=1
+[ "$share" -gt 3 ] && share=3
+if mpi2 "$bin" run --time 50ms --quiet --json >"$out/auto.log" 2>&1 &&
+    grep -q "\"threads\":$share," "$out/auto.log"; then
+  ok "threads 0 on 2 ranks: $share thread(s) each on $(nproc) cores"
+else
+  not_ok "threads 0 on 2 ranks: $share thread(s) each" "$out/auto.log"
 fi
 
 # A delay shorter than the grid step onto population b, whose one neuron

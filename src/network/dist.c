@@ -102,6 +102,39 @@ uint32_t slp__dist_ranks(uint32_t *rank) {
   return 1;
 }
 
+/* The ranks on this machine (MPI_COMM_TYPE_SHARED), 1 without MPI. */
+static uint32_t ranks_here(uint32_t rank) {
+  int size = 1;
+#ifdef SLP_WITH_MPI
+  MPI_Comm node;
+  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, (int)rank,
+                          MPI_INFO_NULL, &node) == MPI_SUCCESS) {
+    MPI_Comm_size(node, &size);
+    MPI_Comm_free(&node);
+  }
+#else
+  (void)rank;
+#endif
+  return size > 1 ? (uint32_t)size : 1;
+}
+
+/* "All cores" (threads: 0) across ranks: the ranks sharing a machine share
+ * its cores, and every rank must run the same number of partitions, so the
+ * smallest share of any machine. */
+static uint32_t auto_per_rank(uint32_t per_rank, uint32_t node_ranks) {
+  uint32_t share = uv_available_parallelism() / node_ranks;
+  uint32_t mine = per_rank < share ? per_rank : share;
+  if (mine < 1)
+    mine = 1;
+#ifdef SLP_WITH_MPI
+  uint32_t all = mine;
+  if (MPI_Allreduce(&mine, &all, 1, MPI_UINT32_T, MPI_MIN, MPI_COMM_WORLD) ==
+      MPI_SUCCESS)
+    mine = all;
+#endif
+  return mine;
+}
+
 int slp__dist_layout(slp_sim *sim, uint32_t per_rank, slp_diag *diag) {
   uint32_t rank, n = slp__dist_ranks(&rank);
   if (n > 1 && slp__stepper_mode(sim->cfg.mode))
@@ -109,6 +142,9 @@ int slp__dist_layout(slp_sim *sim, uint32_t per_rank, slp_diag *diag) {
                         "the dense and clock modes run in one process, not "
                         "across %u MPI ranks",
                         n);
+  uint32_t node_ranks = n > 1 ? ranks_here(rank) : 1;
+  if (n > 1 && sim->cfg.threads == 0)
+    per_rank = auto_per_rank(per_rank, node_ranks);
   if ((uint64_t)n * per_rank > SLP__OWNER_PART)
     return slp_diag_set(diag, SLP_ELIMIT, NULL, 0, 0, "simulation.threads",
                         "%u ranks x %u threads exceed the %u partitions "
@@ -130,17 +166,7 @@ int slp__dist_layout(slp_sim *sim, uint32_t per_rank, slp_diag *diag) {
   d->counts = slp__calloc(n, sizeof *d->counts);
   d->displs = slp__calloc(n, sizeof *d->displs);
   d->head = slp__calloc(2 * (size_t)n, sizeof *d->head);
-  d->node_ranks = 1;
-#ifdef SLP_WITH_MPI
-  MPI_Comm node;
-  int size = 1;
-  if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, (int)rank,
-                          MPI_INFO_NULL, &node) == MPI_SUCCESS) {
-    MPI_Comm_size(node, &size);
-    MPI_Comm_free(&node);
-  }
-  d->node_ranks = size > 1 ? (uint32_t)size : 1;
-#endif
+  d->node_ranks = node_ranks;
   return d->counts && d->displs && d->head ? 0 : SLP_ENOMEM;
 }
 
