@@ -174,40 +174,19 @@ static void fill_refrac(const double *p, void *out, double *th,
   *t_ref = (slp_tick)llround(p[P_T_REF] / SLP__MS_PER_TICK);
 }
 
-static int create(slp__pop *pop, const slp__pop_init *init,
-                  slp__ode_fill f) {
-  const double *p = pop->params;
-  adex_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
-  double th, h0;
-  slp_tick t_ref;
-  f(p, c, &th, &t_ref, &h0);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, adex_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], h0);
-  if (rc != 0) {
-    slp__free(c);
-    return rc;
-  }
-  c->ode.reset = adex_reset;
-  c->ode.jump = adex_jump;
-  c->ode.grid = init->grid;
-  c->ode.t_ref = t_ref;
-  pop->consts = c;
-  if ((rc = slp__ode_own_params(pop, init, sizeof *c, f)) != 0 ||
-      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
-    slp__ode_destroy(pop);
-    return rc;
-  }
-  return 0;
-}
-
 static int adex_create(slp__pop *pop, const slp__pop_init *init) {
-  return create(pop, init, fill);
+  static const slp__ode_model kind = {sizeof(adex_consts), S_COUNT, S_V,
+                                      P_ABS_TOL, P_REL_TOL, fill, adex_rhs,
+                                      adex_reset, adex_jump};
+  return slp__ode_create(pop, init, &kind);
 }
 
+/* adex with Norse's refractory clamp (fill_refrac). */
 static int adex_refrac_create(slp__pop *pop, const slp__pop_init *init) {
-  return create(pop, init, fill_refrac);
+  static const slp__ode_model kind = {sizeof(adex_consts), S_COUNT, S_V,
+                                      P_ABS_TOL, P_REL_TOL, fill_refrac,
+                                      adex_rhs, adex_reset, adex_jump};
+  return slp__ode_create(pop, init, &kind);
 }
 
 /* Norse's bio_default() (lifAdEx): ms and mV. */

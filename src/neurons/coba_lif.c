@@ -158,29 +158,10 @@ static void coba_fill(const double *p, void *out, double *th,
 }
 
 static int coba_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  coba_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
-  double th, h0;
-  slp_tick t_ref;
-  coba_fill(p, c, &th, &t_ref, &h0);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, coba_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], h0);
-  if (rc != 0) {
-    slp__free(c);
-    return rc;
-  }
-  c->ode.reset = coba_reset;
-  c->ode.jump = coba_jump;
-  c->ode.grid = init->grid;
-  pop->consts = c;
-  if ((rc = slp__ode_own_params(pop, init, sizeof *c, coba_fill)) != 0 ||
-      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
-    slp__ode_destroy(pop);
-    return rc;
-  }
-  return 0;
+  static const slp__ode_model kind = {sizeof(coba_consts), S_COUNT, S_V,
+                                      P_ABS_TOL, P_REL_TOL, coba_fill,
+                                      coba_rhs, coba_reset, coba_jump};
+  return slp__ode_create(pop, init, &kind);
 }
 
 /* Norse's coba_lif.default_bio_parameters (the rest technical), read as ms

@@ -130,29 +130,10 @@ static void izh_fill(const double *p, void *out, double *th, slp_tick *t_ref,
 }
 
 static int izh_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  izh_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
-  double th, h0;
-  slp_tick t_ref;
-  izh_fill(p, c, &th, &t_ref, &h0);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, izh_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], h0);
-  if (rc != 0) {
-    slp__free(c);
-    return rc;
-  }
-  c->ode.reset = izh_reset;
-  c->ode.jump = izh_jump;
-  c->ode.grid = init->grid;
-  pop->consts = c;
-  if ((rc = slp__ode_own_params(pop, init, sizeof *c, izh_fill)) != 0 ||
-      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
-    slp__ode_destroy(pop);
-    return rc;
-  }
-  return 0;
+  static const slp__ode_model kind = {sizeof(izh_consts), S_COUNT, S_V,
+                                      P_ABS_TOL, P_REL_TOL, izh_fill,
+                                      izh_rhs, izh_reset, izh_jump};
+  return slp__ode_create(pop, init, &kind);
 }
 
 /* Norse's presets (izhikevich.py; models.md §10): a, b, c, d, mn, bias,

@@ -144,29 +144,10 @@ static void lif_ex_fill(const double *p, void *out, double *th,
 }
 
 static int lif_ex_create(slp__pop *pop, const slp__pop_init *init) {
-  const double *p = pop->params;
-  lif_ex_consts *c = slp__calloc(1, sizeof *c);
-  if (c == NULL)
-    return SLP_ENOMEM;
-  double th, h0;
-  slp_tick t_ref;
-  lif_ex_fill(p, c, &th, &t_ref, &h0);
-  int rc = slp__ode_init(&c->ode, S_COUNT, S_V, th, lif_ex_rhs, c,
-                         p[P_ABS_TOL], p[P_REL_TOL], h0);
-  if (rc != 0) {
-    slp__free(c);
-    return rc;
-  }
-  c->ode.reset = lif_ex_reset;
-  c->ode.jump = lif_ex_jump;
-  c->ode.grid = init->grid;
-  pop->consts = c;
-  if ((rc = slp__ode_own_params(pop, init, sizeof *c, lif_ex_fill)) != 0 ||
-      (rc = slp__ode_neurons_create(pop, init, S_COUNT)) != 0) {
-    slp__ode_destroy(pop);
-    return rc;
-  }
-  return 0;
+  static const slp__ode_model kind = {sizeof(lif_ex_consts), S_COUNT, S_V,
+                                      P_ABS_TOL, P_REL_TOL, lif_ex_fill,
+                                      lif_ex_rhs, lif_ex_reset, lif_ex_jump};
+  return slp__ode_create(pop, init, &kind);
 }
 
 /* Norse's bio_default(): ms and mV. */

@@ -503,6 +503,34 @@ double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   return n.y[var];
 }
 
+int slp__ode_create(slp__pop *pop, const slp__pop_init *init,
+                    const slp__ode_model *m) {
+  const double *p = pop->params;
+  slp__ode *o = slp__calloc(1, m->consts_size);
+  if (o == NULL)
+    return SLP_ENOMEM;
+  double th, h0;
+  slp_tick t_ref;
+  m->fill(p, o, &th, &t_ref, &h0);
+  int rc = slp__ode_init(o, m->dim, m->iv, th, m->rhs, o, p[m->abs_tol],
+                         p[m->rel_tol], h0);
+  if (rc != 0) {
+    slp__free(o);
+    return rc;
+  }
+  o->reset = m->reset;
+  o->jump = m->jump;
+  o->grid = init->grid;
+  o->t_ref = t_ref;
+  pop->consts = o;
+  if ((rc = slp__ode_own_params(pop, init, m->consts_size, m->fill)) != 0 ||
+      (rc = slp__ode_neurons_create(pop, init, m->dim)) != 0) {
+    slp__ode_destroy(pop);
+    return rc;
+  }
+  return 0;
+}
+
 void slp__ode_destroy(slp__pop *pop) {
   slp__ode *o = pop->consts;
   if (o != NULL) {

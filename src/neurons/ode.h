@@ -93,6 +93,26 @@ typedef struct slp__ode {
 typedef void (*slp__ode_fill)(const double *p, void *out, double *th,
                               slp_tick *t_ref, double *h0);
 
+/* What a nonlinear model gives slp__ode_create. */
+typedef struct slp__ode_model {
+  size_t consts_size;     /* its constants struct, whose first member is the
+                             slp__ode */
+  size_t dim, iv;         /* state dimension; index of the membrane */
+  size_t abs_tol, rel_tol;/* indices of the tolerance parameters */
+  slp__ode_fill fill;     /* its constants from parameters */
+  slp__ode_rhs rhs;       /* dy/ds */
+  slp__ode_reset reset;   /* a spike's effect */
+  slp__ode_jump jump;     /* an input's effect */
+} slp__ode_model;
+
+/*
+ * The model operation create() of a nonlinear model: its constants (of the
+ * population's parameters, and per neuron when some vary), the integrator
+ * and the neurons' initial state.  SLP_ENOMEM, with nothing left to free.
+ */
+int slp__ode_create(slp__pop *pop, const slp__pop_init *init,
+                    const slp__ode_model *m);
+
 /*
  * If any parameter varies per neuron (init->param_values), give each of
  * pop's neurons its own constants: fill() of the population's parameters
