@@ -92,7 +92,9 @@ END_TEST
  * static synapse costs 8 bytes. */
 START_TEST(test_csr_segments) {
   slp__csr_builder b;
-  ck_assert_int_eq(slp__csr_builder_init(&b, 3), 0);
+  /* Population 0: nodes 0-3; population 1: nodes 4-5. */
+  const uint32_t node0[] = {0, 4}, size[] = {4, 2};
+  ck_assert_int_eq(slp__csr_builder_init(&b, 3, 2, node0, size), 0);
   /* row, target node, pop, local, w, delay, receptor */
   struct { uint32_t row, tgt; uint16_t pop; uint32_t loc; float w;
            slp_tick d; uint8_t rec; } s[] = {
@@ -105,8 +107,7 @@ START_TEST(test_csr_segments) {
     slp__csr_builder_count(&b, s[k].row);
   ck_assert_int_eq(slp__csr_builder_alloc(&b), 0);
   for (size_t k = 0; k < n; k++)
-    slp__csr_builder_add(&b, s[k].row, s[k].tgt, s[k].pop, s[k].loc, s[k].w,
-                         s[k].d, s[k].rec);
+    slp__csr_builder_add(&b, s[k].row, s[k].tgt, s[k].w, s[k].d, s[k].rec, 0);
   slp__csr c;
   ck_assert_int_eq(slp__csr_builder_finish(&b, &c), 0);
   slp__csr_builder_free(&b);
@@ -122,7 +123,15 @@ START_TEST(test_csr_segments) {
   const float w0[] = {3.0f, 4.0f, 2.0f}; /* target 1 twice, in order added */
   for (int k = 0; k < 3; k++)
     ck_assert(c.w[c.seg_start[s0] + (uint64_t)k] == w0[k]);
+  /* Targets become local to their population: s[].loc in CSR order. */
+  const uint32_t col0[] = {1, 1, 2, 0, 3, 1};
+  for (int k = 0; k < 6; k++)
+    ck_assert_uint_eq(c.col[c.seg_start[s0] + (uint64_t)k], col0[k]);
+  ck_assert_uint_eq(c.col[c.seg_start[c.row_seg[2]]], 0);
+  ck_assert_uint_eq(c.seg_pop[s0], 0);
   ck_assert_uint_eq(c.seg_pop[s0 + 1], 1);
+  ck_assert_uint_eq(c.seg_pop[s0 + 2], 0);
+  ck_assert_uint_eq(c.seg_pop[s0 + 3], 1);
   ck_assert_uint_eq(c.seg_receptor[s0 + 2], 1);
   ck_assert_int_eq(c.seg_delay[s0 + 3], 20);
   ck_assert_int_eq(c.d_min, 10);

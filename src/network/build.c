@@ -277,7 +277,6 @@ typedef struct proj_map {
   uint64_t to_start[64];     /* post index where each target population begins */
   uint16_t to_pop[64];       /* runtime index of each target population */
   uint32_t to_node0[64];     /* node id of each target population's neuron 0 */
-  uint32_t to_lo[64];        /* the partition's slice of it starts here */
   int fill;                  /* 0: counting pass, 1: filling pass */
   uint32_t index;            /* the projection's index */
   slp_diag *diag;            /* for errors */
@@ -296,13 +295,20 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
   proj_map *m = arg;
   uint32_t row = m->src0 + pre;
   if (!m->fill) {
-    if (delay_ticks(m->sim, delay_ms) == 0) {
+    slp_tick d = delay_ticks(m->sim, delay_ms);
+    if (d == 0) {
       const char *what = m->sim->src_grid > 1 ? "the grid step dt" : "one tick (1 ns)";
       return slp_diag_set(m->diag, SLP_ERANGE, NULL, 0, 0, NULL,
                           "projection %s: a delay of %g ms is shorter than %s",
                           m->p->name ? m->p->name : "(unnamed)", delay_ms,
                           what);
     }
+    if (d > SLP__CSR_MAX_DELAY)
+      return slp_diag_set(m->diag, SLP_ERANGE, NULL, 0, 0, NULL,
+                          "projection %s: a delay of %g ms is longer than the "
+                          "largest a synapse holds (%.6g ms)",
+                          m->p->name ? m->p->name : "(unnamed)", delay_ms,
+                          (double)SLP__CSR_MAX_DELAY * SLP__MS_PER_TICK);
     slp__csr_builder_count(m->b, row);
     return 0;
   }
@@ -314,10 +320,9 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
   uint16_t tag = m->p->stdp != NULL || m->p->stp != NULL
                      ? (uint16_t)(m->index + 1)
                      : 0;
-  slp__csr_builder_add_tagged(m->b, row, m->to_node0[t] + in_pop,
-                              m->to_pop[t], in_pop - m->to_lo[t], (float)w,
-                              delay_ticks(m->sim, delay_ms),
-                              (uint8_t)m->p->receptor, tag);
+  slp__csr_builder_add(m->b, row, m->to_node0[t] + in_pop, (float)w,
+                       delay_ticks(m->sim, delay_ms), (uint8_t)m->p->receptor,
+                       tag);
   return 0;
 }
 
@@ -330,7 +335,21 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
                                uint32_t j, slp_diag *diag) {
   slp__csr_builder b;
   uint32_t n_rows = sim->n_neurons + sim->n_sources, T = sim->n_parts;
-  int rc = slp__csr_builder_init(&b, n_rows);
+  uint32_t *node0 = slp__malloc((sim->n_pops + 1) * sizeof *node0);
+  uint32_t *size = slp__malloc((sim->n_pops + 1) * sizeof *size);
+  if (node0 == NULL || size == NULL) {
+    slp__free(node0);
+    slp__free(size);
+    return SLP_ENOMEM;
+  }
+  for (size_t q = 0; q < sim->n_pops; q++) {
+    node0[q] = sim->parts[j].pops[q].node0;
+    size[q] = sim->parts[j].pops[q].n;
+  }
+  int rc = slp__csr_builder_init(&b, n_rows, (uint32_t)sim->n_pops, node0,
+                                 size);
+  slp__free(node0);
+  slp__free(size);
   for (int pass = 0; rc == 0 && pass < 2; pass++) {
     if (pass == 1)
       rc = slp__csr_builder_alloc(&b);
@@ -365,7 +384,6 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
       }
       for (size_t t = 0; rc == 0 && t < p->n_to; t++) {
         const uint32_t *cut = &sim->cut[(size_t)m.to_pop[t] * (T + 1)];
-        m.to_lo[t] = cut[j];
         /* Another rank's partition keeps an empty CSR (dist.h). */
         if (cut[j + 1] > cut[j] && j >= sim->part_lo && j < sim->part_hi)
           rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed,

@@ -43,48 +43,53 @@ uint64_t slp__csr_bytes(const slp__csr *c);
 
 /*
  * Building: count, then add, then finish.
- *   1. slp__csr_builder_init(&b, n_rows)
+ *   1. slp__csr_builder_init(&b, n_rows, n_pops, slice_node0, slice_size)
+ *      names the target populations: population q's neurons are the global
+ *      nodes [slice_node0[q], slice_node0[q] + slice_size[q]), local index
+ *      0, 1, ... in that order (a partition's slice of each population)
  *   2. slp__csr_builder_count(&b, row) once per synapse to come (any order)
  *   3. slp__csr_builder_alloc(&b)
- *   4. slp__csr_builder_add(&b, row, target_node, pop, local, w, delay, rec)
- *      for the same synapses (any order, but the same order every run: the
- *      order of synapses that agree in row, delay, receptor and target is
- *      their order in the CSR)
+ *   4. slp__csr_builder_add(&b, row, target_node, w, delay, rec, tag) for the
+ *      same synapses (any order, but the same order every run: the order of
+ *      synapses that agree in row, delay, receptor, tag and target is their
+ *      order in the CSR)
  *   5. slp__csr_builder_finish(&b, &csr), which sorts and segments.
  * slp__csr_builder_free releases a builder at any point.
+ *
+ * Memory: a synapse costs 16 bytes while the CSR is built -- its sort key
+ * (delay, receptor, tag packed in 8 bytes) beside the target and weight
+ * arrays that become the CSR's own col and w -- and 8 once it is finished.
+ * Nothing of the size of the synapses is copied.
  */
-/* One synapse as added: one record, so that adding one (a random row)
- * writes one cache line, not six. */
-typedef struct slp__csr_syn {
-  slp_tick delay;   /* delay ticks */
-  uint32_t target;  /* target global neuron id */
-  uint32_t local;   /* index within its population */
-  float w;          /* weight */
-  uint16_t pop;     /* target population */
-  uint8_t rec;      /* receptor */
-  uint16_t tag;     /* plastic projection + 1, or 0 */
-} slp__csr_syn;
+/* Delays are packed into 40 bits of the sort key: at most 2^40 - 1 ticks
+ * (about 1100 s). */
+#define SLP__CSR_MAX_DELAY ((slp_tick)((UINT64_C(1) << 40) - 1))
 
 typedef struct slp__csr_builder {
   uint32_t n_rows;       /* nodes */
+  uint32_t n_pops;       /* target populations */
+  uint32_t *pop_node0;   /* n_pops: first global node of each population */
+  uint32_t *pop_size;    /* n_pops: its neurons */
+  uint32_t *by_node;     /* non-empty populations, ascending pop_node0 */
+  uint32_t n_by_node;    /* entries of by_node */
   uint64_t *fill;        /* per row: count, then next free slot */
   uint64_t *row_start;   /* n_rows + 1 offsets of the rows' synapses */
-  slp__csr_syn *syn;     /* the synapses, row by row */
+  uint64_t *key;         /* per synapse: delay << 24 | receptor << 16 | tag */
+  uint32_t *target;      /* per synapse: global target node; the CSR's col */
+  float *w;              /* per synapse: weight; the CSR's w */
   uint64_t n_syn;        /* synapses counted */
 } slp__csr_builder;
 
-int slp__csr_builder_init(slp__csr_builder *b, uint32_t n_rows);
+int slp__csr_builder_init(slp__csr_builder *b, uint32_t n_rows,
+                          uint32_t n_pops, const uint32_t *slice_node0,
+                          const uint32_t *slice_size);
 void slp__csr_builder_count(slp__csr_builder *b, uint32_t row);
 int slp__csr_builder_alloc(slp__csr_builder *b);
+/* One synapse from node row onto global node target, which lies in one of
+ * the builder's populations; delay in 1 .. SLP__CSR_MAX_DELAY ticks; tag is
+ * the plastic projection + 1, or 0 (static): segments split on it. */
 void slp__csr_builder_add(slp__csr_builder *b, uint32_t row, uint32_t target,
-                          uint16_t pop, uint32_t local, float w,
-                          slp_tick delay, uint8_t rec);
-/* As slp__csr_builder_add, for a synapse of plastic projection tag - 1
- * (tag 0: static).  Segments split on the tag. */
-void slp__csr_builder_add_tagged(slp__csr_builder *b, uint32_t row,
-                                 uint32_t target, uint16_t pop, uint32_t local,
-                                 float w, slp_tick delay, uint8_t rec,
-                                 uint16_t tag);
+                          float w, slp_tick delay, uint8_t rec, uint16_t tag);
 int slp__csr_builder_finish(slp__csr_builder *b, slp__csr *out);
 void slp__csr_builder_free(slp__csr_builder *b);
 
