@@ -53,6 +53,12 @@ NETWORKS = {
              "brian2": "brian2_cuba.py", "input_fanout": 0},
     "brunel": {"network": brian2_brunel.NETWORK, "model": "examples/brunel.yaml",
                "brian2": "brian2_brunel.py", "input_fanout": 1},
+    # CUBA with additive pair STDP on E->E (brian2_cuba.py's docstring has the rule).
+    "cuba_stdp": {"network": {"name": "cuba_stdp", "params": dict(
+                      brian2_cuba.PARAMS, stdp="E->E additive all-to-all pair STDP, "
+                      "tau 20 ms, A+ 0.0324 mV, A- -0.03402 mV, w in [0, 3.24] mV")},
+                  "model": "examples/cuba_stdp.yaml", "brian2": "brian2_cuba.py",
+                  "brian2_args": ["--stdp"], "input_fanout": 0},
 }
 
 # A configuration is (system, mode).  Order = order within the first round.
@@ -179,7 +185,8 @@ def sleipnir_cmd(opts, net, T, mode, scratch):
 def brian2_cmd(opts, net, T, mode, build_dir):
     return [opts.brian2_python, os.path.join(BENCH_DIR, NETWORKS[net]["brian2"]),
             "--device", mode, "--time", f"{T:g}", "--seed", str(opts.seed),
-            "--threads", str(THREADS), "--dt", f"{DT_MS:g}", "--build-dir", build_dir]
+            "--threads", str(THREADS), "--dt", f"{DT_MS:g}", "--build-dir", build_dir
+            ] + NETWORKS[net].get("brian2_args", [])
 
 
 def normalise(raw, system, mode, net, T, opts):

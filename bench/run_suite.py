@@ -147,7 +147,9 @@ def suite_plan(suite, opts):
         return plan, 2, 1e10
     if suite == "standard":
         plan = [(example("cuba"), 1.0, SLEIPNIR_ALL + brian, "example"),
-                (example("brunel"), 1.0, SLEIPNIR_ALL + brian, "example")]
+                (example("brunel"), 1.0, SLEIPNIR_ALL + brian, "example"),
+                # Plastic projections run in the event-driven modes only.
+                (example("cuba_stdp"), 1.0, SLEIPNIR_ALL[:2] + brian, "example")]
         # The map at N = 4000, or at 1000 when --max-n leaves 4000 out.
         map_n = 1000 if opts.max_n and opts.max_n < 4000 else 4000
         for net in grid([1000, 4000, 16000, 64000, 100000], [0.001, 0.01, 0.1, 1.0],
@@ -180,6 +182,22 @@ def stepped_time(net, T, cfg, budget):
     macs = budget / (4.0 if cfg[2] == 16 else 1.0)
     t = macs / (float(n) * n * steps_per_s)
     t = max(0.002, min(T, t))
+    return round(t * 1000.0 / DT_MS) * DT_MS / 1000.0
+
+
+# Synaptic events an event-driven run of a sparse network may deliver (event_time).
+EVENT_BUDGET = {"standard": 1e9}
+
+
+def event_time(net, T, budget):
+    """Simulated time for an event-driven or clock run of the sparse network: T, or
+    less when T would deliver more than `budget` synaptic events, but never under
+    three periods of the target rate (nor over T)."""
+    if net.get("name") != "sparse_lif" or budget is None:
+        return T
+    n, f = net["neurons"], net["target_rate_hz"]
+    events_per_s = n * f * (max(1.0, net["p"] * n) + 1.0)
+    t = max(min(T, 3.0 / f), min(T, budget / events_per_s))
     return round(t * 1000.0 / DT_MS) * DT_MS / 1000.0
 
 
@@ -703,6 +721,7 @@ def main(argv=None):
         return rerender(opts)
     suite = opts.suite
     plan, reps, budget = suite_plan(suite, opts)
+    event_budget = EVENT_BUDGET.get(suite)
     if opts.reps is None:
         opts.reps = reps
     if not (os.path.isfile(opts.sleipnir) and os.access(opts.sleipnir, os.X_OK)):
@@ -762,7 +781,7 @@ def main(argv=None):
                         label = f"[{done}/{total}] {net_label(net)} round {rnd} {cfg_name(cfg)}"
                         if (net_key(net), cfg) in failed:
                             continue
-                        t = T
+                        t = event_time(net, T, event_budget)
                         if cfg[1] == "dense" or cfg[0] == "pytorch":
                             t = stepped_time(net, T, cfg, budget)
                         cmd, cwd = command(cfg, net, t, opts, scratch)
