@@ -95,6 +95,19 @@ typedef struct point {
 
 static void eval(const slp__cuba_traj *tr, slp_tick t, point *p) {
   const slp__cuba *c = tr->c;
+  if (t == tr->ts) {
+    /* The start, where every search begins: exp(0) = 1 and K_k(0) = 0
+     * exactly, without five calls. */
+    p->em = 1.0;
+    p->u = tr->u0;
+    for (int k = 0; k < SLP__CUBA_NREC; k++) {
+      p->ek[k] = 1.0;
+      p->kk[k] = 0.0;
+    }
+    p->eb = 1.0;
+    p->th = tr->th + tr->cb;
+    return;
+  }
   double s = (double)(t - tr->ts) * SLP__MS_PER_TICK;
   p->em = exp(-s * c->inv_tau_m);
   p->u = tr->u0 * p->em;
@@ -257,6 +270,13 @@ slp_tick slp__cuba_first_crossing(const slp__cuba_traj *tr, slp_tick ta,
         ta, slp__cuba_lin_bound(c, p.u, i, tr->th, tr->cb * p.eb,
                                 tr->inv_tau_b));
     if (next > tb) {
+      /* A constant threshold: the envelope bound may see further. */
+      if (tr->cb == 0.0) {
+        slp_tick far = slp__cuba_tick_after(
+            ta, slp__cuba_exp_bound(c, p.u, i, tr->th));
+        if (far > next)
+          next = far;
+      }
       *lb = next;
       return SLP__NEVER;
     }

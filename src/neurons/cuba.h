@@ -166,6 +166,35 @@ static inline double slp__cuba_lin_bound(const slp__cuba *c, double u,
   return s_lin > s_b ? s_lin : s_b;
 }
 
+/*
+ * A second lower bound on the crossing time (ms) for a constant threshold
+ * th, tighter than the linear one far below a threshold that the leak
+ * alone approaches (tonic drive, v_leak > v_th: th < 0) -- where the linear
+ * bound creeps up on the crossing in many short steps.  The envelope
+ *   u(s) <= u E_m(s) + B,   B = sum_{i_k > 0} kappa_k i_k,
+ * holds for all s >= 0 (T0 above); for u < 0 it rises monotonically to B,
+ * so it reaches th no sooner than
+ *   s_e = tau_m ln(u / (th - B))   when u < th - B < 0,
+ * and never when th - B >= 0.  The logarithm's rounding and the envelope's
+ * are far below the margin taken off (a relative 1e-9 and 1 ps, against
+ * 1-tick resolution).  0 when it says nothing.
+ */
+static inline double slp__cuba_exp_bound(const slp__cuba *c, double u,
+                                         const double *i, double th) {
+  if (!(u < 0))
+    return 0.0;
+  double d = th;
+  for (int k = 0; k < SLP__CUBA_NREC; k++)
+    if (i[k] > 0)
+      d -= c->kappa[k] * i[k];
+  if (d >= 0)
+    return INFINITY;
+  if (!(u < d))
+    return 0.0;
+  double s = c->tau_m * log(u / d) * (1.0 - 1e-9) - 1e-9;
+  return s > 0 ? s : 0.0;
+}
+
 /* s ms after tick t0, rounded down to a tick; NEVER when out of range. */
 static inline slp_tick slp__cuba_tick_after(slp_tick t0, double s) {
   /* Once per input: a multiply, and truncation (= floor for d >= 0). */
