@@ -8,7 +8,9 @@
 Runs every configuration of a suite -- the same network in Sleipnir's four modes
 (exact, grid: event-driven; clock, dense: every neuron every step), in PyTorch dense
 stepping (Norse's LIF step, bench/torch_lif.py, batch 1 and 16) and in Brian2 C++
-standalone (CUBA, Brunel) -- and writes bench/results/<suite>-<YYYYmmdd-HHMMSS>/:
+standalone (CUBA, Brunel, CUBA+STDP, and the sparse network's size series via
+bench/brian2_sparse_lif.py; the standard suite adds Brian2's runtime device on the
+named networks) -- and writes bench/results/<suite>-<YYYYmmdd-HHMMSS>/:
 
   results.jsonl      one line per run: system, mode, network (an object naming the
                      network and its parameters, identical for runs of one network),
@@ -74,7 +76,8 @@ def sparse_lif(n, p, rate_hz):
     spikes, so the measured rate is near, not at, the target (it is reported).  One
     synaptic time constant and no refractory period: Norse's LIF equations exactly,
     which bench/torch_lif.py runs.  The input's deliveries (one per input spike) are
-    counted among the synaptic events, 1/(K + 1) of them.
+    counted among the synaptic events, 1/(K + 1) of them.  bench/brian2_sparse_lif.py
+    is the same network in Brian2 (a PoissonGroup one to one for the drive).
     """
     k = max(1.0, p * n)
     w_exc = 4.0 / math.sqrt(k)
@@ -123,6 +126,12 @@ SLEIPNIR_ALL = [("sleipnir", m, None) for m in ("exact", "grid", "clock", "dense
 SLEIPNIR_MAP = [("sleipnir", m, None) for m in ("exact", "grid", "dense")]
 TORCH = [("pytorch", "norse", 1), ("pytorch", "norse", 16)]
 BRIAN2 = [("brian2", "cpp_standalone", None)]
+BRIAN2_RUNTIME = [("brian2", "runtime", None)]
+# Brian2's runtime device (Cython) on a named network simulates this long instead of
+# the suite's T when that would take more than a few minutes per run (the figures
+# are per simulated second).  None needs it now: Brunel, the dearest, took 17 s per
+# simulated second on the 2-core dev machine (0.05 s run, 2026-11-22), so 1 s stays.
+BRIAN2_RUNTIME_TIME = {}
 
 
 def grid(ns, ps, rates):
@@ -134,29 +143,37 @@ def grid(ns, ps, rates):
 def suite_plan(suite, opts):
     torch_cfgs = [] if opts.no_torch else TORCH
     brian = [] if opts.no_brian2 else BRIAN2
+    brian_rt = [] if opts.no_brian2 else BRIAN2_RUNTIME
     if suite == "tiny":
         plan = [(net, 0.1, SLEIPNIR_ALL, "map") for net in grid([300], [0.02, 0.1], [5, 50])]
         plan += [(sparse_lif(n, 0.02, 5), 0.1, SLEIPNIR_ALL, "size") for n in (150, 600)]
         return plan, 2, 2e8
     if suite == "quick":
         plan = [(example("cuba"), 1.0, SLEIPNIR_ALL + brian, "example")]
-        plan += [(sparse_lif(n, 0.01, 5), 1.0, SLEIPNIR_ALL + torch_cfgs, "size")
+        # Brian2 C++ standalone on the size series only: each run compiles (~20-40 s).
+        plan += [(sparse_lif(n, 0.01, 5), 1.0, SLEIPNIR_ALL + torch_cfgs + brian, "size")
                  for n in (1000, 4000, 16000)]
         plan += [(net, 0.5, SLEIPNIR_MAP, "map")
                  for net in grid([1000], [0.001, 0.01, 0.1, 1.0], [1, 10, 50])]
         return plan, 2, 1e10
     if suite == "standard":
-        plan = [(example("cuba"), 1.0, SLEIPNIR_ALL + brian, "example"),
-                (example("brunel"), 1.0, SLEIPNIR_ALL + brian, "example"),
+        # Brian2 in C++ standalone and in its runtime (Cython) device on the named networks.
+        plan = [(example("cuba"), 1.0, SLEIPNIR_ALL + brian + brian_rt, "example"),
+                (example("brunel"), 1.0, SLEIPNIR_ALL + brian + brian_rt, "example"),
                 # Plastic projections run in the event-driven modes only.
-                (example("cuba_stdp"), 1.0, SLEIPNIR_ALL[:2] + brian, "example")]
+                (example("cuba_stdp"), 1.0, SLEIPNIR_ALL[:2] + brian + brian_rt, "example")]
         # The map at N = 4000, or at 1000 when --max-n leaves 4000 out.
         map_n = 1000 if opts.max_n and opts.max_n < 4000 else 4000
         for net in grid([1000, 4000, 16000, 64000, 100000], [0.001, 0.01, 0.1, 1.0],
                         [1, 10, 50]):
             role = "map" if net["neurons"] == map_n else (
                 "size" if net["p"] == 0.01 and net["target_rate_hz"] == 10 else "sweep")
-            plan.append((net, 1.0, SLEIPNIR_ALL + torch_cfgs, role))
+            # Brian2 C++ standalone on the size series (p = 1 %, 10 Hz; at the map's N
+            # too, where that network is a map point), not the whole sweep: every Brian2
+            # standalone run of a new network compiles (~20-40 s).
+            size_series = net["p"] == 0.01 and net["target_rate_hz"] == 10
+            plan.append((net, 1.0, SLEIPNIR_ALL + torch_cfgs + (brian if size_series else []),
+                         role))
         return plan, 3, 4e10
     if suite == "scale":
         # The aim: 10^6 neurons x 1000 synapses.  What the machine holds is checked
@@ -206,8 +223,15 @@ def feasible(net, cfg, opts):
     n = net.get("neurons", 0)
     if opts.max_n and n > opts.max_n:
         return f"N = {n} > --max-n {opts.max_n}"
-    if cfg[0] == "brian2" and net["name"] not in compare.NETWORKS:
+    if cfg[0] == "brian2" and net["name"] not in compare.NETWORKS and net["name"] != "sparse_lif":
         return "no Brian2 script for this network"
+    if cfg[0] == "brian2" and net["name"] == "sparse_lif":
+        # Brian2 keeps i, j (int32) and its synapse-creation vectors (growing by doubling)
+        # per synapse, and the spike monitors: ~40 B per synapse at the peak, assumed.
+        need = 40.0 * net["p"] * n * n
+        if need > 0.7 * mem_total():
+            return (f"Brian2 building {net['p'] * n * n:.3g} synapses needs ~{need / 2**30:.0f} GiB "
+                    "(~40 B per synapse), more than 70 % of this machine's memory")
     if cfg[0] == "pytorch" and net["name"] != "sparse_lif":
         return "no PyTorch version of this network"
     p = net.get("p")
@@ -256,11 +280,22 @@ def command(cfg, net, T, opts, scratch):
                 "--v-reset", repr(net["v_reset_mV"]), "--delay-ms", repr(net["delay_ms"]),
                 "--dt-ms", repr(DT_MS), "--time", repr(T), "--batch", str(batch),
                 "--seed", str(opts.seed), "--threads", str(THREADS)], REPO_ROOT
+    if system == "brian2" and net["name"] == "sparse_lif":
+        return [PYTHON, os.path.join(BENCH_DIR, "brian2_sparse_lif.py"), "--device", mode,
+                "--time", repr(T), "--seed", str(opts.seed), "--threads", str(THREADS),
+                "--dt", f"{DT_MS:g}", "--build-dir", os.path.join(scratch, "brian2-" + mode),
+                "--n", str(net["neurons"]), "--p", repr(net["p"]),
+                "--frac-exc", repr(net["frac_exc"]), "--v-leak", repr(net["v_leak_mV"]),
+                "--w-exc", repr(net["w_exc_mV"]), "--w-inh", repr(net["w_inh_mV"]),
+                "--rate-in", repr(net["target_rate_hz"]), "--w-in", repr(net["w_in_mV"]),
+                "--tau-mem", repr(net["tau_mem_ms"]), "--tau-syn", repr(net["tau_syn_ms"]),
+                "--v-th", repr(net["v_th_mV"]), "--v-reset", repr(net["v_reset_mV"]),
+                "--delay-ms", repr(net["delay_ms"])], REPO_ROOT
     if system == "brian2":
         class O:
             brian2_python = PYTHON
             seed = opts.seed
-        build = os.path.join(scratch, "brian2-" + net["name"])
+        build = os.path.join(scratch, "brian2-" + net["name"] + "-" + mode)
         return compare.brian2_cmd(O, net["name"], T, mode, build), REPO_ROOT
     raise ValueError(system)
 
@@ -333,6 +368,7 @@ DENSE = ("sleipnir", "dense", None)
 TORCH1 = ("pytorch", "norse", 1)
 TORCH16 = ("pytorch", "norse", 16)
 BRIAN2CFG = ("brian2", "cpp_standalone", None)
+BRIAN2RT = ("brian2", "runtime", None)
 
 
 def best_event_ratio(rs, other):
@@ -373,7 +409,9 @@ def build_report(suite, opts, records, failures, skipped, static, started, finis
              "out-degree, input deliveries included where a network has inputs) per run wall "
              "second. Ratios are computed pair by pair within each round, then the median "
              "[min–max] is taken: *dense ÷ this* > 1 means this configuration is that many times "
-             "faster than Sleipnir's dense mode; likewise for PyTorch (batch 1) and Brian2. "
+             "faster than Sleipnir's dense mode; likewise for PyTorch (batch 1) and Brian2 "
+             "(*Brian2* = its C++ standalone device; *Brian2 runtime* = its runtime device, "
+             "Cython, where it ran). "
              "Dense and PyTorch runs simulate a shorter time (their cost per step does not "
              "depend on activity); PyTorch batch 16 simulates 16 copies, so its wall/sim is "
              "per 16 networks. The PyTorch network is the same network statistically (same "
@@ -390,13 +428,16 @@ def build_report(suite, opts, records, failures, skipped, static, started, finis
         net = rs[0]["network"]
         L.append(f"## {net_label(net)}")
         L.append("")
-        L.append("| system / mode | sim s | wall/sim | build s | events/s | rate (Hz) | peak RSS (MB) "
-                 "| B/synapse | dense ÷ this | PyTorch b1 ÷ this | Brian2 ÷ this |")
-        L.append("|---|---|---|---|---|---|---|---|---|---|---|")
         cfgs = []
         for r in rs:
             if cfg_of(r) not in cfgs:
                 cfgs.append(cfg_of(r))
+        # "Brian2 ÷ this" is C++ standalone; a runtime column where runtime ran.
+        has_rt = BRIAN2RT in cfgs
+        L.append("| system / mode | sim s | wall/sim | build s | events/s | rate (Hz) | peak RSS (MB) "
+                 "| B/synapse | dense ÷ this | PyTorch b1 ÷ this | Brian2 ÷ this |"
+                 + (" Brian2 runtime ÷ this |" if has_rt else ""))
+        L.append("|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if has_rt else ""))
         for cfg in cfgs:
             mine = [r for r in rs if cfg_of(r) == cfg]
             med = lambda key: compare.med_range([r.get(key) for r in mine])[0]  # noqa: E731
@@ -409,7 +450,8 @@ def build_report(suite, opts, records, failures, skipped, static, started, finis
             L.append(f"| {cfg_name(cfg)} | {F(med('sim_time_s'))} | {MR(wps(rs, cfg))} | "
                      f"{F(med('build_wall_s'))} | {F(med('events_per_s'))} | {F(med('mean_rate_hz'))} | "
                      f"{F(rss / 2**20) if rss else '–'} | {F(med('bytes_per_synapse'))} | "
-                     f"{ratio(DENSE)} | {ratio(TORCH1)} | {ratio(BRIAN2CFG)} |")
+                     f"{ratio(DENSE)} | {ratio(TORCH1)} | {ratio(BRIAN2CFG)} |"
+                     + (f" {ratio(BRIAN2RT)} |" if has_rt else ""))
         L.append("")
 
     # The speedup map and where dense stepping wins.
@@ -784,6 +826,8 @@ def main(argv=None):
                         t = event_time(net, T, event_budget)
                         if cfg[1] == "dense" or cfg[0] == "pytorch":
                             t = stepped_time(net, T, cfg, budget)
+                        if cfg == BRIAN2RT and net["name"] in BRIAN2_RUNTIME_TIME:
+                            t = min(t, BRIAN2_RUNTIME_TIME[net["name"]])
                         cmd, cwd = command(cfg, net, t, opts, scratch)
                         machine = compare.machine_now(static)
                         print(f"{label} ...", file=sys.stderr, end="", flush=True)
