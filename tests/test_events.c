@@ -87,6 +87,47 @@ START_TEST(test_ring_rejects_past) {
 }
 END_TEST
 
+/* A large bucket, pushed in no order (as input sources queue their spikes,
+ * source by source), comes out of slp__ring_sort in exactly the canonical
+ * (t, src, seg) order: windows whose tick offsets take one, two and three
+ * radix passes, with ties in t broken against push order. */
+START_TEST(test_ring_sort_large) {
+  const slp_tick widths[] = {1000, 1500000, (slp_tick)1 << 30};
+  slp_tick width = widths[_i];
+  slp__rng r;
+  slp__rng_init(&r, 7, SLP__RNG_SPIKES, (uint64_t)_i, 0);
+  slp__ring ring;
+  ck_assert_int_eq(slp__ring_init(&ring, width, width, 0), 0);
+  for (int w = 0; w < 3; w++) { /* reuse of the scratch buffer */
+    enum { N = 20000 };
+    slp__event *ref = malloc(N * sizeof *ref);
+    slp_tick base = ring.base;
+    for (size_t k = 0; k < N; k++) {
+      /* Few distinct ticks in the narrow window (long runs of ties), and
+       * src descending within a tick for part of them. */
+      slp__event e = {base + (slp_tick)slp__rng_below(&r, (uint64_t)width),
+                      (uint32_t)(N - k) % 97, (uint32_t)slp__rng_below(&r, 4),
+                      1.0};
+      ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+      ref[k] = e;
+    }
+    slp__evbuf *b;
+    ck_assert_int_eq(slp__ring_take(&ring, &b), 0);
+    ck_assert_uint_eq(b->n, N);
+    slp__ring_sort(&ring, b);
+    qsort(ref, N, sizeof *ref, ev_cmp);
+    for (size_t k = 0; k < N; k++) {
+      ck_assert_int_eq(b->ev[k].t, ref[k].t);
+      ck_assert_uint_eq(b->ev[k].src, ref[k].src);
+      ck_assert_uint_eq(b->ev[k].seg, ref[k].seg);
+    }
+    slp__ring_advance(&ring);
+    free(ref);
+  }
+  slp__ring_free(&ring);
+}
+END_TEST
+
 /* Rows are split into segments by (delay, receptor, population), targets
  * ascend inside a segment, equal synapses keep their insertion order, and a
  * static synapse costs 8 bytes. */
@@ -146,6 +187,7 @@ static Suite *suite_events(void) {
   TCase *tc = tcase_create("ring");
   tcase_add_loop_test(tc, test_ring_vs_reference, 0, 20);
   tcase_add_test(tc, test_ring_rejects_past);
+  tcase_add_loop_test(tc, test_ring_sort_large, 0, 3);
   suite_add_tcase(s, tc);
   tc = tcase_create("csr");
   tcase_add_test(tc, test_csr_segments);

@@ -43,30 +43,103 @@ static int event_cmp(const void *pa, const void *pb) {
   return event_less(a, b) ? -1 : event_less(b, a) ? 1 : 0;
 }
 
+/* Insertion sort of ev[0, n): for short or nearly sorted runs. */
+static void insertion_sort(slp__event *ev, size_t n) {
+  for (size_t i = 1; i < n; i++) {
+    slp__event e = ev[i];
+    size_t j = i;
+    while (j > 0 && event_less(&e, &ev[j - 1])) {
+      ev[j] = ev[j - 1];
+      j--;
+    }
+    ev[j] = e;
+  }
+}
+
+/* Are b's events in canonical order?  With one delay per projection, a
+ * bucket holds the entries of one earlier window, pushed in order: then it
+ * is sorted already. */
+static int is_sorted(const slp__evbuf *b) {
+  for (size_t k = 1; k < b->n; k++)
+    if (event_less(&b->ev[k], &b->ev[k - 1]))
+      return 0;
+  return 1;
+}
+
 void slp__evbuf_sort(slp__evbuf *b) {
-  /* With one delay per projection, a bucket holds the entries of one earlier
-   * window, pushed in order: then it is sorted already. */
-  size_t k = 1;
-  while (k < b->n && !event_less(&b->ev[k], &b->ev[k - 1]))
-    k++;
-  if (k >= b->n)
+  if (is_sorted(b))
     return;
   /* Buckets are mostly short and often nearly sorted (spikes of one window
    * are pushed in order): insertion sort wins there, qsort elsewhere.  Keys
    * (t, src, seg) are unique per bucket, so stability does not matter. */
   if (b->n < 32) {
-    for (size_t i = 1; i < b->n; i++) {
-      slp__event e = b->ev[i];
-      size_t j = i;
-      while (j > 0 && event_less(&e, &b->ev[j - 1])) {
-        b->ev[j] = b->ev[j - 1];
-        j--;
-      }
-      b->ev[j] = e;
-    }
+    insertion_sort(b->ev, b->n);
     return;
   }
   qsort(b->ev, b->n, sizeof *b->ev, event_cmp);
+}
+
+/* Buckets from this size on are radix-sorted (below it qsort's n log n is
+ * no more than the radix passes and their counting). */
+#define RADIX_MIN 2048
+
+void slp__ring_sort(slp__ring *r, slp__evbuf *b) {
+  if (b->n < RADIX_MIN || is_sorted(b)) {
+    slp__evbuf_sort(b);
+    return;
+  }
+  slp__evbuf *tmp = &r->scratch;
+  if (tmp->cap < b->n &&
+      slp__grow((void **)&tmp->ev, &tmp->cap, b->n, sizeof *tmp->ev) != 0) {
+    qsort(b->ev, b->n, sizeof *b->ev, event_cmp); /* needs no memory */
+    return;
+  }
+  /* Least significant digit first on the tick's offset in the window
+   * [base, base + width) -- every event of the current bucket lies there --
+   * in 11-bit digits: a 1.5 ms window of 1 ns ticks takes two passes.  Each
+   * pass is stable, so events end in (t, order pushed). */
+  enum { BITS = 11, RADIX = 1 << BITS };
+  size_t count[RADIX];
+  uint64_t max_key = (uint64_t)(r->width - 1);
+  slp__event *src = b->ev, *dst = tmp->ev;
+  for (unsigned shift = 0; shift < 64 && (max_key >> shift) != 0;
+       shift += BITS) {
+    memset(count, 0, sizeof count);
+    for (size_t k = 0; k < b->n; k++)
+      count[((uint64_t)(src[k].t - r->base) >> shift) & (RADIX - 1)]++;
+    size_t sum = 0;
+    for (size_t d = 0; d < RADIX; d++) {
+      size_t c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (size_t k = 0; k < b->n; k++)
+      dst[count[((uint64_t)(src[k].t - r->base) >> shift) & (RADIX - 1)]++] =
+          src[k];
+    slp__event *x = src;
+    src = dst;
+    dst = x;
+  }
+  if (src != b->ev) {
+    /* An odd number of passes left the result in the scratch buffer: the
+     * two swap their arrays. */
+    slp__event *x = b->ev;
+    size_t cap = b->cap;
+    b->ev = tmp->ev;
+    b->cap = tmp->cap;
+    tmp->ev = x;
+    tmp->cap = cap;
+  }
+  /* Events of one tick keep the order they were pushed in: put each such
+   * run (mostly of one or two) in (src, seg) order. */
+  for (size_t lo = 0; lo < b->n;) {
+    size_t hi = lo + 1;
+    while (hi < b->n && b->ev[hi].t == b->ev[lo].t)
+      hi++;
+    if (hi - lo > 1)
+      insertion_sort(&b->ev[lo], hi - lo);
+    lo = hi;
+  }
 }
 
 int slp__ring_init(slp__ring *r, slp_tick width, slp_tick horizon,
@@ -95,6 +168,7 @@ void slp__ring_free(slp__ring *r) {
       slp__evbuf_free(&r->buckets[k]);
   slp__free(r->buckets);
   slp__evbuf_free(&r->far);
+  slp__evbuf_free(&r->scratch);
   memset(r, 0, sizeof *r);
 }
 

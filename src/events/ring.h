@@ -48,6 +48,7 @@ typedef struct slp__ring {
   slp_tick base;        /* start tick of the current window */
   size_t cur;           /* bucket index of the current window */
   slp__evbuf far;       /* min-heap by t of events beyond the year */
+  slp__evbuf scratch;   /* slp__ring_sort's second buffer */
   uint64_t pushed;      /* events ever pushed */
   uint64_t taken;       /* events handed out by slp__ring_take */
 } slp__ring;
@@ -71,6 +72,15 @@ int slp__ring_push(slp__ring *r, const slp__event *e);
  * SLP_ENOMEM (nothing lost) if the bucket cannot grow.
  */
 int slp__ring_take(slp__ring *r, slp__evbuf **out);
+
+/*
+ * Sort the current window's events, as slp__ring_take gave them, into the
+ * canonical order (slp__evbuf_sort's).  Large buckets -- input sources
+ * queue their spikes source by source, not in time order -- are sorted by
+ * tick with a radix sort, which costs a few passes where a comparison sort
+ * costs log2(n).
+ */
+void slp__ring_sort(slp__ring *r, slp__evbuf *b);
 
 /* Drop the current window's events (keeping capacity) and move to the next
  * window. */

@@ -64,7 +64,7 @@ static int deliver(slp__part *pt, slp__window *win) {
   int rc = slp__ring_take(&pt->ring, &b);
   if (rc != 0)
     return rc;
-  slp__evbuf_sort(b);
+  slp__ring_sort(&pt->ring, b);
   size_t k = 0;
   if (pt->n_direct > 0) {
     for (size_t d = 0; d < pt->n_direct; d++)
