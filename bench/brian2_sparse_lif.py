@@ -30,7 +30,8 @@ rand() per source per step (10^4 per source per simulated second, 84 % of the ru
 N = 4000, 5 Hz, by Brian2's profiling_summary), where Sleipnir draws per spike.
 ``--drive generator`` replays the same kind of trains (Poisson counts, uniform times on
 the dt grid, numpy's generator seeded with --seed) from a SpikeGeneratorGroup drawn
-before the run, which measures the network's own cost; run_suite.py uses the default.
+before the run, which measures the network's own cost; run_suite.py uses it, so that
+the comparison is with Brian2 at its fastest (Sleipnir draws its drive during the run).
 
 ``synaptic_events`` counts what Sleipnir's own ``synaptic_events`` counts for this
 network: every synapse delivered within the simulated time -- a spike of a neuron with
