@@ -30,8 +30,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "neurons/lif_box.h"
 #include "neurons/model.h"
-#include "neurons/pop.h"
 
 enum { P_TAU_MEM, P_V_LEAK, P_V_TH, P_V_RESET, P_T_REF, P_RESET_METHOD,
        P_COUNT };
@@ -60,43 +60,6 @@ static const slp__var_desc box_state[S_COUNT] = {
  * current-based LIF (receptor: inh) run unchanged. */
 static const char *const box_receptors[] = {"exc", "inh"};
 
-
-/* What one parameter set gives: the population's, or a neuron's own. */
-typedef struct box_own {
-  double inv_tau_m;  /* 1 / tau_mem, 1/ms */
-  double tau_m;      /* ms */
-  double u_th;       /* v_th - v_leak */
-  double u_reset;    /* v_reset - v_leak */
-  double v_th;       /* mV: what reset_method subtract takes off */
-  double v_leak;     /* mV */
-  slp_tick t_ref;    /* refractory period, ticks */
-} box_own;
-
-typedef struct box_consts {
-  box_own all;       /* the population's parameters */
-  box_own *own;      /* each neuron's, when a parameter varies per neuron,
-                        or NULL: all for every neuron */
-  int subtract;      /* reset_method subtract */
-  slp_tick grid;     /* grid step (grid mode) or 1 */
-  double inv_grid;   /* 1 / grid */
-  size_t n_tab;      /* grid mode: exp(-n grid / tau_m) for n < n_tab (no
-                        table when tau_mem varies per neuron) */
-  double *tab;       /* that table */
-  uint32_t n_slots;  /* grid mode: grid steps per window */
-  double *acc;       /* grid mode: input sums, acc[slot * n + neuron] */
-  uint64_t *touched; /* grid mode: bit i set when neuron i has input or
-                        is queued to settle in this window */
-} box_consts;
-
-typedef struct box_neuron {
-  double u;           /* v - v_leak at t_last */
-  slp_tick t_last;    /* the tick the state refers to */
-  slp_tick t_ref_end; /* refractory until this tick (<= t_last: not) */
-  slp_tick t_check;   /* the next crossing tick, or NEVER */
-  slp_tick t_wake;    /* earliest wake-up queued, or NEVER */
-  uint32_t stamp;     /* window serial when queued to settle */
-  uint32_t pad;       /* 48 bytes in all */
-} box_neuron;
 
 static int box_check(const double *p, char *why, size_t cap) {
   for (size_t k = 0; k < P_COUNT; k++)
@@ -132,11 +95,6 @@ static int box_check(const double *p, char *why, size_t cap) {
     }
   }
   return 0;
-}
-
-/* Neuron j's parameters. */
-static inline const box_own *own_of(const box_consts *c, uint32_t j) {
-  return c->own != NULL ? &c->own[j] : &c->all;
 }
 
 /* exp(-d / tau_m) for neuron j: the table's entries are that very
@@ -183,23 +141,7 @@ static void update_check(const box_own *o, box_neuron *n) {
     n->t_check = ts; /* a jump carried it over: fires at this tick */
     return;
   }
-  if (!(o->u_th < 0)) {
-    n->t_check = SLP__NEVER; /* relaxes towards v_leak <= v_th */
-    return;
-  }
-  /* Tonic: u(s) = u e^{-s/tau} rises to 0 > u_th; first tick with u > u_th. */
-  double s = o->tau_m * log(u / o->u_th);
-  double d = ceil(s / SLP__MS_PER_TICK);
-  if (!(d < 4e18))
-    n->t_check = SLP__NEVER;
-  else {
-    slp_tick t = ts + (slp_tick)d;
-    /* The tick closest to the root may round either way: make sure u is
-     * really above threshold at the chosen tick. */
-    if (u * exp(-(double)(t - ts) * SLP__MS_PER_TICK * o->inv_tau_m) <= o->u_th)
-      t++;
-    n->t_check = t;
-  }
+  n->t_check = slp__box_free_crossing(o, ts, u);
 }
 
 static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
@@ -238,8 +180,12 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
                         size_t count, double scale) {
   (void)r; /* every receptor jumps v */
-  const box_consts *c = pop->consts;
+  box_consts *c = pop->consts;
   box_neuron *state = pop->state;
+  if (c->epoch) {
+    slp__box_epoch_deliver(pop, win, t, tgt, w, count, scale);
+    return;
+  }
   if (c->acc != NULL) {
     /* Two stores per event, both cheap: the sum, and a bit in a map
      * small enough to stay in L1 (no branch, no neuron state touched). */
@@ -284,6 +230,10 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
 static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                        size_t count) {
   const box_consts *c = pop->consts;
+  if (c->epoch) {
+    slp__box_epoch_settle(pop, win, idx, count);
+    return;
+  }
   if (c->acc == NULL) {
     for (size_t k = 0; k < count; k++)
       settle_one(pop, win, idx[k]);
@@ -331,6 +281,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
     return SLP_ENOMEM;
   own_fill(p, &c->all);
   c->subtract = p[P_RESET_METHOD] == RESET_SUBTRACT;
+  c->tau_varies = init->param_values[P_TAU_MEM] != NULL;
   c->grid = init->grid;
   c->inv_grid = 1.0 / (double)init->grid;
   if (slp__params_vary(init, P_COUNT)) {
@@ -383,6 +334,12 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
 static void box_prime(slp__pop *pop, slp__window *win) {
   box_consts *c = pop->consts;
   box_neuron *st = pop->state;
+  if (!c->epoch && slp__box_epoch_usable(pop, win->t1 - win->t0)) {
+    slp__box_epoch_enter(pop, win->t0);
+    for (uint32_t k = 0; k < pop->n; k++)
+      schedule(pop, win, &st[k]);
+    return;
+  }
   if (c->grid > 1 && c->acc == NULL) {
     /* Every window has the length of the first (the scheduler's W). */
     slp_tick span = win->t1 - win->t0;
@@ -400,6 +357,8 @@ static void box_prime(slp__pop *pop, slp__window *win) {
 
 static double box_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const box_consts *c = pop->consts;
+  if (c->epoch)
+    return var == S_V ? slp__box_epoch_v(pop, i, t) : (double)NAN;
   box_neuron n = ((const box_neuron *)pop->state)[i];
   const box_own *o = own_of(c, i);
   advance(c, o, &n, t);

@@ -1,0 +1,215 @@
+/*
+ * neurons/lif_box_epoch.c -- the lif_box model in the epoch form (exact
+ * mode; lif_box.h).
+ *
+ * Without input u decays as u(t) = u(t') E(t) / E(t'), with
+ * E(t) = exp(-(t - t0) / tau_mem) for the population's epoch t0.  A neuron
+ * therefore keeps one number, c = u(t) / E(t), which only inputs and spikes
+ * change:
+ *
+ *   input w at tick t:     c += w F(t),          F = 1 / E
+ *   the threshold at t:    u(t) = c E(t) > u_th
+ *   spike at t, reset:     c = u_reset F(t)      (subtract: c -= v_th F(t))
+ *
+ * E(t) and F(t) depend on the tick only, so all the synapses of a CSR
+ * segment (one spike, one tick) share one exp: a Brunel neuron's thousand
+ * recurrent inputs cost a multiply-add each instead of an exp each.  The
+ * same-tick rule, refractoriness and tonic crossings are those of the
+ * per-neuron form (lif_box.c), step for step.
+ *
+ * F grows as exp((t - t0) / tau): before a window would reach EPOCH_SPAN
+ * time constants past the epoch, the epoch moves to the window's start and
+ * every c is rescaled (lif_epoch.c gives the reasoning on accuracy).  A
+ * refractory neuron is held: its c is set when the period ends, on the
+ * first look at it after that.
+ */
+#include "config.h"
+
+#include <math.h>
+
+#include "neurons/lif_box.h"
+
+/* Move the epoch once factors would reach exp(EPOCH_SPAN). */
+#define EPOCH_SPAN 50.0
+/* No factor may exceed exp(EPOCH_LIMIT) (doubles overflow past exp(709)). */
+#define EPOCH_LIMIT 600.0
+
+int slp__box_epoch_disabled;
+
+static slp_tick longest_t_ref(const box_consts *c, uint32_t n) {
+  slp_tick t_ref = c->all.t_ref;
+  if (c->own != NULL)
+    for (uint32_t j = 0; j < n; j++)
+      if (c->own[j].t_ref > t_ref)
+        t_ref = c->own[j].t_ref;
+  return t_ref;
+}
+
+int slp__box_epoch_usable(const slp__pop *pop, slp_tick w) {
+  const box_consts *c = pop->consts;
+  /* Grid mode sums a step's inputs first (lif_box.c); a per-neuron tau_mem
+   * leaves no factor the population shares. */
+  if (slp__box_epoch_disabled || c->grid != 1 || c->tau_varies)
+    return 0;
+  /* Ticks looked at lie within span + window + t_ref of the epoch. */
+  double tau = c->all.tau_m;
+  double reach = EPOCH_SPAN * tau +
+                 (double)(w + longest_t_ref(c, pop->n)) * SLP__MS_PER_TICK;
+  return reach <= EPOCH_LIMIT * tau;
+}
+
+/* E(t) and F(t) = 1 / E(t); the latest tick's are kept. */
+static void factors(box_consts *c, slp_tick t, double *e, double *f) {
+  if (c->at_t != t) {
+    double x = (double)(t - c->t0) * SLP__MS_PER_TICK * c->all.inv_tau_m;
+    c->at_t = t;
+    c->at_e = exp(-x);
+    c->at_f = 1.0 / c->at_e;
+  }
+  *e = c->at_e;
+  *f = c->at_f;
+}
+
+void slp__box_epoch_enter(slp__pop *pop, slp_tick t0) {
+  box_consts *c = pop->consts;
+  box_neuron *st = pop->state;
+  c->epoch = 1;
+  c->t0 = t0;
+  c->span = (slp_tick)(EPOCH_SPAN * c->all.tau_m / SLP__MS_PER_TICK);
+  c->at_t = -1;
+  for (uint32_t j = 0; j < pop->n; j++) {
+    box_neuron *n = &st[j];
+    n->held = n->t_last < n->t_ref_end;
+    if (n->held) {
+      n->u = 0.0;
+      continue;
+    }
+    double e, f;
+    factors(c, n->t_last, &e, &f);
+    n->u *= f;
+  }
+}
+
+/* End a refractory period that is over by tick t: c is u_reset at its end. */
+static void release(box_consts *c, const box_own *o, box_neuron *n,
+                    slp_tick t) {
+  if (!n->held || t < n->t_ref_end)
+    return;
+  double e, f;
+  factors(c, n->t_ref_end, &e, &f);
+  n->u = o->u_reset * f;
+  n->held = 0;
+}
+
+/* t_check from the state at tick t = n->t_last, where u(t) = c E(t) = u
+ * (not held).  As the per-neuron form's update_check. */
+static inline void check_at(const box_own *o, box_neuron *n, double u) {
+  if (n->held)
+    n->t_check = slp__box_free_crossing(o, n->t_ref_end, o->u_reset);
+  else if (u > o->u_th)
+    n->t_check = n->t_last; /* a jump carried it over: fires at this tick */
+  else
+    n->t_check = slp__box_free_crossing(o, n->t_last, u);
+}
+
+/* Fire neuron n (index j) at tick t. */
+static void fire(slp__pop *pop, slp__window *win, box_neuron *n, uint32_t j,
+                 slp_tick t) {
+  box_consts *c = pop->consts;
+  const box_own *o = own_of(c, j);
+  release(c, o, n, t);
+  slp__pop_emit(pop, win, j, t);
+  double e, f;
+  factors(c, t, &e, &f);
+  if (c->subtract) /* t_ref is 0: never held */
+    n->u -= o->v_th * f;
+  else if (o->t_ref > 0)
+    n->held = 1;
+  else
+    n->u = o->u_reset * f;
+  n->t_last = t;
+  n->t_ref_end = t + o->t_ref;
+  check_at(o, n, n->u * e);
+}
+
+static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
+  slp__pop_schedule(pop, win, (uint32_t)(n - (box_neuron *)pop->state),
+                    n->t_check, &n->t_wake, &n->stamp);
+}
+
+/* Move the epoch to the window's start if the window would reach past the
+ * span: every c is rescaled by the decay from the old epoch. */
+static void keep_epoch(slp__pop *pop, const slp__window *win) {
+  box_consts *c = pop->consts;
+  if (win->t1 - c->t0 <= c->span)
+    return;
+  double g, f;
+  factors(c, win->t0, &g, &f);
+  box_neuron *st = pop->state;
+  for (uint32_t j = 0; j < pop->n; j++)
+    if (!st[j].held)
+      st[j].u *= g;
+  c->t0 = win->t0;
+  c->at_t = -1;
+}
+
+void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
+                            const uint32_t *tgt, const float *w, size_t count,
+                            double scale) {
+  box_consts *c = pop->consts;
+  box_neuron *st = pop->state;
+  keep_epoch(pop, win);
+  double e, f;
+  factors(c, t, &e, &f);
+  for (size_t k = 0; k < count; k++) {
+    uint32_t j = tgt[k];
+    box_neuron *n = &st[j];
+    /* Crossings pending before the input fire first, but a jump crossing
+     * at this very tick waits for the tick's other inputs. */
+    while (n->t_check <= t && !(n->t_check == t && n->t_last == t)) {
+      fire(pop, win, n, j, n->t_check);
+      factors(c, t, &e, &f); /* fire may have looked at another tick */
+    }
+    if (t > n->t_last)
+      n->t_last = t;
+    if (t >= n->t_ref_end) { /* else refractory: discarded, t_check stands */
+      const box_own *o = own_of(c, j);
+      release(c, o, n, t);
+      n->u += (double)w[k] * scale * f;
+      check_at(o, n, n->u * e);
+    }
+    schedule(pop, win, n);
+  }
+}
+
+void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
+                           const uint32_t *idx, size_t count) {
+  keep_epoch(pop, win);
+  box_neuron *st = pop->state;
+  slp_tick last = win->t1 - 1; /* latest crossing emitted this window */
+  for (size_t k = 0; k < count; k++) {
+    box_neuron *n = &st[idx[k]];
+    while (n->t_check <= last)
+      fire(pop, win, n, idx[k], n->t_check);
+    n->stamp = win->serial;
+    schedule(pop, win, n);
+  }
+}
+
+double slp__box_epoch_v(const slp__pop *pop, uint32_t i, slp_tick t) {
+  const box_consts *c = pop->consts;
+  const box_neuron *n = &((const box_neuron *)pop->state)[i];
+  const box_own *o = own_of(c, i);
+  if (t < n->t_last)
+    t = n->t_last; /* as the per-neuron form: the state at its last update */
+  double u;
+  if (n->held && t <= n->t_ref_end)
+    u = o->u_reset;
+  else if (n->held)
+    u = o->u_reset *
+        exp(-(double)(t - n->t_ref_end) * SLP__MS_PER_TICK * o->inv_tau_m);
+  else
+    u = n->u *
+        exp(-(double)(t - c->t0) * SLP__MS_PER_TICK * c->all.inv_tau_m);
+  return u + o->v_leak;
+}
