@@ -93,6 +93,12 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
 int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
                       slp_tick t1,
                       slp__spikebuf *out);
+/* A Poisson source drawn by intervals: push its spikes emitted before tick
+ * t1 (those not pushed yet) to out, each as (tick + shift, id, its sign or
+ * 1), and count them in *n.  SLP_ENOMEM (the spike not taken) on failure. */
+int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
+                             slp_tick shift, uint32_t id, slp__spikebuf *out,
+                             uint64_t *n);
 /* A Poisson source drawn by grid steps: the number of spikes at its next
  * undrawn step (in->next_t[k]), which it moves one step on. */
 uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);

@@ -141,12 +141,29 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
   return 0;
 }
 
+int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
+                             slp_tick shift, uint32_t id, slp__spikebuf *out,
+                             uint64_t *n) {
+  /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
+  double end_ms = (double)t1 * SLP__MS_PER_TICK;
+  while (in->next_ms[k] < end_ms) {
+    slp_tick t = slp__ceil_grid(
+        (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
+    if (t >= t1)
+      break;
+    double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
+    if (slp__spikebuf_push(out, t + shift, id, scale) != 0)
+      return SLP_ENOMEM;
+    (*n)++;
+    draw_next(in, k);
+  }
+  return 0;
+}
+
 int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
                       slp_tick t1,
                       slp__spikebuf *out) {
   (void)t0; /* spikes before t0 were emitted by earlier windows */
-  /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
-  double end_ms = (double)t1 * SLP__MS_PER_TICK;
   for (uint32_t k = lo; k < hi; k++) {
     if (in->mu[k] > 0) {
       while (in->next_t[k] < t1) {
@@ -158,16 +175,9 @@ int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
       }
       continue;
     }
-    while (in->next_ms[k] < end_ms) {
-      slp_tick t = slp__ceil_grid(
-          (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
-      if (t >= t1)
-        break;
-      double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
-      if (slp__spikebuf_push(out, t, in->node0 + k, scale) != 0)
-        return SLP_ENOMEM;
-      draw_next(in, k);
-    }
+    uint64_t n = 0;
+    if (slp__poisson_emit_source(in, k, t1, 0, in->node0 + k, out, &n) != 0)
+      return SLP_ENOMEM;
   }
   return 0;
 }

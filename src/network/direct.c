@@ -11,8 +11,9 @@
 int slp__direct_disabled = 0;
 
 int slp__direct_eligible(const slp__input *in, const slp__csr *csr) {
-  if (slp__direct_disabled || in->kind != SLP__GROUP_POISSON || in->grid <= 1)
+  if (slp__direct_disabled || in->kind != SLP__GROUP_POISSON)
     return 0;
+  int exact = in->grid == 1; /* every source drawn by intervals */
   for (uint32_t k = 0; k < in->n; k++) {
     uint32_t node = in->node0 + k;
     uint64_t s0 = csr->row_seg[node], s1 = csr->row_seg[node + 1];
@@ -22,8 +23,8 @@ int slp__direct_eligible(const slp__input *in, const slp__csr *csr) {
       return 0;
     if (csr->seg_tag[s0] != 0)
       return 0; /* plastic: its deliveries update weights (plasticity/) */
-    if (!(in->mu[k] > 0))
-      return 0; /* drawn by intervals */
+    if (!exact && !(in->mu[k] > 0))
+      return 0; /* drawn by intervals in grid mode: the queued path */
   }
   return 1;
 }
@@ -32,7 +33,8 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
                      uint32_t n_steps) {
   memset(d, 0, sizeof *d);
   d->in = in;
-  d->n_steps = n_steps;
+  d->exact = in->grid == 1;
+  d->n_steps = d->exact ? 0 : n_steps;
   /* The sources with their synapse here: the partition draws only those. */
   size_t n = 0;
   for (uint32_t k = 0; k < in->n; k++)
@@ -44,7 +46,7 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
   d->delay = slp__malloc(cap * sizeof *d->delay);
   d->pop = slp__malloc(cap * sizeof *d->pop);
   d->rec = slp__malloc(cap * sizeof *d->rec);
-  d->count = slp__calloc(cap * n_steps, sizeof *d->count);
+  d->count = slp__calloc(cap * (d->exact ? 1 : n_steps), sizeof *d->count);
   if (!d->src || !d->tgt || !d->w || !d->delay || !d->pop || !d->rec ||
       !d->count)
     return SLP_ENOMEM;
@@ -75,6 +77,8 @@ void slp__direct_free(slp__direct *d) {
   slp__free(d->count);
   slp__free(d->bt);
   slp__free(d->bw);
+  slp__spikebuf_free(&d->drawn);
+  slp__spikebuf_free(&d->tmp);
   memset(d, 0, sizeof *d);
 }
 
@@ -145,4 +149,30 @@ int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
     }
   }
   return win->err;
+}
+
+int slp__direct_draw_exact(slp__direct *d, const slp__window *win,
+                           uint64_t *spikes) {
+  slp__input *in = d->in;
+  d->drawn.n = 0;
+  d->next = 0;
+  /* Source by source, in order: a tick's spikes stay in source order
+   * through the stable sort, which is the canonical order among them. */
+  for (uint32_t m = 0; m < d->n; m++) {
+    /* Arrivals in [t0, t1): emissions before t1 - delay not yet drawn. */
+    if (slp__poisson_emit_source(in, d->src[m], win->t1 - d->delay[m],
+                                 d->delay[m], m, &d->drawn, spikes) != 0)
+      return SLP_ENOMEM;
+  }
+  return slp__spikebuf_sort_ticks(&d->drawn, win->t0, win->t1 - win->t0, 1,
+                                  &d->tmp);
+}
+
+void slp__direct_deliver_next(slp__direct *d, slp__pop *pops,
+                              slp__window *win) {
+  const slp__spike *s = &d->drawn.s[d->next++];
+  uint32_t m = s->node;
+  slp__pop *p = &pops[d->pop[m]];
+  p->model->deliver(p, win, s->t, d->rec[m], &d->tgt[m], &d->w[m], 1,
+                    s->scale);
 }

@@ -1,14 +1,16 @@
 /*
  * network/direct.h -- input sources delivered without the queue.
  *
- * A Poisson input drawn by grid steps whose every source has at most one
- * synapse (the usual external drive: one_to_one onto a population) needs
- * none of the queue's machinery: its spikes are drawn straight at their
- * arrival step and handed to the targets in one batch per step.  The spikes
- * and their order are those of the queued path -- the same per-source
- * streams, consumed in the same order, and delivered at each tick where the
- * canonical order (tick, source, synapse) puts them -- so this is purely a
- * shortcut, chosen by the network's shape, never by partitioning.
+ * A Poisson input whose every source has at most one synapse (the usual
+ * external drive: one_to_one onto a population) needs none of the queue's
+ * machinery: its spikes are drawn straight for their arrival window and
+ * handed to their targets.  In grid mode, sources drawn by steps, one batch
+ * per step; in exact mode, sources drawn by intervals, spike by spike in
+ * tick order.  The spikes and their order are those of the queued path --
+ * the same per-source streams, consumed in the same order, and delivered at
+ * each tick where the canonical order (tick, source, synapse) puts them --
+ * so this is purely a shortcut, chosen by the network's shape, never by
+ * partitioning.
  */
 #ifndef SLP_NETWORK_DIRECT_H
 #define SLP_NETWORK_DIRECT_H
@@ -33,18 +35,24 @@ typedef struct slp__direct {
   uint32_t *bt;        /* one step's batch: targets */
   float *bw;           /* one step's batch: weights */
   size_t cap_t, cap_w; /* batch capacities */
-  uint32_t n_steps;    /* grid steps per window */
+  uint32_t n_steps;    /* grid steps per window (grid mode) */
+  int exact;           /* exact mode: spikes drawn by intervals */
+  slp__spikebuf drawn; /* exact mode: the window's spikes by arrival tick,
+                          node = the source's index m in this table */
+  slp__spikebuf tmp;   /* exact mode: sort scratch */
+  size_t next;         /* exact mode: the first of drawn not delivered */
 } slp__direct;
 
 /* Tests set this to send every input through the queue, to prove the two
  * paths give the same spikes.  Never set in the product. */
 extern int slp__direct_disabled;
 
-/* Whether input `in` can be delivered directly through csr (grid mode). */
+/* Whether input `in` can be delivered directly through csr. */
 int slp__direct_eligible(const slp__input *in, const slp__csr *csr);
 
 /* Set d up for the sources of `in` that have their synapse in csr (a
- * partition's); windows of n_steps steps.  SLP_ENOMEM on failure. */
+ * partition's); windows of n_steps steps (grid mode).  SLP_ENOMEM on
+ * failure. */
 int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
                      uint32_t n_steps);
 void slp__direct_free(slp__direct *d);
@@ -59,5 +67,26 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
  * number of synaptic events to *events.  SLP_ENOMEM on failure. */
 int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
                         uint32_t s, uint64_t *events);
+
+/* Exact mode: draw the spikes arriving in the window of win and sort them
+ * by (tick, source); adds their number to *spikes.  SLP_ENOMEM on failure
+ * (the window cannot go on). */
+int slp__direct_draw_exact(slp__direct *d, const slp__window *win,
+                           uint64_t *spikes);
+
+/* Exact mode: the next spike to deliver, or NULL; *node is its source's
+ * node id (its place in the canonical order). */
+static inline const slp__spike *slp__direct_peek(const slp__direct *d,
+                                                 uint32_t *node) {
+  if (d->next >= d->drawn.n)
+    return NULL;
+  const slp__spike *s = &d->drawn.s[d->next];
+  *node = d->in->node0 + d->src[s->node];
+  return s;
+}
+
+/* Exact mode: deliver that spike to its target in pops and move on. */
+void slp__direct_deliver_next(slp__direct *d, slp__pop *pops,
+                              slp__window *win);
 
 #endif /* SLP_NETWORK_DIRECT_H */

@@ -56,6 +56,45 @@ static void deliver_event(slp__part *pt, slp__window *win,
   pt->events += hi - lo;
 }
 
+/* Exact mode: the window's queued deliveries b with the direct inputs'
+ * spikes merged in, spike by spike, in the canonical order (tick, then
+ * source). */
+static int deliver_exact(slp__part *pt, slp__window *win, slp__evbuf *b) {
+  for (size_t d = 0; d < pt->n_direct; d++) {
+    int rc = slp__direct_draw_exact(&pt->direct[d], win, &pt->input_spikes);
+    if (rc != 0)
+      return rc;
+  }
+  size_t k = 0;
+  for (;;) {
+    /* The earliest direct spike (few direct inputs: a scan). */
+    slp__direct *first = NULL;
+    const slp__spike *s = NULL;
+    uint32_t node = 0;
+    for (size_t d = 0; d < pt->n_direct; d++) {
+      uint32_t n;
+      const slp__spike *x = slp__direct_peek(&pt->direct[d], &n);
+      if (x != NULL &&
+          (s == NULL || x->t < s->t || (x->t == s->t && n < node))) {
+        first = &pt->direct[d];
+        s = x;
+        node = n;
+      }
+    }
+    if (s == NULL)
+      break;
+    for (; k < b->n && (b->ev[k].t < s->t ||
+                        (b->ev[k].t == s->t && b->ev[k].src < node));
+         k++)
+      deliver_event(pt, win, &b->ev[k]);
+    slp__direct_deliver_next(first, pt->pops, win);
+    pt->events++;
+  }
+  for (; k < b->n; k++)
+    deliver_event(pt, win, &b->ev[k]);
+  return win->err;
+}
+
 /* The window's queued deliveries, with the direct inputs' batches merged in
  * at their place in the canonical order: at each grid step, after the
  * queued spikes of lower node ids. */
@@ -65,6 +104,8 @@ static int deliver(slp__part *pt, slp__window *win) {
   if (rc != 0)
     return rc;
   slp__ring_sort(&pt->ring, b);
+  if (pt->n_direct > 0 && pt->direct[0].exact)
+    return deliver_exact(pt, win, b);
   size_t k = 0;
   if (pt->n_direct > 0) {
     for (size_t d = 0; d < pt->n_direct; d++)
