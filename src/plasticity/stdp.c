@@ -134,6 +134,101 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
 }
 
+/*
+ * update()'s last path for the pair rules of pair_loop (all and
+ * nearest-symmetric pairing, no triplet): two or more new post spikes, or
+ * one at hi.  The same operations, with the ring read directly.
+ */
+static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
+                           double w, const seg_pass *ps, int has_pre) {
+  const slp__hist_entry *E = h->e;
+  const uint32_t mask = (1u << h->log_cap) - 1, head = h->head;
+  uint32_t e = h->n;
+  while (e > 0 && E[(head + e - 1) & mask].t > ps->hi)
+    e--;
+  uint32_t b = e;
+  while (b > 0 && E[(head + b - 1) & mask].t > ps->lo)
+    b--;
+  if (has_pre)
+    for (uint32_t j = b; j < e; j++)
+      w = slp__stdp_potentiate(p, w, ps->xd * E[(head + j) & mask].p);
+  if (ps->gq == 0)
+    return w;
+  uint32_t k = e;
+  if (k > 0 && E[(head + k - 1) & mask].t == ps->hi)
+    k--;
+  slp_tick tl = k > 0 ? E[(head + k - 1) & mask].t : h->base_t;
+  if (tl == SLP__HIST_NONE)
+    return w;
+  double yl = k > 0 ? E[(head + k - 1) & mask].y : h->base_y;
+  return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
+}
+
+/*
+ * The loops over a segment's synapses for the pair rules that take the
+ * header paths of update() (all and nearest-symmetric pairing, no triplet,
+ * no per-synapse trace): those two paths inline, with the weight rule's
+ * algorithm and bounds as constants (alg, hard), every other synapse through
+ * pair_general().  The arithmetic is update()'s, operation for operation.  ps->gq
+ * is 0 for a flush (potentiation only), > 0 for a delivery.
+ */
+static inline __attribute__((always_inline)) void
+pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
+          const slp__post_hist *hist, const uint32_t *col, double *w,
+          float *wf, uint64_t n, int alg, int hard) {
+  slp_stdp_params p = P->p;
+  p.algorithm = alg;
+  p.hardbound = hard;
+  const int has_pre = sg->t_pre != SLP__STDP_NONE;
+  const slp_tick lo = ps->lo, hi = ps->hi;
+  const double xd = ps->xd, m = ps->m, gq = ps->gq, dep = ps->dep;
+  for (uint64_t k = 0; k < n; k++) {
+    /* The targets' histories are scattered: ask for a later one's header
+     * while this one is processed (as Auryn prefetches its weights). */
+    if (k + 8 < n)
+      __builtin_prefetch(&hist[col[k + 8]]);
+    const slp__post_hist *h = &hist[col[k]];
+    double wk = w[k];
+    slp_tick nt = h->newest_t;
+    if (nt < hi && (nt <= lo || h->prev_t <= lo)) {
+      /* At most one new spike, the newest (update()'s two header paths). */
+      if (nt > lo && has_pre)
+        wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
+      if (gq != 0 && nt != SLP__HIST_NONE)
+        wk = slp__stdp_depress(&p, wk, m * h->newest_y * gq * dep);
+    } else {
+      wk = pair_general(&P->p, h, wk, ps, has_pre);
+    }
+    w[k] = wk;
+    wf[k] = (float)wk;
+  }
+}
+
+/* pair_loop with the projection's algorithm and bounds made constants. */
+static void pair_pass(const slp__stdp_proj *P, const slp__stdp_seg *sg,
+                      const seg_pass *ps, const slp__post_hist *hist,
+                      const uint32_t *col, double *w, float *wf, uint64_t n) {
+  int hard = P->p.hardbound != 0;
+  switch (P->p.algorithm) {
+  case SLP_STDP_ADDITIVE:
+    if (hard)
+      pair_loop(P, sg, ps, hist, col, w, wf, n, SLP_STDP_ADDITIVE, 1);
+    else
+      pair_loop(P, sg, ps, hist, col, w, wf, n, SLP_STDP_ADDITIVE, 0);
+    break;
+  default:
+    pair_loop(P, sg, ps, hist, col, w, wf, n, P->p.algorithm, hard);
+    break;
+  }
+}
+
+/* Whether P's segments go through pair_pass. */
+static int pair_fast(const slp__stdp_proj *P) {
+  return (P->p.pairing == SLP_STDP_ALL ||
+          P->p.pairing == SLP_STDP_NEAREST_SYMMETRIC) &&
+         !P->p.triplet && P->xs == NULL;
+}
+
 double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
                               slp_tick T, double scale) {
   unsigned slot = pl->proj_of_tag[csr->seg_tag[s]];
@@ -163,7 +258,7 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   if (!(ps.gq > 0))
     ps.gq = DBL_MIN; /* a post trace that far back is 0 anyway */
   /* Triplet: the slow pre trace r2 just before this spike. */
-  double r2 = sg->t_pre == SLP__STDP_NONE
+  double r2 = sg->t_pre == SLP__STDP_NONE || !p->triplet
                   ? 0.0
                   : sg->x2 * exp(-(double)(t_s - sg->t_pre) /
                                  (p->tau_x_ms * TICKS_MS));
@@ -176,18 +271,19 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   double *xs = P->xs != NULL ? &P->xs[sg->w0] : NULL;
   double dummy = 0;
   const slp__post_hist *hist = &P->hist[sg->post0];
-  for (uint64_t k = 0; k < n; k++) {
-    /* The targets' histories are scattered: ask for a later one's header
-     * while this one is processed (as Auryn prefetches its weights). */
-    if (k + 8 < n)
-      __builtin_prefetch(&hist[col[k + 8]]);
-    const slp__post_hist *h = &hist[col[k]];
-    double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
-    w[k] = wk;
-    wf[k] = (float)wk;
-    if (xs != NULL)
-      xs[k] += jump;
-  }
+  if (pair_fast(P))
+    pair_pass(P, sg, &ps, hist, col, w, wf, n);
+  else
+    for (uint64_t k = 0; k < n; k++) {
+      if (k + 8 < n)
+        __builtin_prefetch(&hist[col[k + 8]]);
+      const slp__post_hist *h = &hist[col[k]];
+      double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
+      w[k] = wk;
+      wf[k] = (float)wk;
+      if (xs != NULL)
+        xs[k] += jump;
+    }
   if (p->pairing == SLP_STDP_ALL || p->pairing == SLP_STDP_NEAREST_PRE_CENTRED)
     sg->x += jump;
   else if (ps.m > 0)
@@ -246,6 +342,12 @@ static void flush_seg(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
   seg_pass ps = {sg->t_fac - sg->d_dend, lim - sg->d_dend, sg->x * sg->dpre,
                  0.0, 1.0, 1.0};
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
+  if (pair_fast(P)) {
+    pair_pass(P, sg, &ps, &P->hist[sg->post0], &csr->col[lo], &P->w[sg->w0],
+              &csr->w[lo], n);
+    sg->t_fac = lim;
+    return;
+  }
   double dummy = 0;
   for (uint64_t k = 0; k < n; k++) {
     const slp__post_hist *h = &P->hist[sg->post0 + csr->col[lo + k]];
@@ -381,7 +483,8 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       P->n_segs++;
       P->n_syn += csr->seg_start[s + 1] - csr->seg_start[s];
     }
-  P->hist = slp__calloc(P->n_post > 0 ? P->n_post : 1, sizeof *P->hist);
+  P->hist = slp__calloc_aligned(P->n_post > 0 ? P->n_post : 1,
+                                sizeof *P->hist, 64);
   P->segs = slp__calloc(P->n_segs > 0 ? P->n_segs : 1, sizeof *P->segs);
   P->seg_csr = slp__malloc((P->n_segs > 0 ? P->n_segs : 1) * sizeof *P->seg_csr);
   P->w = slp__malloc((P->n_syn > 0 ? P->n_syn : 1) * sizeof *P->w);
