@@ -168,59 +168,100 @@ static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
  * The loops over a segment's synapses for the pair rules that take the
  * header paths of update() (all and nearest-symmetric pairing, no triplet,
  * no per-synapse trace): those two paths inline, with the weight rule's
- * algorithm and bounds as constants (alg, hard), every other synapse through
- * pair_general().  The arithmetic is update()'s, operation for operation.  ps->gq
- * is 0 for a flush (potentiation only), > 0 for a delivery.
+ * algorithm and bounds as constants (alg, hard); the other synapses are
+ * set aside and go through pair_general() after each chunk of PF_CHUNK, so
+ * that the inline loop makes no call (which would spill its constants) and
+ * their rings, asked for when they are set aside, have arrived by then.
+ * Each synapse's weight depends on its own history only, so the order
+ * between synapses is free; the arithmetic is update()'s, operation for
+ * operation.  ps->gq is 0 for a flush (potentiation only), > 0 for a
+ * delivery.
  */
 static inline __attribute__((always_inline)) void
 pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
           const slp__post_hist *hist, const uint32_t *col, double *w,
-          float *wf, uint64_t n, int alg, int hard) {
+          float *wf, uint64_t n, int alg, int hard, int deliv, int unit) {
   slp_stdp_params p = P->p;
   p.algorithm = alg;
   p.hardbound = hard;
   const int has_pre = sg->t_pre != SLP__STDP_NONE;
   const slp_tick lo = ps->lo, hi = ps->hi;
   const double xd = ps->xd, m = ps->m, gq = ps->gq, dep = ps->dep;
-  for (uint64_t k = 0; k < n; k++) {
-    /* The targets' histories are scattered: ask for a later one's header
-     * while this one is processed (as Auryn prefetches its weights). */
-    if (k + 8 < n)
-      __builtin_prefetch(&hist[col[k + 8]]);
-    const slp__post_hist *h = &hist[col[k]];
-    double wk = w[k];
-    slp_tick nt = h->newest_t;
-    if (nt < hi && (nt <= lo || h->prev_t <= lo)) {
-      /* At most one new spike, the newest (update()'s two header paths). */
-      if (nt > lo && has_pre)
-        wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
-      if (gq != 0 && nt != SLP__HIST_NONE)
-        wk = slp__stdp_depress(&p, wk, m * h->newest_y * gq * dep);
-    } else {
-      wk = pair_general(&P->p, h, wk, ps, has_pre);
+  /* The targets' histories are scattered: their headers are asked for
+   * PF_HEAD synapses ahead (as Auryn prefetches its weights).  The
+   * segment's weights (double and float) lie somewhere in arrays of a few
+   * MB, last touched at its source's previous spike: their cache lines are
+   * asked for PF_ROW synapses ahead. */
+  enum { PF_HEAD = 16, PF_ROW = 64, PF_CHUNK = 64 };
+  for (uint64_t k = 0; k < PF_ROW && k < n; k += 8)
+    __builtin_prefetch(&w[k], 1);
+  for (uint64_t k = 0; k < PF_ROW && k < n; k += 16)
+    __builtin_prefetch(&wf[k], 1);
+  for (uint64_t k = 0; k < PF_HEAD && k < n; k++)
+    __builtin_prefetch(&hist[col[k]]);
+  uint32_t gen[PF_CHUNK];
+  for (uint64_t c0 = 0; c0 < n; c0 += PF_CHUNK) {
+    uint64_t c1 = n - c0 > PF_CHUNK ? c0 + PF_CHUNK : n;
+    unsigned ng = 0;
+    for (uint64_t k = c0 + PF_ROW; k < c1 + PF_ROW && k < n; k += 8)
+      __builtin_prefetch(&w[k], 1);
+    for (uint64_t k = c0 + PF_ROW; k < c1 + PF_ROW && k < n; k += 16)
+      __builtin_prefetch(&wf[k], 1);
+    for (uint64_t k = c0; k < c1; k++) {
+      /* (the last synapse's header again near the end: harmless) */
+      __builtin_prefetch(&hist[col[k + PF_HEAD < n ? k + PF_HEAD : n - 1]]);
+      const slp__post_hist *h = &hist[col[k]];
+      slp_tick nt = h->newest_t;
+      if (nt < hi && (nt <= lo || h->prev_t <= lo)) {
+        /* At most one new spike, the newest (update()'s header paths). */
+        double wk = w[k];
+        if (nt > lo && has_pre)
+          wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
+        /* unit: m = dep = 1, by which the products are exact */
+        if (deliv && nt != SLP__HIST_NONE)
+          wk = slp__stdp_depress(&p, wk, unit ? h->newest_y * gq
+                                              : m * h->newest_y * gq * dep);
+        w[k] = wk;
+        wf[k] = (float)wk;
+      } else {
+        /* Two new spikes or more (n >= 2), or one at hi (n >= 1): the
+         * ring's newest entries will be read. */
+        uint32_t mask = (1u << h->log_cap) - 1, i = h->head + h->n - 1u;
+        __builtin_prefetch(&h->e[i & mask]);
+        __builtin_prefetch(&h->e[(i - 1u) & mask]);
+        gen[ng++] = (uint32_t)(k - c0);
+      }
     }
-    w[k] = wk;
-    wf[k] = (float)wk;
+    for (unsigned j = 0; j < ng; j++) {
+      uint64_t k = c0 + gen[j];
+      double wk = pair_general(&P->p, &hist[col[k]], w[k], ps, has_pre);
+      w[k] = wk;
+      wf[k] = (float)wk;
+    }
   }
 }
 
-/* pair_loop with the projection's algorithm and bounds made constants. */
+/* pair_loop with the projection's algorithm and bounds, whether this is a
+ * delivery (ps->gq > 0) or a flush, and whether m = dep = 1, as
+ * constants. */
+#define PAIR_LOOP(alg, hard)                                                   \
+  do {                                                                         \
+    if (ps->gq == 0)                                                           \
+      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 0, 0);              \
+    else if (ps->m == 1 && ps->dep == 1)                                       \
+      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 1, 1);              \
+    else                                                                       \
+      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 1, 0);              \
+  } while (0)
 static void pair_pass(const slp__stdp_proj *P, const slp__stdp_seg *sg,
                       const seg_pass *ps, const slp__post_hist *hist,
                       const uint32_t *col, double *w, float *wf, uint64_t n) {
-  int hard = P->p.hardbound != 0;
-  switch (P->p.algorithm) {
-  case SLP_STDP_ADDITIVE:
-    if (hard)
-      pair_loop(P, sg, ps, hist, col, w, wf, n, SLP_STDP_ADDITIVE, 1);
-    else
-      pair_loop(P, sg, ps, hist, col, w, wf, n, SLP_STDP_ADDITIVE, 0);
-    break;
-  default:
-    pair_loop(P, sg, ps, hist, col, w, wf, n, P->p.algorithm, hard);
-    break;
-  }
+  if (P->p.algorithm == SLP_STDP_ADDITIVE && P->p.hardbound)
+    PAIR_LOOP(SLP_STDP_ADDITIVE, 1);
+  else
+    PAIR_LOOP(P->p.algorithm, P->p.hardbound);
 }
+#undef PAIR_LOOP
 
 /* Whether P's segments go through pair_pass. */
 static int pair_fast(const slp__stdp_proj *P) {
@@ -485,7 +526,8 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
     }
   P->hist = slp__calloc_aligned(P->n_post > 0 ? P->n_post : 1,
                                 sizeof *P->hist, 64);
-  P->segs = slp__calloc(P->n_segs > 0 ? P->n_segs : 1, sizeof *P->segs);
+  P->segs = slp__calloc_aligned(P->n_segs > 0 ? P->n_segs : 1,
+                                sizeof *P->segs, 64);
   P->seg_csr = slp__malloc((P->n_segs > 0 ? P->n_segs : 1) * sizeof *P->seg_csr);
   P->w = slp__malloc((P->n_syn > 0 ? P->n_syn : 1) * sizeof *P->w);
   if (P->p.pairing == SLP_STDP_NEAREST_PRE_CENTRED)
