@@ -32,7 +32,7 @@ static double scale_at(slp_tick t, slp_tick E, double tau_ms) {
 /* Whether h has a spike with emission tick in (lo, hi]: among the entries
  * still held, or as the base (the newest dropped one). */
 static int has_spike_in(const slp__post_hist *h, slp_tick lo, slp_tick hi) {
-  if (h->base_t > lo && h->base_t <= hi)
+  if (slp__hist_base_t(h) > lo && slp__hist_base_t(h) <= hi)
     return 1;
   return slp__hist_count_upto(h, hi) > slp__hist_count_upto(h, lo);
 }
@@ -123,14 +123,14 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
   uint32_t k = e;
   if (k > 0 && slp__hist_t(h, k - 1) == ps->hi)
     k--;
-  slp_tick tl = k > 0 ? slp__hist_t(h, k - 1) : h->base_t;
+  slp_tick tl = k > 0 ? slp__hist_t(h, k - 1) : slp__hist_base_t(h);
   if (tl == SLP__HIST_NONE)
     return w;
   /* Restricted: the post spike must come after the previous pre spike. */
   if (p->pairing == SLP_STDP_NEAREST_RESTRICTED &&
       sg->t_pre != SLP__STDP_NONE && tl + sg->d_dend <= sg->t_pre)
     return w;
-  double yl = k > 0 ? slp__hist_y(h, k - 1) : h->base_y;
+  double yl = k > 0 ? slp__hist_y(h, k - 1) : slp__hist_base_y(h);
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
 }
 
@@ -157,10 +157,10 @@ static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
   uint32_t k = e;
   if (k > 0 && E[(head + k - 1) & mask].t == ps->hi)
     k--;
-  slp_tick tl = k > 0 ? E[(head + k - 1) & mask].t : h->base_t;
+  slp_tick tl = k > 0 ? E[(head + k - 1) & mask].t : slp__hist_base_t(h);
   if (tl == SLP__HIST_NONE)
     return w;
-  double yl = k > 0 ? E[(head + k - 1) & mask].y : h->base_y;
+  double yl = k > 0 ? E[(head + k - 1) & mask].y : slp__hist_base_y(h);
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
 }
 
@@ -212,11 +212,17 @@ pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
       __builtin_prefetch(&hist[col[k + PF_HEAD < n ? k + PF_HEAD : n - 1]]);
       const slp__post_hist *h = &hist[col[k]];
       slp_tick nt = h->newest_t;
-      if (nt < hi && (nt <= lo || h->prev_t <= lo)) {
-        /* At most one new spike, the newest (update()'s header paths). */
+      slp_tick pt = h->prev_t;
+      if (nt < hi && h->prev2_t <= lo && (pt <= lo || h->n >= 2)) {
+        /* At most two new spikes, the newest ones, both in the ring (the
+         * header holds what is read of them): as pair_general(). */
         double wk = w[k];
-        if (nt > lo && has_pre)
-          wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
+        if (has_pre) {
+          if (pt > lo)
+            wk = slp__stdp_potentiate(&p, wk, xd * h->prev_p);
+          if (nt > lo)
+            wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
+        }
         /* unit: m = dep = 1, by which the products are exact */
         if (deliv && nt != SLP__HIST_NONE)
           wk = slp__stdp_depress(&p, wk, unit ? h->newest_y * gq
@@ -224,8 +230,8 @@ pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
         w[k] = wk;
         wf[k] = (float)wk;
       } else {
-        /* Two new spikes or more (n >= 2), or one at hi (n >= 1): the
-         * ring's newest entries will be read. */
+        /* Three new spikes or more, or one at hi (n >= 1): the ring's
+         * newest entries will be read. */
         uint32_t mask = (1u << h->log_cap) - 1, i = h->head + h->n - 1u;
         __builtin_prefetch(&h->e[i & mask]);
         __builtin_prefetch(&h->e[(i - 1u) & mask]);
@@ -462,7 +468,8 @@ uint64_t slp__plasticity_bytes(const slp__plasticity *pl) {
       b += P->n_syn * sizeof *P->xs;
     for (uint32_t i = 0; i < P->n_post; i++)
       b += sizeof P->hist[i] +
-           (P->hist[i].has_cap ? (uint64_t)1 << P->hist[i].log_cap : 0) *
+           (P->hist[i].has_cap ? ((uint64_t)1 << P->hist[i].log_cap) + 1
+                               : 0) *
                sizeof(slp__hist_entry);
   }
   return b;
