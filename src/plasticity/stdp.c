@@ -231,10 +231,11 @@ pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
         wf[k] = (float)wk;
       } else {
         /* Three new spikes or more, or one at hi (n >= 1): the ring's
-         * newest entries will be read. */
+         * newest entries will be read (two to a cache line). */
         uint32_t mask = (1u << h->log_cap) - 1, i = h->head + h->n - 1u;
         __builtin_prefetch(&h->e[i & mask]);
-        __builtin_prefetch(&h->e[(i - 1u) & mask]);
+        __builtin_prefetch(&h->e[(i - 2u) & mask]);
+        __builtin_prefetch(&h->e[(i - 4u) & mask]);
         gen[ng++] = (uint32_t)(k - c0);
       }
     }
@@ -414,6 +415,22 @@ void slp__plasticity_flush(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   }
 }
 
+/* Ask for the first cache lines of segment g's targets, float and double
+ * weights. */
+static void prefetch_rows(const slp__stdp_proj *P, const slp__csr *csr,
+                          size_t g) {
+  uint64_t s = P->seg_csr[g], lo = csr->seg_start[s];
+  uint64_t n = csr->seg_start[s + 1] - lo;
+  if (n > 64)
+    n = 64;
+  for (uint64_t k = 0; k < n; k += 16) {
+    __builtin_prefetch(&csr->col[lo + k]);
+    __builtin_prefetch(&csr->w[lo + k], 1);
+  }
+  for (uint64_t k = 0; k < n; k += 8)
+    __builtin_prefetch(&P->w[P->segs[g].w0 + k], 1);
+}
+
 void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   if (now < pl->next_sweep)
     return;
@@ -421,10 +438,20 @@ void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   slp_tick old = now - pl->horizon;
   for (size_t q = 0; q < pl->n_projs; q++) {
     slp__stdp_proj *P = &pl->projs[q];
-    /* Silent sources apply what is pending... */
-    for (size_t g = 0; g < P->n_segs; g++)
-      if (P->segs[g].t_fac < old)
-        flush_seg(P, &P->segs[g], csr, P->seg_csr[g], now);
+    /* Silent sources apply what is pending (the next one's rows asked for
+     * while one is flushed: they were last touched a horizon ago)... */
+    size_t gs = 0;
+    while (gs < P->n_segs && !(P->segs[gs].t_fac < old))
+      gs++;
+    while (gs < P->n_segs) {
+      size_t next = gs + 1;
+      while (next < P->n_segs && !(P->segs[next].t_fac < old))
+        next++;
+      if (next < P->n_segs)
+        prefetch_rows(P, csr, next);
+      flush_seg(P, &P->segs[gs], csr, P->seg_csr[gs], now);
+      gs = next;
+    }
     /* ...so that every segment has applied the post spikes that reached it
      * by now - horizon, and no delivery to come reads a spike emitted
      * before now - horizon - d_d,max except as the latest before its time
