@@ -9,6 +9,8 @@
  * dropped one stays as the "base", so the trace (and the time of the latest
  * spike) can still be read at any later time.  A ring of growable capacity:
  * its length is bounded by the neuron's rate times the retention horizon.
+ * The header (one cache line) repeats what a synapse reads of the two
+ * newest spikes, so that most updates never touch the ring.
  *
  * Values are stored relative to an epoch E of the owner's choosing (see
  * stdp.c): y holds the post trace times e^{(t - E)/tau_post} and p holds
