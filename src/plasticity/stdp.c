@@ -178,13 +178,13 @@ static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
  * delivery.
  */
 static inline __attribute__((always_inline)) void
-pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
+pair_loop(const slp__stdp_proj *P, const seg_pass *ps,
           const slp__post_hist *hist, const uint32_t *col, double *w,
-          float *wf, uint64_t n, int alg, int hard, int deliv, int unit) {
+          float *wf, uint64_t n, int alg, int hard, int deliv, int unit,
+          int has_pre) {
   slp_stdp_params p = P->p;
   p.algorithm = alg;
   p.hardbound = hard;
-  const int has_pre = sg->t_pre != SLP__STDP_NONE;
   const slp_tick lo = ps->lo, hi = ps->hi;
   const double xd = ps->xd, m = ps->m, gq = ps->gq, dep = ps->dep;
   /* The targets' histories are scattered: their headers are asked for
@@ -208,8 +208,8 @@ pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
     for (uint64_t k = c0 + PF_ROW; k < c1 + PF_ROW && k < n; k += 16)
       __builtin_prefetch(&wf[k], 1);
     for (uint64_t k = c0; k < c1; k++) {
-      /* (the last synapse's header again near the end: harmless) */
-      __builtin_prefetch(&hist[col[k + PF_HEAD < n ? k + PF_HEAD : n - 1]]);
+      if (k + PF_HEAD < n)
+        __builtin_prefetch(&hist[col[k + PF_HEAD]]);
       const slp__post_hist *h = &hist[col[k]];
       slp_tick nt = h->newest_t;
       slp_tick pt = h->prev_t;
@@ -249,16 +249,18 @@ pair_loop(const slp__stdp_proj *P, const slp__stdp_seg *sg, const seg_pass *ps,
 }
 
 /* pair_loop with the projection's algorithm and bounds, whether this is a
- * delivery (ps->gq > 0) or a flush, and whether m = dep = 1, as
- * constants. */
+ * delivery (ps->gq > 0) or a flush, whether m = dep = 1 and whether the
+ * segment has had a pre spike (the common cases) as constants. */
 #define PAIR_LOOP(alg, hard)                                                   \
   do {                                                                         \
-    if (ps->gq == 0)                                                           \
-      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 0, 0);              \
+    if (sg->t_pre == SLP__STDP_NONE)                                           \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, ps->gq != 0, 0, 0); \
+    else if (ps->gq == 0)                                                      \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 0, 0, 1);           \
     else if (ps->m == 1 && ps->dep == 1)                                       \
-      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 1, 1);              \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 1, 1, 1);           \
     else                                                                       \
-      pair_loop(P, sg, ps, hist, col, w, wf, n, alg, hard, 1, 0);              \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 1, 0, 1);           \
   } while (0)
 static void pair_pass(const slp__stdp_proj *P, const slp__stdp_seg *sg,
                       const seg_pass *ps, const slp__post_hist *hist,
