@@ -36,7 +36,7 @@
  * on CUBA + STDP (bench/stdp_cost.py, one thread, interleaved rounds on a
  * shared machine): about 1.35x the static network's run time in exact mode
  * (1.55x before that loop), of which the loop itself is about half and the
- * periodic flushes of silent segments a third of that half; the rest is
+ * periodic flushes of silent segments a quarter of that half; the rest is
  * the static code running slower beside STDP's data (1.6 MB of double
  * weights for CUBA's 205k plastic synapses).  The eager path
  * would add a random weight access per (synapse, post spike) on top of the
