@@ -13,10 +13,17 @@ second and the per-round ratio plastic / static.
 
     python3 bench/stdp_cost.py [--sleipnir ./sleipnir] [--time 10] [--rounds 3]
                                [--mode exact|grid ...] [--with-brian2]
+                               [--compare OTHER_SLEIPNIR]
 
 --with-brian2 also runs Brian2 (C++ standalone, one thread) on the same
 network, static and with E->E STDP (bench/brian2_cuba.py --stdp), in the
 same rounds, and reports its costs and ratio beside Sleipnir's.
+
+--compare also runs the plastic network with another build (say, the
+commit before a change) in the same rounds, in rotating order with the two
+others, and reports its cost and its ratio to the same static runs: on a
+shared machine, an A/B within rounds is what shows a few per cent.  Min
+and median are both printed; the min is the less noisy.
 
 One core (threads 1).  Run on a quiet machine: this is a measurement, not a
 test.
@@ -106,6 +113,8 @@ def main():
     ap.add_argument("--mode", action="append", choices=["exact", "grid"])
     ap.add_argument("--with-brian2", action="store_true",
                     help="also time Brian2 on the same network, static and plastic")
+    ap.add_argument("--compare", metavar="SLEIPNIR",
+                    help="another build: its plastic run joins each round")
     opts = ap.parse_args()
     modes = opts.mode or ["exact", "grid"]
     with open(MODEL) as f:
@@ -115,28 +124,40 @@ def main():
         f.write(static_twin(text))
     try:
         for mode in modes:
-            per = {"static": [], "stdp": []}
-            ratios, last = [], {}
+            runs = [("static", opts.sleipnir, static_path),
+                    ("stdp", opts.sleipnir, MODEL)]
+            if opts.compare:
+                runs.append(("other", opts.compare, MODEL))
+            per = {name: [] for name, _, _ in runs}
+            ratios = {name: [] for name, _, _ in runs[1:]}
+            last = {}
             for r in range(opts.rounds):
-                order = [("static", static_path), ("stdp", MODEL)]
-                if r % 2:
-                    order.reverse()
+                if opts.compare:  # rotate, so each takes each place
+                    order = runs[r % 3:] + runs[:r % 3]
+                else:
+                    order = runs[::-1] if r % 2 else runs
                 got = {}
-                for name, path in order:
-                    rec = run(opts.sleipnir, path, opts.time, mode)
+                for name, binary, path in order:
+                    rec = run(binary, path, opts.time, mode)
                     got[name] = rec
                     per[name].append(rec["run_wall_s"] / rec["sim_time_s"])
-                ratios.append(got["stdp"]["run_wall_s"] / got["static"]["run_wall_s"])
+                for name in ratios:
+                    ratios[name].append(got[name]["run_wall_s"] /
+                                        got["static"]["run_wall_s"])
                 last = got
             print("mode %s, T = %g s, %d rounds, one thread" % (mode, opts.time, opts.rounds))
-            for name in ("static", "stdp"):
+            for name, _, _ in runs:
                 xs = per[name]
                 print("  %-6s  %.4f s wall per simulated s (min %.4f, max %.4f); "
                       "%d spikes, %.3g synaptic events/s wall" % (
                           name, statistics.median(xs), min(xs), max(xs),
                           last[name]["spikes"], last[name]["events_per_s"]))
-            print("  ratio stdp/static: median %.3f (per round: %s)" % (
-                statistics.median(ratios), ", ".join("%.3f" % x for x in ratios)))
+            for name, xs in ratios.items():
+                print("  ratio %s/static: median %.3f, of the mins %.3f (per round: %s)" % (
+                    name, statistics.median(xs), min(per[name]) / min(per["static"]),
+                    ", ".join("%.3f" % x for x in xs)))
+            if opts.compare:
+                print("  (other: %s)" % opts.compare)
             w = last["stdp"].get("weights") or []
             for e in w:
                 print("  weights %s: mean %.4f mV, sd %.4f mV" % (

@@ -602,6 +602,51 @@ START_TEST(silent_pre_bounded_history) {
 }
 END_TEST
 
+START_TEST(post_history_header) {
+  /* The header holds the two newest spikes (tick, traces) and the tick of
+   * the third; the base (newest dropped spike) lives in the ring's spare
+   * entry and survives growth and rescaling. */
+  slp__post_hist h;
+  slp__hist_init(&h);
+  ck_assert(h.newest_t == SLP__HIST_NONE && h.prev_t == SLP__HIST_NONE &&
+            h.prev2_t == SLP__HIST_NONE);
+  ck_assert(slp__hist_base_t(&h) == SLP__HIST_NONE);
+  ck_assert(slp__hist_base_y(&h) == 0.0);
+  for (int k = 1; k <= 11; k++) /* grows the ring 4 -> 8 -> 16 */
+    ck_assert_int_eq(slp__hist_push(&h, 10 * k, k, 100.0 + k, 0.0), 0);
+  ck_assert_uint_eq(h.n, 11);
+  ck_assert(h.newest_t == 110 && h.prev_t == 100 && h.prev2_t == 90);
+  ck_assert(h.newest_y == 11.0 && h.newest_p == 111.0 && h.prev_p == 110.0);
+  ck_assert(slp__hist_base_t(&h) == SLP__HIST_NONE);
+  /* Drop the spikes before 45: 10..40 go, 40 is the base. */
+  slp__hist_drop_before(&h, 45);
+  ck_assert_uint_eq(h.n, 7);
+  ck_assert(slp__hist_t(&h, 0) == 50);
+  ck_assert(slp__hist_base_t(&h) == 40 && slp__hist_base_y(&h) == 4.0);
+  /* The ring wraps, then grows (unrolled): the base stays. */
+  for (int k = 12; k <= 21; k++)
+    ck_assert_int_eq(slp__hist_push(&h, 10 * k, k, 100.0 + k, 0.0), 0);
+  ck_assert_uint_eq(h.n, 17);
+  ck_assert_uint_eq(h.log_cap, 5);
+  ck_assert(slp__hist_base_t(&h) == 40 && slp__hist_base_y(&h) == 4.0);
+  ck_assert(slp__hist_t(&h, 16) == 210 && slp__hist_p(&h, 15) == 120.0);
+  /* Rescaling: every y (the base's too) by fy, every p (prev_p too) by fp,
+   * the header's copies equal to the ring's. */
+  slp__hist_rescale(&h, 0.5, 0.25);
+  ck_assert(slp__hist_base_y(&h) == 2.0);
+  ck_assert(h.newest_y == slp__hist_y(&h, 16) && h.newest_y == 10.5);
+  ck_assert(h.newest_p == slp__hist_p(&h, 16));
+  ck_assert(h.prev_p == slp__hist_p(&h, 15) && h.prev_p == 30.0);
+  /* The newest entry is never dropped; the one before becomes the base. */
+  slp__hist_drop_before(&h, 1000);
+  ck_assert_uint_eq(h.n, 1);
+  ck_assert(slp__hist_base_t(&h) == 200 && slp__hist_base_y(&h) == 10.0);
+  ck_assert(h.newest_t == 210 && h.prev_t == 200 && h.prev2_t == 190);
+  slp__hist_free(&h);
+  ck_assert(slp__hist_base_t(&h) == SLP__HIST_NONE);
+}
+END_TEST
+
 START_TEST(tiny_steps_kept) {
   /* 5e-10 potentiation on w = 1 (below float resolution there): 1000
    * pairs must add up to 1000 steps. */
@@ -1370,6 +1415,7 @@ static Suite *suite_plasticity(void) {
   tcase_add_test(tc, bounds_respected);
   tcase_add_test(tc, silent_pre_bounded_history);
   tcase_add_test(tc, tiny_steps_kept);
+  tcase_add_test(tc, post_history_header);
   suite_add_tcase(s, tc);
   tc = tcase_create("network");
   tcase_add_test(tc, determinism_exact);

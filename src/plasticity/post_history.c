@@ -17,12 +17,17 @@ int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p,
     uint32_t log_cap = h->has_cap ? h->log_cap + 1u : 2u;
     if ((1u << log_cap) > SLP__HIST_MAX)
       return SLP_ELIMIT;
-    slp__hist_entry *ne = slp__malloc(((size_t)1 << log_cap) * sizeof *ne);
+    /* One more entry: the base, after the ring. */
+    slp__hist_entry *ne =
+        slp__malloc((((size_t)1 << log_cap) + 1) * sizeof *ne);
     if (ne == NULL)
       return SLP_ENOMEM;
     /* Unroll the ring so that the oldest entry is at 0. */
     for (uint32_t k = 0; k < h->n; k++)
       ne[k] = *slp__hist_at(h, k);
+    ne[(size_t)1 << log_cap] =
+        h->has_cap ? h->e[cap]
+                   : (slp__hist_entry){SLP__HIST_NONE, 0.0, 0.0, 0.0};
     slp__free(h->e);
     h->e = ne;
     h->head = 0;
@@ -32,7 +37,9 @@ int slp__hist_push(slp__post_hist *h, slp_tick t, double y, double p,
   uint32_t mask = (1u << h->log_cap) - 1;
   h->e[(h->head + h->n) & mask] = (slp__hist_entry){t, y, p, z};
   h->n++;
+  h->prev2_t = h->prev_t;
   h->prev_t = h->newest_t;
+  h->prev_p = h->newest_p;
   h->newest_t = t;
   h->newest_y = y;
   h->newest_p = p;
@@ -45,16 +52,17 @@ void slp__hist_rescale(slp__post_hist *h, double fy, double fp) {
     e->y *= fy;
     e->p *= fp;
   }
-  h->base_y *= fy;
+  if (h->has_cap)
+    h->e[(size_t)1 << h->log_cap].y *= fy; /* the base */
   h->newest_y *= fy;
   h->newest_p *= fp;
+  h->prev_p *= fp;
 }
 
 void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
   uint32_t mask = (1u << h->log_cap) - 1;
   while (h->n > 1 && h->e[h->head].t < t) {
-    h->base_t = h->e[h->head].t;
-    h->base_y = h->e[h->head].y;
+    h->e[mask + 1] = h->e[h->head]; /* the base */
     h->head = (h->head + 1) & mask;
     h->n--;
   }
@@ -62,9 +70,9 @@ void slp__hist_drop_before(slp__post_hist *h, slp_tick t) {
 
 void slp__hist_init(slp__post_hist *h) {
   memset(h, 0, sizeof *h);
-  h->base_t = SLP__HIST_NONE;
   h->newest_t = SLP__HIST_NONE;
   h->prev_t = SLP__HIST_NONE;
+  h->prev2_t = SLP__HIST_NONE;
 }
 
 void slp__hist_free(slp__post_hist *h) {

@@ -9,6 +9,8 @@
  * dropped one stays as the "base", so the trace (and the time of the latest
  * spike) can still be read at any later time.  A ring of growable capacity:
  * its length is bounded by the neuron's rate times the retention horizon.
+ * The header (one cache line) repeats what a synapse reads of the two
+ * newest spikes, so that most updates never touch the ring.
  *
  * Values are stored relative to an epoch E of the owner's choosing (see
  * stdp.c): y holds the post trace times e^{(t - E)/tau_post} and p holds
@@ -36,22 +38,25 @@ typedef struct slp__hist_entry {
                   (unscaled), else 0 */
 } slp__hist_entry;
 
-/* 64 bytes, one cache line: a synapse whose target fired at most once
- * since the synapse's last update reads only this (the newest spike's
- * tick, traces and the tick of the one before). */
+/* 64 bytes, one cache line: a synapse whose target fired at most twice
+ * since the synapse's last update reads only this (the two newest spikes'
+ * ticks and the traces the pair rules read of them, the tick of the one
+ * before).  The base (the newest dropped spike) lives in the ring's spare
+ * entry, e[2^log_cap]: only the ring's readers need it. */
 typedef struct slp__post_hist {
-  slp__hist_entry *e; /* entries, a ring of 2^log_cap */
   slp_tick newest_t;  /* the latest spike, or SLP__HIST_NONE */
   double newest_y;    /* its scaled post trace */
   double newest_p;    /* its pre-trace factor */
   slp_tick prev_t;    /* the spike before it, or SLP__HIST_NONE */
-  slp_tick base_t;    /* newest dropped spike, or SLP__HIST_NONE */
-  double base_y;      /* its scaled trace (0 if none) */
+  double prev_p;      /* its pre-trace factor (0 if none) */
+  slp_tick prev2_t;   /* the spike before that, or SLP__HIST_NONE */
+  slp__hist_entry *e; /* entries, a ring of 2^log_cap, and the base */
   uint32_t head;      /* index of the oldest entry */
   uint16_t n;         /* entries held (the newest is never dropped) */
   uint8_t log_cap;    /* log2 of the capacity */
   uint8_t has_cap;    /* 0 before the first spike: no ring yet */
 } slp__post_hist;
+_Static_assert(sizeof(slp__post_hist) == 64, "one cache line");
 
 /* Most entries a ring may hold: post spikes within one retention horizon. */
 #define SLP__HIST_MAX 32768u
@@ -72,6 +77,15 @@ static inline double slp__hist_p(const slp__post_hist *h, uint32_t k) {
 }
 static inline double slp__hist_z(const slp__post_hist *h, uint32_t k) {
   return slp__hist_at(h, k)->z;
+}
+
+/* The base: the tick of the newest dropped spike (SLP__HIST_NONE if none)
+ * and its scaled trace (0 if none). */
+static inline slp_tick slp__hist_base_t(const slp__post_hist *h) {
+  return h->has_cap ? h->e[(size_t)1 << h->log_cap].t : SLP__HIST_NONE;
+}
+static inline double slp__hist_base_y(const slp__post_hist *h) {
+  return h->has_cap ? h->e[(size_t)1 << h->log_cap].y : 0.0;
 }
 
 /* Number of entries with tick <= t (they are the oldest ones): a short

@@ -32,7 +32,7 @@ static double scale_at(slp_tick t, slp_tick E, double tau_ms) {
 /* Whether h has a spike with emission tick in (lo, hi]: among the entries
  * still held, or as the base (the newest dropped one). */
 static int has_spike_in(const slp__post_hist *h, slp_tick lo, slp_tick hi) {
-  if (h->base_t > lo && h->base_t <= hi)
+  if (slp__hist_base_t(h) > lo && slp__hist_base_t(h) <= hi)
     return 1;
   return slp__hist_count_upto(h, hi) > slp__hist_count_upto(h, lo);
 }
@@ -123,15 +123,160 @@ static double update(const slp__stdp_proj *P, const slp__stdp_seg *sg,
   uint32_t k = e;
   if (k > 0 && slp__hist_t(h, k - 1) == ps->hi)
     k--;
-  slp_tick tl = k > 0 ? slp__hist_t(h, k - 1) : h->base_t;
+  slp_tick tl = k > 0 ? slp__hist_t(h, k - 1) : slp__hist_base_t(h);
   if (tl == SLP__HIST_NONE)
     return w;
   /* Restricted: the post spike must come after the previous pre spike. */
   if (p->pairing == SLP_STDP_NEAREST_RESTRICTED &&
       sg->t_pre != SLP__STDP_NONE && tl + sg->d_dend <= sg->t_pre)
     return w;
-  double yl = k > 0 ? slp__hist_y(h, k - 1) : h->base_y;
+  double yl = k > 0 ? slp__hist_y(h, k - 1) : slp__hist_base_y(h);
   return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
+}
+
+/*
+ * update()'s last path for the pair rules of pair_loop (all and
+ * nearest-symmetric pairing, no triplet): two or more new post spikes, or
+ * one at hi.  The same operations, with the ring read directly.
+ */
+static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
+                           double w, const seg_pass *ps, int has_pre) {
+  const slp__hist_entry *E = h->e;
+  const uint32_t mask = (1u << h->log_cap) - 1, head = h->head;
+  uint32_t e = h->n;
+  while (e > 0 && E[(head + e - 1) & mask].t > ps->hi)
+    e--;
+  uint32_t b = e;
+  while (b > 0 && E[(head + b - 1) & mask].t > ps->lo)
+    b--;
+  if (has_pre)
+    for (uint32_t j = b; j < e; j++)
+      w = slp__stdp_potentiate(p, w, ps->xd * E[(head + j) & mask].p);
+  if (ps->gq == 0)
+    return w;
+  uint32_t k = e;
+  if (k > 0 && E[(head + k - 1) & mask].t == ps->hi)
+    k--;
+  slp_tick tl = k > 0 ? E[(head + k - 1) & mask].t : slp__hist_base_t(h);
+  if (tl == SLP__HIST_NONE)
+    return w;
+  double yl = k > 0 ? E[(head + k - 1) & mask].y : slp__hist_base_y(h);
+  return slp__stdp_depress(p, w, ps->m * yl * ps->gq * ps->dep);
+}
+
+/*
+ * The loops over a segment's synapses for the pair rules that take the
+ * header paths of update() (all and nearest-symmetric pairing, no triplet,
+ * no per-synapse trace): those two paths inline, with the weight rule's
+ * algorithm and bounds as constants (alg, hard); the other synapses are
+ * set aside and go through pair_general() after each chunk of PF_CHUNK, so
+ * that the inline loop makes no call (which would spill its constants) and
+ * their rings, asked for when they are set aside, have arrived by then.
+ * Each synapse's weight depends on its own history only, so the order
+ * between synapses is free; the arithmetic is update()'s, operation for
+ * operation.  ps->gq is 0 for a flush (potentiation only), > 0 for a
+ * delivery.
+ */
+static inline __attribute__((always_inline)) void
+pair_loop(const slp__stdp_proj *P, const seg_pass *ps,
+          const slp__post_hist *hist, const uint32_t *col, double *w,
+          float *wf, uint64_t n, int alg, int hard, int deliv, int unit,
+          int has_pre) {
+  slp_stdp_params p = P->p;
+  p.algorithm = alg;
+  p.hardbound = hard;
+  const slp_tick lo = ps->lo, hi = ps->hi;
+  const double xd = ps->xd, m = ps->m, gq = ps->gq, dep = ps->dep;
+  /* The targets' histories are scattered: their headers are asked for
+   * PF_HEAD synapses ahead (as Auryn prefetches its weights).  The
+   * segment's weights (double and float) lie somewhere in arrays of a few
+   * MB, last touched at its source's previous spike: their cache lines are
+   * asked for PF_ROW synapses ahead. */
+  enum { PF_HEAD = 16, PF_ROW = 64, PF_CHUNK = 64 };
+  for (uint64_t k = 0; k < PF_ROW && k < n; k += 8)
+    __builtin_prefetch(&w[k], 1);
+  for (uint64_t k = 0; k < PF_ROW && k < n; k += 16)
+    __builtin_prefetch(&wf[k], 1);
+  for (uint64_t k = 0; k < PF_HEAD && k < n; k++)
+    __builtin_prefetch(&hist[col[k]]);
+  uint32_t gen[PF_CHUNK];
+  for (uint64_t c0 = 0; c0 < n; c0 += PF_CHUNK) {
+    uint64_t c1 = n - c0 > PF_CHUNK ? c0 + PF_CHUNK : n;
+    unsigned ng = 0;
+    for (uint64_t k = c0 + PF_ROW; k < c1 + PF_ROW && k < n; k += 8)
+      __builtin_prefetch(&w[k], 1);
+    for (uint64_t k = c0 + PF_ROW; k < c1 + PF_ROW && k < n; k += 16)
+      __builtin_prefetch(&wf[k], 1);
+    for (uint64_t k = c0; k < c1; k++) {
+      if (k + PF_HEAD < n)
+        __builtin_prefetch(&hist[col[k + PF_HEAD]]);
+      const slp__post_hist *h = &hist[col[k]];
+      slp_tick nt = h->newest_t;
+      slp_tick pt = h->prev_t;
+      if (nt < hi && h->prev2_t <= lo && (pt <= lo || h->n >= 2)) {
+        /* At most two new spikes, the newest ones, both in the ring (the
+         * header holds what is read of them): as pair_general(). */
+        double wk = w[k];
+        if (has_pre) {
+          if (pt > lo)
+            wk = slp__stdp_potentiate(&p, wk, xd * h->prev_p);
+          if (nt > lo)
+            wk = slp__stdp_potentiate(&p, wk, xd * h->newest_p);
+        }
+        /* unit: m = dep = 1, by which the products are exact */
+        if (deliv && nt != SLP__HIST_NONE)
+          wk = slp__stdp_depress(&p, wk, unit ? h->newest_y * gq
+                                              : m * h->newest_y * gq * dep);
+        w[k] = wk;
+        wf[k] = (float)wk;
+      } else {
+        /* Three new spikes or more, or one at hi (n >= 1): the ring's
+         * newest entries will be read (two to a cache line). */
+        uint32_t mask = (1u << h->log_cap) - 1, i = h->head + h->n - 1u;
+        __builtin_prefetch(&h->e[i & mask]);
+        __builtin_prefetch(&h->e[(i - 2u) & mask]);
+        __builtin_prefetch(&h->e[(i - 4u) & mask]);
+        gen[ng++] = (uint32_t)(k - c0);
+      }
+    }
+    for (unsigned j = 0; j < ng; j++) {
+      uint64_t k = c0 + gen[j];
+      double wk = pair_general(&P->p, &hist[col[k]], w[k], ps, has_pre);
+      w[k] = wk;
+      wf[k] = (float)wk;
+    }
+  }
+}
+
+/* pair_loop with the projection's algorithm and bounds, whether this is a
+ * delivery (ps->gq > 0) or a flush, whether m = dep = 1 and whether the
+ * segment has had a pre spike (the common cases) as constants. */
+#define PAIR_LOOP(alg, hard)                                                   \
+  do {                                                                         \
+    if (sg->t_pre == SLP__STDP_NONE)                                           \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, ps->gq != 0, 0, 0); \
+    else if (ps->gq == 0)                                                      \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 0, 0, 1);           \
+    else if (ps->m == 1 && ps->dep == 1)                                       \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 1, 1, 1);           \
+    else                                                                       \
+      pair_loop(P, ps, hist, col, w, wf, n, alg, hard, 1, 0, 1);           \
+  } while (0)
+static void pair_pass(const slp__stdp_proj *P, const slp__stdp_seg *sg,
+                      const seg_pass *ps, const slp__post_hist *hist,
+                      const uint32_t *col, double *w, float *wf, uint64_t n) {
+  if (P->p.algorithm == SLP_STDP_ADDITIVE && P->p.hardbound)
+    PAIR_LOOP(SLP_STDP_ADDITIVE, 1);
+  else
+    PAIR_LOOP(P->p.algorithm, P->p.hardbound);
+}
+#undef PAIR_LOOP
+
+/* Whether P's segments go through pair_pass. */
+static int pair_fast(const slp__stdp_proj *P) {
+  return (P->p.pairing == SLP_STDP_ALL ||
+          P->p.pairing == SLP_STDP_NEAREST_SYMMETRIC) &&
+         !P->p.triplet && P->xs == NULL;
 }
 
 double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
@@ -163,7 +308,7 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   if (!(ps.gq > 0))
     ps.gq = DBL_MIN; /* a post trace that far back is 0 anyway */
   /* Triplet: the slow pre trace r2 just before this spike. */
-  double r2 = sg->t_pre == SLP__STDP_NONE
+  double r2 = sg->t_pre == SLP__STDP_NONE || !p->triplet
                   ? 0.0
                   : sg->x2 * exp(-(double)(t_s - sg->t_pre) /
                                  (p->tau_x_ms * TICKS_MS));
@@ -176,18 +321,19 @@ double slp__plasticity_deliver(slp__plasticity *pl, slp__csr *csr, uint64_t s,
   double *xs = P->xs != NULL ? &P->xs[sg->w0] : NULL;
   double dummy = 0;
   const slp__post_hist *hist = &P->hist[sg->post0];
-  for (uint64_t k = 0; k < n; k++) {
-    /* The targets' histories are scattered: ask for a later one's header
-     * while this one is processed (as Auryn prefetches its weights). */
-    if (k + 8 < n)
-      __builtin_prefetch(&hist[col[k + 8]]);
-    const slp__post_hist *h = &hist[col[k]];
-    double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
-    w[k] = wk;
-    wf[k] = (float)wk;
-    if (xs != NULL)
-      xs[k] += jump;
-  }
+  if (pair_fast(P))
+    pair_pass(P, sg, &ps, hist, col, w, wf, n);
+  else
+    for (uint64_t k = 0; k < n; k++) {
+      if (k + 8 < n)
+        __builtin_prefetch(&hist[col[k + 8]]);
+      const slp__post_hist *h = &hist[col[k]];
+      double wk = update(P, sg, h, w[k], &ps, xs != NULL ? &xs[k] : &dummy);
+      w[k] = wk;
+      wf[k] = (float)wk;
+      if (xs != NULL)
+        xs[k] += jump;
+    }
   if (p->pairing == SLP_STDP_ALL || p->pairing == SLP_STDP_NEAREST_PRE_CENTRED)
     sg->x += jump;
   else if (ps.m > 0)
@@ -246,6 +392,12 @@ static void flush_seg(slp__stdp_proj *P, slp__stdp_seg *sg, slp__csr *csr,
   seg_pass ps = {sg->t_fac - sg->d_dend, lim - sg->d_dend, sg->x * sg->dpre,
                  0.0, 1.0, 1.0};
   uint64_t lo = csr->seg_start[s], n = csr->seg_start[s + 1] - lo;
+  if (pair_fast(P)) {
+    pair_pass(P, sg, &ps, &P->hist[sg->post0], &csr->col[lo], &P->w[sg->w0],
+              &csr->w[lo], n);
+    sg->t_fac = lim;
+    return;
+  }
   double dummy = 0;
   for (uint64_t k = 0; k < n; k++) {
     const slp__post_hist *h = &P->hist[sg->post0 + csr->col[lo + k]];
@@ -265,6 +417,22 @@ void slp__plasticity_flush(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   }
 }
 
+/* Ask for the first cache lines of segment g's targets, float and double
+ * weights. */
+static void prefetch_rows(const slp__stdp_proj *P, const slp__csr *csr,
+                          size_t g) {
+  uint64_t s = P->seg_csr[g], lo = csr->seg_start[s];
+  uint64_t n = csr->seg_start[s + 1] - lo;
+  if (n > 64)
+    n = 64;
+  for (uint64_t k = 0; k < n; k += 16) {
+    __builtin_prefetch(&csr->col[lo + k]);
+    __builtin_prefetch(&csr->w[lo + k], 1);
+  }
+  for (uint64_t k = 0; k < n; k += 8)
+    __builtin_prefetch(&P->w[P->segs[g].w0 + k], 1);
+}
+
 void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   if (now < pl->next_sweep)
     return;
@@ -272,10 +440,20 @@ void slp__plasticity_tick(slp__plasticity *pl, slp__csr *csr, slp_tick now) {
   slp_tick old = now - pl->horizon;
   for (size_t q = 0; q < pl->n_projs; q++) {
     slp__stdp_proj *P = &pl->projs[q];
-    /* Silent sources apply what is pending... */
-    for (size_t g = 0; g < P->n_segs; g++)
-      if (P->segs[g].t_fac < old)
-        flush_seg(P, &P->segs[g], csr, P->seg_csr[g], now);
+    /* Silent sources apply what is pending (the next one's rows asked for
+     * while one is flushed: they were last touched a horizon ago)... */
+    size_t gs = 0;
+    while (gs < P->n_segs && !(P->segs[gs].t_fac < old))
+      gs++;
+    while (gs < P->n_segs) {
+      size_t next = gs + 1;
+      while (next < P->n_segs && !(P->segs[next].t_fac < old))
+        next++;
+      if (next < P->n_segs)
+        prefetch_rows(P, csr, next);
+      flush_seg(P, &P->segs[gs], csr, P->seg_csr[gs], now);
+      gs = next;
+    }
     /* ...so that every segment has applied the post spikes that reached it
      * by now - horizon, and no delivery to come reads a spike emitted
      * before now - horizon - d_d,max except as the latest before its time
@@ -319,7 +497,8 @@ uint64_t slp__plasticity_bytes(const slp__plasticity *pl) {
       b += P->n_syn * sizeof *P->xs;
     for (uint32_t i = 0; i < P->n_post; i++)
       b += sizeof P->hist[i] +
-           (P->hist[i].has_cap ? (uint64_t)1 << P->hist[i].log_cap : 0) *
+           (P->hist[i].has_cap ? ((uint64_t)1 << P->hist[i].log_cap) + 1
+                               : 0) *
                sizeof(slp__hist_entry);
   }
   return b;
@@ -381,8 +560,10 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
       P->n_segs++;
       P->n_syn += csr->seg_start[s + 1] - csr->seg_start[s];
     }
-  P->hist = slp__calloc(P->n_post > 0 ? P->n_post : 1, sizeof *P->hist);
-  P->segs = slp__calloc(P->n_segs > 0 ? P->n_segs : 1, sizeof *P->segs);
+  P->hist = slp__calloc_aligned(P->n_post > 0 ? P->n_post : 1,
+                                sizeof *P->hist, 64);
+  P->segs = slp__calloc_aligned(P->n_segs > 0 ? P->n_segs : 1,
+                                sizeof *P->segs, 64);
   P->seg_csr = slp__malloc((P->n_segs > 0 ? P->n_segs : 1) * sizeof *P->seg_csr);
   P->w = slp__malloc((P->n_syn > 0 ? P->n_syn : 1) * sizeof *P->w);
   if (P->p.pairing == SLP_STDP_NEAREST_PRE_CENTRED)

@@ -29,10 +29,16 @@
  * transposed index (4 bytes per synapse).  What it pays instead is one
  * random read per (synapse, pre spike): the target's history header (64
  * bytes, post_history.h), which at the benchmarks' rates (a few Hz) holds
- * everything needed -- zero or one post spike since the source's previous
- * spike -- and is prefetched ahead.  Measured on CUBA + STDP (bench/
- * stdp_cost.py): 1.25x the static network's wall time in exact mode, with
- * `update` at 17 % of the profile, mostly that one line.  The eager path
+ * everything needed for 9 synapses in 10 -- up to two post spikes since
+ * the source's previous spike -- and is prefetched ahead.  For the pair
+ * rules the loop over a segment's synapses is inlined with the rule's
+ * constants (stdp.c, pair_loop); the rest goes through the ring.  Measured
+ * on CUBA + STDP (bench/stdp_cost.py, one thread, interleaved rounds on a
+ * shared machine): about 1.35x the static network's run time in exact mode
+ * (1.55x before that loop), of which the loop itself is about half and the
+ * periodic flushes of silent segments a quarter of that half; the rest is
+ * the static code running slower beside STDP's data (1.6 MB of double
+ * weights for CUBA's 205k plastic synapses).  The eager path
  * would add a random weight access per (synapse, post spike) on top of the
  * same depression pass, so it was not built; it remains the way to go for
  * rules that need the weight right after a post spike.

@@ -135,10 +135,10 @@ static double update(const slp_stdp_params *p, const slp__post_hist *h,
     } else {
       /* The post trace at the pre step: from the latest spike before it,
        * at or before lo (held, or the base). */
-      slp_tick tl = j > 0 ? slp__hist_t(h, j - 1) : h->base_t;
+      slp_tick tl = j > 0 ? slp__hist_t(h, j - 1) : slp__hist_base_t(h);
+      double yl = j > 0 ? slp__hist_y(h, j - 1) : slp__hist_base_y(h);
       if (tl != SLP__HIST_NONE)
-        w = slp__stdp_depress(
-            p, w, (j > 0 ? slp__hist_y(h, j - 1) : h->base_y) * ps->my);
+        w = slp__stdp_depress(p, w, yl * ps->my);
     }
   }
   for (; j < e; j++)
