@@ -498,8 +498,8 @@ START_TEST(test_box_forms_agree) {
     r[f].win.t1 = TPM;
   }
   slp__box_epoch_disabled = 0;
-  ck_assert(((box_consts *)r[0].pop.consts)->epoch);
-  ck_assert(!((box_consts *)r[1].pop.consts)->epoch);
+  ck_assert(((slp__box_consts *)r[0].pop.consts)->epoch);
+  ck_assert(!((slp__box_consts *)r[1].pop.consts)->epoch);
   uint64_t x = 977;
   slp_tick t = 0;
   double max_dv = 0;

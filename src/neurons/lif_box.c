@@ -22,6 +22,10 @@
  * target per step with input, as DESIGN.md's grid mode reads.  The sums
  * follow the canonical delivery order, so they do not depend on
  * partitioning.
+ *
+ * Exact mode keeps each neuron as u at its last update here only when
+ * tau_mem varies per neuron; otherwise prime() moves the population to the
+ * epoch form of lif_box_epoch.c, one exp per input tick (lif_box.h).
  */
 #include "config.h"
 
@@ -99,7 +103,8 @@ static int box_check(const double *p, char *why, size_t cap) {
 
 /* exp(-d / tau_m) for neuron j: the table's entries are that very
  * expression's value, so both ways give the same bits. */
-static double decay(const box_consts *c, const box_own *o, slp_tick d) {
+static double decay(const slp__box_consts *c, const slp__box_own *o,
+                    slp_tick d) {
   if (c->tab != NULL && d < (slp_tick)1 << 52) {
     /* Whole steps come from the table.  The step count by a multiply
      * (rounded, then checked): two divisions here would cost more than the
@@ -112,8 +117,8 @@ static double decay(const box_consts *c, const box_own *o, slp_tick d) {
 }
 
 /* Move neuron n, whose parameters are o, to tick t. */
-static void advance(const box_consts *c, const box_own *o, box_neuron *n,
-                    slp_tick t) {
+static void advance(const slp__box_consts *c, const slp__box_own *o,
+                    slp__box_neuron *n, slp_tick t) {
   if (t <= n->t_last)
     return;
   if (n->t_last < n->t_ref_end) {
@@ -131,7 +136,7 @@ static void advance(const box_consts *c, const box_own *o, box_neuron *n,
 
 /* The next crossing from the current state (parameters o), assuming no
  * input. */
-static void update_check(const box_own *o, box_neuron *n) {
+static void update_check(const slp__box_own *o, slp__box_neuron *n) {
   slp_tick ts = n->t_last;
   double u = n->u;
   if (n->t_last < n->t_ref_end) {
@@ -144,10 +149,11 @@ static void update_check(const box_own *o, box_neuron *n) {
   n->t_check = slp__box_free_crossing(o, ts, u);
 }
 
-static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
-  const box_consts *c = pop->consts;
-  uint32_t j = (uint32_t)(n - (box_neuron *)pop->state);
-  const box_own *o = own_of(c, j);
+static void fire(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                 slp_tick t) {
+  const slp__box_consts *c = pop->consts;
+  uint32_t j = (uint32_t)(n - (slp__box_neuron *)pop->state);
+  const slp__box_own *o = slp__box_own_of(c, j);
   advance(c, o, n, t);
   slp__pop_emit(pop, win, j, t);
   n->u = c->subtract ? n->u - o->v_th : o->u_reset;
@@ -156,20 +162,20 @@ static void fire(slp__pop *pop, slp__window *win, box_neuron *n, slp_tick t) {
 }
 
 /* Settle n this window or wake it when it may fire (pop.h). */
-static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
-  slp__pop_schedule(pop, win, (uint32_t)(n - (box_neuron *)pop->state),
+static void schedule(slp__pop *pop, slp__window *win, slp__box_neuron *n) {
+  slp__pop_schedule(pop, win, (uint32_t)(n - (slp__box_neuron *)pop->state),
                     n->t_check, &n->t_wake, &n->stamp);
 }
 
 /* An input (or the sum of a tick's inputs) of weight w at tick t to neuron
  * n (index j): crossings pending before it fire first, unless it is a jump
  * crossing at this very tick, which waits for the tick's other inputs. */
-static void apply_input(slp__pop *pop, slp__window *win, box_neuron *n,
+static void apply_input(slp__pop *pop, slp__window *win, slp__box_neuron *n,
                         uint32_t j, slp_tick t, double w) {
-  const box_consts *c = pop->consts;
+  const slp__box_consts *c = pop->consts;
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
-  const box_own *o = own_of(c, j);
+  const slp__box_own *o = slp__box_own_of(c, j);
   advance(c, o, n, t);
   if (t >= n->t_ref_end)
     n->u += w;
@@ -180,8 +186,8 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
                         size_t count, double scale) {
   (void)r; /* every receptor jumps v */
-  box_consts *c = pop->consts;
-  box_neuron *state = pop->state;
+  slp__box_consts *c = pop->consts;
+  slp__box_neuron *state = pop->state;
   if (c->epoch) {
     slp__box_epoch_deliver(pop, win, t, tgt, w, count, scale);
     return;
@@ -199,7 +205,7 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     return;
   }
   for (size_t k = 0; k < count; k++) {
-    box_neuron *n = &state[tgt[k]];
+    slp__box_neuron *n = &state[tgt[k]];
     apply_input(pop, win, n, tgt[k], t, (double)w[k] * scale);
     schedule(pop, win, n);
   }
@@ -208,8 +214,8 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
 /* Settle neuron i: take its summed inputs step by step (grid mode), fire
  * what crosses before the window ends, and schedule what may fire later. */
 static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
-  const box_consts *c = pop->consts;
-  box_neuron *n = &((box_neuron *)pop->state)[i];
+  const slp__box_consts *c = pop->consts;
+  slp__box_neuron *n = &((slp__box_neuron *)pop->state)[i];
   if (c->acc != NULL) {
     double *acc = &c->acc[i];
     for (uint32_t s = 0; s < c->n_slots; s++, acc += pop->n)
@@ -229,7 +235,7 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
 
 static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                        size_t count) {
-  const box_consts *c = pop->consts;
+  const slp__box_consts *c = pop->consts;
   if (c->epoch) {
     slp__box_epoch_settle(pop, win, idx, count);
     return;
@@ -259,12 +265,12 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
 
 static void box_wake(slp__pop *pop, slp__window *win, uint32_t i,
                      slp_tick t) {
-  box_neuron *n = &((box_neuron *)pop->state)[i];
+  slp__box_neuron *n = &((slp__box_neuron *)pop->state)[i];
   slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
 }
 
 /* The constants of parameter set p. */
-static void own_fill(const double *p, box_own *o) {
+static void own_fill(const double *p, slp__box_own *o) {
   o->tau_m = p[P_TAU_MEM];
   o->inv_tau_m = 1.0 / p[P_TAU_MEM];
   o->v_leak = p[P_V_LEAK];
@@ -276,7 +282,7 @@ static void own_fill(const double *p, box_own *o) {
 
 static int box_create(slp__pop *pop, const slp__pop_init *init) {
   const double *p = pop->params;
-  box_consts *c = slp__calloc(1, sizeof *c);
+  slp__box_consts *c = slp__calloc(1, sizeof *c);
   if (c == NULL)
     return SLP_ENOMEM;
   own_fill(p, &c->all);
@@ -308,7 +314,7 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
       c->tab[n] = exp(-(double)n * (double)init->grid * SLP__MS_PER_TICK *
                       c->all.inv_tau_m);
   }
-  box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
+  slp__box_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__free(c->tab);
     slp__free(c->own);
@@ -316,14 +322,14 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
     return SLP_ENOMEM;
   }
   for (uint32_t k = 0; k < pop->n; k++) {
-    box_neuron *n = &st[k];
+    slp__box_neuron *n = &st[k];
     memset(n, 0, sizeof *n);
-    n->u = init->values[S_V][k] - own_of(c, k)->v_leak;
+    n->u = init->values[S_V][k] - slp__box_own_of(c, k)->v_leak;
     n->t_last = init->t0;
     n->t_ref_end = init->t0;
     n->t_wake = SLP__NEVER;
     n->stamp = UINT32_MAX;
-    update_check(own_of(c, k), n);
+    update_check(slp__box_own_of(c, k), n);
   }
   pop->consts = c;
   pop->state = st;
@@ -332,8 +338,8 @@ static int box_create(slp__pop *pop, const slp__pop_init *init) {
 }
 
 static void box_prime(slp__pop *pop, slp__window *win) {
-  box_consts *c = pop->consts;
-  box_neuron *st = pop->state;
+  slp__box_consts *c = pop->consts;
+  slp__box_neuron *st = pop->state;
   if (!c->epoch && slp__box_epoch_usable(pop, win->t1 - win->t0)) {
     slp__box_epoch_enter(pop, win->t0);
     for (uint32_t k = 0; k < pop->n; k++)
@@ -356,17 +362,17 @@ static void box_prime(slp__pop *pop, slp__window *win) {
 }
 
 static double box_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
-  const box_consts *c = pop->consts;
+  const slp__box_consts *c = pop->consts;
   if (c->epoch)
     return var == S_V ? slp__box_epoch_v(pop, i, t) : (double)NAN;
-  box_neuron n = ((const box_neuron *)pop->state)[i];
-  const box_own *o = own_of(c, i);
+  slp__box_neuron n = ((const slp__box_neuron *)pop->state)[i];
+  const slp__box_own *o = slp__box_own_of(c, i);
   advance(c, o, &n, t);
   return var == S_V ? n.u + o->v_leak : (double)NAN;
 }
 
 static void box_destroy(slp__pop *pop) {
-  box_consts *c = pop->consts;
+  slp__box_consts *c = pop->consts;
   if (c != NULL) {
     slp__free(c->tab);
     slp__free(c->own);

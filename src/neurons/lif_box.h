@@ -23,7 +23,7 @@
 #include "neurons/pop.h"
 
 /* What one parameter set gives: the population's, or a neuron's own. */
-typedef struct box_own {
+typedef struct slp__box_own {
   double inv_tau_m;  /* 1 / tau_mem, 1/ms */
   double tau_m;      /* ms */
   double u_th;       /* v_th - v_leak */
@@ -31,11 +31,11 @@ typedef struct box_own {
   double v_th;       /* mV: what reset_method subtract takes off */
   double v_leak;     /* mV */
   slp_tick t_ref;    /* refractory period, ticks */
-} box_own;
+} slp__box_own;
 
-typedef struct box_consts {
-  box_own all;       /* the population's parameters */
-  box_own *own;      /* each neuron's, when a parameter varies per neuron,
+typedef struct slp__box_consts {
+  slp__box_own all;  /* the population's parameters */
+  slp__box_own *own; /* each neuron's, when a parameter varies per neuron,
                         or NULL: all for every neuron */
   int subtract;      /* reset_method subtract */
   slp_tick grid;     /* grid step (grid mode) or 1 */
@@ -55,9 +55,9 @@ typedef struct box_consts {
   slp_tick at_t;     /* tick of at_e and at_f, or -1 */
   double at_e;       /* E(at_t) = exp(-(at_t - t0) / tau_mem) */
   double at_f;       /* 1 / E(at_t) */
-} box_consts;
+} slp__box_consts;
 
-typedef struct box_neuron {
+typedef struct slp__box_neuron {
   double u;           /* v - v_leak at t_last; in the epoch form the
                          coefficient c of u(t) = c E(t) (see held) */
   slp_tick t_last;    /* the tick the state refers to; in the epoch form
@@ -68,18 +68,19 @@ typedef struct box_neuron {
   uint32_t stamp;     /* window serial when queued to settle */
   uint32_t held;      /* epoch form: refractory, u not yet set (it is
                          u_reset at t_ref_end); 48 bytes in all */
-} box_neuron;
+} slp__box_neuron;
 
 
 /* Neuron j's parameters. */
-static inline const box_own *own_of(const box_consts *c, uint32_t j) {
+static inline const slp__box_own *slp__box_own_of(const slp__box_consts *c,
+                                                  uint32_t j) {
   return c->own != NULL ? &c->own[j] : &c->all;
 }
 
 /* The first tick at which u > u_th with no input, from u (<= u_th) at tick
  * ts, or NEVER. */
-static inline slp_tick slp__box_free_crossing(const box_own *o, slp_tick ts,
-                                              double u) {
+static inline slp_tick slp__box_free_crossing(const slp__box_own *o,
+                                              slp_tick ts, double u) {
   if (!(o->u_th < 0))
     return SLP__NEVER; /* relaxes towards v_leak <= v_th */
   /* Tonic: u(s) = u e^{-s/tau} rises to 0 > u_th; first tick with u > u_th. */

@@ -36,7 +36,7 @@
 
 int slp__box_epoch_disabled;
 
-static slp_tick longest_t_ref(const box_consts *c, uint32_t n) {
+static slp_tick longest_t_ref(const slp__box_consts *c, uint32_t n) {
   slp_tick t_ref = c->all.t_ref;
   if (c->own != NULL)
     for (uint32_t j = 0; j < n; j++)
@@ -46,7 +46,7 @@ static slp_tick longest_t_ref(const box_consts *c, uint32_t n) {
 }
 
 int slp__box_epoch_usable(const slp__pop *pop, slp_tick w) {
-  const box_consts *c = pop->consts;
+  const slp__box_consts *c = pop->consts;
   /* Grid mode sums a step's inputs first (lif_box.c); a per-neuron tau_mem
    * leaves no factor the population shares. */
   if (slp__box_epoch_disabled || c->grid != 1 || c->tau_varies)
@@ -59,7 +59,7 @@ int slp__box_epoch_usable(const slp__pop *pop, slp_tick w) {
 }
 
 /* E(t) and F(t) = 1 / E(t); the latest tick's are kept. */
-static void factors(box_consts *c, slp_tick t, double *e, double *f) {
+static void factors(slp__box_consts *c, slp_tick t, double *e, double *f) {
   if (c->at_t != t) {
     double x = (double)(t - c->t0) * SLP__MS_PER_TICK * c->all.inv_tau_m;
     c->at_t = t;
@@ -71,14 +71,14 @@ static void factors(box_consts *c, slp_tick t, double *e, double *f) {
 }
 
 void slp__box_epoch_enter(slp__pop *pop, slp_tick t0) {
-  box_consts *c = pop->consts;
-  box_neuron *st = pop->state;
+  slp__box_consts *c = pop->consts;
+  slp__box_neuron *st = pop->state;
   c->epoch = 1;
   c->t0 = t0;
   c->span = (slp_tick)(EPOCH_SPAN * c->all.tau_m / SLP__MS_PER_TICK);
   c->at_t = -1;
   for (uint32_t j = 0; j < pop->n; j++) {
-    box_neuron *n = &st[j];
+    slp__box_neuron *n = &st[j];
     n->held = n->t_last < n->t_ref_end;
     if (n->held) {
       n->u = 0.0;
@@ -91,8 +91,8 @@ void slp__box_epoch_enter(slp__pop *pop, slp_tick t0) {
 }
 
 /* End a refractory period that is over by tick t: c is u_reset at its end. */
-static void release(box_consts *c, const box_own *o, box_neuron *n,
-                    slp_tick t) {
+static void release(slp__box_consts *c, const slp__box_own *o,
+                    slp__box_neuron *n, slp_tick t) {
   if (!n->held || t < n->t_ref_end)
     return;
   double e, f;
@@ -103,7 +103,8 @@ static void release(box_consts *c, const box_own *o, box_neuron *n,
 
 /* t_check from the state at tick t = n->t_last, where u(t) = c E(t) = u
  * (not held).  As the per-neuron form's update_check. */
-static inline void check_at(const box_own *o, box_neuron *n, double u) {
+static inline void check_at(const slp__box_own *o, slp__box_neuron *n,
+                            double u) {
   if (n->held)
     n->t_check = slp__box_free_crossing(o, n->t_ref_end, o->u_reset);
   else if (u > o->u_th)
@@ -113,10 +114,10 @@ static inline void check_at(const box_own *o, box_neuron *n, double u) {
 }
 
 /* Fire neuron n (index j) at tick t. */
-static void fire(slp__pop *pop, slp__window *win, box_neuron *n, uint32_t j,
-                 slp_tick t) {
-  box_consts *c = pop->consts;
-  const box_own *o = own_of(c, j);
+static void fire(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                 uint32_t j, slp_tick t) {
+  slp__box_consts *c = pop->consts;
+  const slp__box_own *o = slp__box_own_of(c, j);
   release(c, o, n, t);
   slp__pop_emit(pop, win, j, t);
   double e, f;
@@ -132,20 +133,20 @@ static void fire(slp__pop *pop, slp__window *win, box_neuron *n, uint32_t j,
   check_at(o, n, n->u * e);
 }
 
-static void schedule(slp__pop *pop, slp__window *win, box_neuron *n) {
-  slp__pop_schedule(pop, win, (uint32_t)(n - (box_neuron *)pop->state),
+static void schedule(slp__pop *pop, slp__window *win, slp__box_neuron *n) {
+  slp__pop_schedule(pop, win, (uint32_t)(n - (slp__box_neuron *)pop->state),
                     n->t_check, &n->t_wake, &n->stamp);
 }
 
 /* Move the epoch to the window's start if the window would reach past the
  * span: every c is rescaled by the decay from the old epoch. */
 static void keep_epoch(slp__pop *pop, const slp__window *win) {
-  box_consts *c = pop->consts;
+  slp__box_consts *c = pop->consts;
   if (win->t1 - c->t0 <= c->span)
     return;
   double g, f;
   factors(c, win->t0, &g, &f);
-  box_neuron *st = pop->state;
+  slp__box_neuron *st = pop->state;
   for (uint32_t j = 0; j < pop->n; j++)
     if (!st[j].held)
       st[j].u *= g;
@@ -156,14 +157,14 @@ static void keep_epoch(slp__pop *pop, const slp__window *win) {
 void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             const uint32_t *tgt, const float *w, size_t count,
                             double scale) {
-  box_consts *c = pop->consts;
-  box_neuron *st = pop->state;
+  slp__box_consts *c = pop->consts;
+  slp__box_neuron *st = pop->state;
   keep_epoch(pop, win);
   double e, f;
   factors(c, t, &e, &f);
   for (size_t k = 0; k < count; k++) {
     uint32_t j = tgt[k];
-    box_neuron *n = &st[j];
+    slp__box_neuron *n = &st[j];
     /* Crossings pending before the input fire first, but a jump crossing
      * at this very tick waits for the tick's other inputs. */
     while (n->t_check <= t && !(n->t_check == t && n->t_last == t)) {
@@ -173,7 +174,7 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     if (t > n->t_last)
       n->t_last = t;
     if (t >= n->t_ref_end) { /* else refractory: discarded, t_check stands */
-      const box_own *o = own_of(c, j);
+      const slp__box_own *o = slp__box_own_of(c, j);
       release(c, o, n, t);
       n->u += (double)w[k] * scale * f;
       check_at(o, n, n->u * e);
@@ -185,10 +186,10 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
 void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
                            const uint32_t *idx, size_t count) {
   keep_epoch(pop, win);
-  box_neuron *st = pop->state;
+  slp__box_neuron *st = pop->state;
   slp_tick last = win->t1 - 1; /* latest crossing emitted this window */
   for (size_t k = 0; k < count; k++) {
-    box_neuron *n = &st[idx[k]];
+    slp__box_neuron *n = &st[idx[k]];
     while (n->t_check <= last)
       fire(pop, win, n, idx[k], n->t_check);
     n->stamp = win->serial;
@@ -197,9 +198,9 @@ void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
 }
 
 double slp__box_epoch_v(const slp__pop *pop, uint32_t i, slp_tick t) {
-  const box_consts *c = pop->consts;
-  const box_neuron *n = &((const box_neuron *)pop->state)[i];
-  const box_own *o = own_of(c, i);
+  const slp__box_consts *c = pop->consts;
+  const slp__box_neuron *n = &((const slp__box_neuron *)pop->state)[i];
+  const slp__box_own *o = slp__box_own_of(c, i);
   if (t < n->t_last)
     t = n->t_last; /* as the per-neuron form: the state at its last update */
   double u;
