@@ -333,6 +333,12 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
  */
 static int build_part_synapses(slp_sim *sim, const slp_network *net,
                                uint32_t j, slp_diag *diag) {
+  if (j < sim->part_lo || j >= sim->part_hi) {
+    /* Another rank's partition: no synapses here, not even a row index
+     * (8 bytes a node, times every partition of every rank). */
+    memset(&sim->parts[j].csr, 0, sizeof sim->parts[j].csr);
+    return 0;
+  }
   slp__csr_builder b;
   uint32_t n_rows = sim->n_neurons + sim->n_sources, T = sim->n_parts;
   uint32_t *node0 = slp__malloc((sim->n_pops + 1) * sizeof *node0);
@@ -384,8 +390,7 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
       }
       for (size_t t = 0; rc == 0 && t < p->n_to; t++) {
         const uint32_t *cut = &sim->cut[(size_t)m.to_pop[t] * (T + 1)];
-        /* Another rank's partition keeps an empty CSR (dist.h). */
-        if (cut[j + 1] > cut[j] && j >= sim->part_lo && j < sim->part_hi)
+        if (cut[j + 1] > cut[j])
           rc = slp__connect_generate(net, (uint32_t)k, sim->cfg.seed,
                                      (uint32_t)m.to_start[t] + cut[j],
                                      (uint32_t)m.to_start[t] + cut[j + 1],
@@ -531,7 +536,7 @@ static int build_direct(slp_sim *sim) {
   for (size_t k = 0; k < sim->n_inputs; k++) {
     slp__input *in = &sim->inputs[k];
     int ok = 1;
-    for (uint32_t j = 0; ok && j < sim->n_parts; j++)
+    for (uint32_t j = sim->part_lo; ok && j < sim->part_hi; j++)
       ok = slp__direct_eligible(in, &sim->parts[j].csr);
     if (ok && sim->dist != NULL) /* and on the other ranks */
       ok = slp__dist_direct_ok(sim, k);
@@ -542,7 +547,7 @@ static int build_direct(slp_sim *sim) {
     }
     if (!ok)
       continue;
-    for (uint32_t j = 0; j < sim->n_parts; j++) {
+    for (uint32_t j = sim->part_lo; j < sim->part_hi; j++) {
       slp__part *pt = &sim->parts[j];
       slp__direct d;
       int rc = slp__direct_init(&d, in, &pt->csr,
