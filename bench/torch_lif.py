@@ -99,7 +99,10 @@ def main():
         z_old = hist[k % d_steps]  # emitted d_steps steps ago
         i = i + z_old @ w_rec_t
         if p_in > 0:
-            i = i + (torch.rand((b, n), generator=g) < p_in).to(torch.float32) * a.w_in
+            drive = torch.rand((b, n), generator=g) < p_in
+            i = i + drive.to(torch.float32) * a.w_in
+            if count:  # a drive spike is one delivery, as Sleipnir and Brian2 count it
+                events += drive.sum(dtype=torch.float64)
         v_hat = v + hm * (a.v_leak - v + i)
         i = i * (1.0 - hs)
         z = (v_hat > a.v_th).to(torch.float32)
