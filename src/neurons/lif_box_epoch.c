@@ -163,6 +163,8 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   double e, f;
   factors(c, t, &e, &f);
   for (size_t k = 0; k < count; k++) {
+    if (k + SLP__PREFETCH_AHEAD < count) /* as lif_epoch.c */
+      __builtin_prefetch(&st[tgt[k + SLP__PREFETCH_AHEAD]], 1);
     uint32_t j = tgt[k];
     slp__box_neuron *n = &st[j];
     /* Crossings pending before the input fire first, but a jump crossing

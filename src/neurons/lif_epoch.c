@@ -307,6 +307,10 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
    * the loop keeps them in registers). */
   const double *u_th_n = c->u_th_n, u_th = c->u_th;
   for (size_t k = 0; k < count; k++) {
+    /* Targets are known ahead: ask for their records early, so that a
+     * population larger than the cache does not wait on each one. */
+    if (k + SLP__PREFETCH_AHEAD < count)
+      __builtin_prefetch(&st[tgt[k + SLP__PREFETCH_AHEAD]], 1);
     ep_neuron *n = &st[tgt[k]];
     /* Crossings up to the input's tick come first: the neuron fires before
      * the input is applied when the crossing tick is <= the input tick. */

@@ -29,6 +29,10 @@ static inline slp_tick slp__ceil_grid(slp_tick t, slp_tick grid) {
   return grid == 1 ? t : ((t + grid - 1) / grid) * grid;
 }
 
+/* How many targets ahead a model's deliver asks for neuron records: far
+ * enough to cover a memory latency at a few ns per synapse. */
+#define SLP__PREFETCH_AHEAD 8
+
 /* A spike as emitted: tick and global node id. */
 typedef struct slp__spike {
   slp_tick t;    /* spike tick */
