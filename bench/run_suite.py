@@ -113,6 +113,17 @@ def sparse_lif_yaml(net, T, seed):
         f"delay: {net['delay_ms']:g} ms, receptor: inh}}\n")
 
 
+def sparse_lif_args(net):
+    """The network's parameters as torch_lif.py and brian2_sparse_lif.py take them."""
+    return ["--n", str(net["neurons"]), "--p", repr(net["p"]),
+            "--frac-exc", repr(net["frac_exc"]), "--v-leak", repr(net["v_leak_mV"]),
+            "--w-exc", repr(net["w_exc_mV"]), "--w-inh", repr(net["w_inh_mV"]),
+            "--rate-in", repr(net["target_rate_hz"]), "--w-in", repr(net["w_in_mV"]),
+            "--tau-mem", repr(net["tau_mem_ms"]), "--tau-syn", repr(net["tau_syn_ms"]),
+            "--v-th", repr(net["v_th_mV"]), "--v-reset", repr(net["v_reset_mV"]),
+            "--delay-ms", repr(net["delay_ms"])]
+
+
 def example(name):
     d = dict(compare.NETWORKS[name]["network"])
     d.setdefault("name", name)
@@ -272,26 +283,14 @@ def command(cfg, net, T, opts, scratch):
             cmd += ["--dt", f"{DT_MS:g}ms"]
         return cmd, scratch
     if system == "pytorch":
-        return [PYTHON, os.path.join(BENCH_DIR, "torch_lif.py"), "--n", str(net["neurons"]),
-                "--p", repr(net["p"]), "--frac-exc", repr(net["frac_exc"]),
-                "--v-leak", repr(net["v_leak_mV"]), "--w-exc", repr(net["w_exc_mV"]),
-                "--rate-in", repr(net["target_rate_hz"]), "--w-in", repr(net["w_in_mV"]),
-                "--w-inh", repr(net["w_inh_mV"]), "--tau-mem", repr(net["tau_mem_ms"]),
-                "--tau-syn", repr(net["tau_syn_ms"]), "--v-th", repr(net["v_th_mV"]),
-                "--v-reset", repr(net["v_reset_mV"]), "--delay-ms", repr(net["delay_ms"]),
+        return [PYTHON, os.path.join(BENCH_DIR, "torch_lif.py")] + sparse_lif_args(net) + [
                 "--dt-ms", repr(DT_MS), "--time", repr(T), "--batch", str(batch),
                 "--seed", str(opts.seed), "--threads", str(THREADS)], REPO_ROOT
     if system == "brian2" and net["name"] == "sparse_lif":
         return [PYTHON, os.path.join(BENCH_DIR, "brian2_sparse_lif.py"), "--device", mode,
                 "--time", repr(T), "--seed", str(opts.seed), "--threads", str(THREADS),
-                "--dt", f"{DT_MS:g}", "--build-dir", os.path.join(scratch, "brian2-" + mode),
-                "--n", str(net["neurons"]), "--p", repr(net["p"]),
-                "--frac-exc", repr(net["frac_exc"]), "--v-leak", repr(net["v_leak_mV"]),
-                "--w-exc", repr(net["w_exc_mV"]), "--w-inh", repr(net["w_inh_mV"]),
-                "--rate-in", repr(net["target_rate_hz"]), "--w-in", repr(net["w_in_mV"]),
-                "--tau-mem", repr(net["tau_mem_ms"]), "--tau-syn", repr(net["tau_syn_ms"]),
-                "--v-th", repr(net["v_th_mV"]), "--v-reset", repr(net["v_reset_mV"]),
-                "--delay-ms", repr(net["delay_ms"]),
+                "--dt", f"{DT_MS:g}", "--build-dir", os.path.join(scratch, "brian2-" + mode)
+                ] + sparse_lif_args(net) + [
                 # Brian2 at its fastest: the drive's trains drawn before the run
                 # (a PoissonGroup would draw per source per step, 84 % of its run).
                 "--drive", "generator"], REPO_ROOT

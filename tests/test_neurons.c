@@ -299,6 +299,31 @@ START_TEST(test_lif_refractory) {
 }
 END_TEST
 
+/* Windows of 1 ms from the first on, so that an epoch moves within a run
+ * of a second or two. */
+static void rig_ms_windows(rig *r) {
+  r->window = TPM;
+  slp__ring_free(&r->wake);
+  ck_assert_int_eq(slp__ring_init(&r->wake, TPM, 64 * TPM, 0), 0);
+  r->win.t1 = TPM;
+}
+
+/* Run both forms' rigs r[0], r[1] to tick end: more than min_spikes spikes,
+ * the same number, each at the same tick to within one. */
+static void forms_same_spikes(rig *r, slp_tick end, size_t min_spikes) {
+  for (int f = 0; f < 2; f++) {
+    rig_run_until(&r[f], end);
+    slp__spikebuf_sort(&r[f].spikes);
+  }
+  ck_assert_uint_gt(r[0].spikes.n, min_spikes);
+  ck_assert_uint_eq(r[0].spikes.n, r[1].spikes.n);
+  for (size_t k = 0; k < r[0].spikes.n; k++)
+    ck_assert_msg(llabs(r[0].spikes.s[k].t - r[1].spikes.s[k].t) <= 1,
+                  "spike %zu: %lld vs %lld", k,
+                  (long long)r[0].spikes.s[k].t,
+                  (long long)r[1].spikes.s[k].t);
+}
+
 /*
  * The epoch form and the per-neuron form compute the same trajectory with
  * different roundings: on a tonic neuron with refractoriness, driven by 4000
@@ -315,10 +340,7 @@ START_TEST(test_lif_forms_agree) {
   for (int f = 0; f < 2; f++) {
     slp__lif_epoch_disabled = f;
     rig_init(&r[f], &slp__model_lif, names, values, 7, -55.0, 1);
-    r[f].window = TPM;
-    slp__ring_free(&r[f].wake);
-    ck_assert_int_eq(slp__ring_init(&r[f].wake, TPM, 64 * TPM, 0), 0);
-    r[f].win.t1 = TPM;
+    rig_ms_windows(&r[f]);
   }
   slp__lif_epoch_disabled = 0;
   uint64_t x = 12345;
@@ -335,17 +357,7 @@ START_TEST(test_lif_forms_agree) {
     if (dv > max_dv)
       max_dv = dv;
   }
-  for (int f = 0; f < 2; f++) {
-    rig_run_until(&r[f], t + TPM);
-    slp__spikebuf_sort(&r[f].spikes);
-  }
-  ck_assert_uint_gt(r[0].spikes.n, 20); /* the drive makes it fire */
-  ck_assert_uint_eq(r[0].spikes.n, r[1].spikes.n);
-  for (size_t k = 0; k < r[0].spikes.n; k++)
-    ck_assert_msg(llabs(r[0].spikes.s[k].t - r[1].spikes.s[k].t) <= 1,
-                  "spike %zu: %lld vs %lld", k,
-                  (long long)r[0].spikes.s[k].t,
-                  (long long)r[1].spikes.s[k].t);
+  forms_same_spikes(r, t + TPM, 20); /* the drive makes it fire */
   ck_assert_msg(max_dv < 1e-9, "max |dv| = %g mV", max_dv);
   rig_free(&r[0]);
   rig_free(&r[1]);
@@ -492,10 +504,7 @@ START_TEST(test_box_forms_agree) {
   for (int f = 0; f < 2; f++) {
     slp__box_epoch_disabled = f;
     rig_init(&r[f], &slp__model_lif_box, names, values, 6, 5.0, 1);
-    r[f].window = TPM;
-    slp__ring_free(&r[f].wake);
-    ck_assert_int_eq(slp__ring_init(&r[f].wake, TPM, 64 * TPM, 0), 0);
-    r[f].win.t1 = TPM;
+    rig_ms_windows(&r[f]);
   }
   slp__box_epoch_disabled = 0;
   ck_assert(((slp__box_consts *)r[0].pop.consts)->epoch);
@@ -513,17 +522,7 @@ START_TEST(test_box_forms_agree) {
     if (dv > max_dv)
       max_dv = dv;
   }
-  for (int f = 0; f < 2; f++) {
-    rig_run_until(&r[f], t + TPM);
-    slp__spikebuf_sort(&r[f].spikes);
-  }
-  ck_assert_uint_gt(r[0].spikes.n, 50);
-  ck_assert_uint_eq(r[0].spikes.n, r[1].spikes.n);
-  for (size_t k = 0; k < r[0].spikes.n; k++)
-    ck_assert_msg(llabs(r[0].spikes.s[k].t - r[1].spikes.s[k].t) <= 1,
-                  "spike %zu: %lld vs %lld", k,
-                  (long long)r[0].spikes.s[k].t,
-                  (long long)r[1].spikes.s[k].t);
+  forms_same_spikes(r, t + TPM, 50);
   ck_assert_msg(max_dv < 1e-9, "max |dv| = %g mV", max_dv);
   rig_free(&r[0]);
   rig_free(&r[1]);

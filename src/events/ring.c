@@ -8,6 +8,7 @@
 
 #include "sleipnir/error.h"
 #include "core/alloc.h"
+#include "core/radix.h"
 #include "events/ring.h"
 
 /* A bucket's first allocation: ring buckets fill to tens of entries, so
@@ -94,35 +95,13 @@ void slp__ring_sort(slp__ring *r, slp__evbuf *b) {
     qsort(b->ev, b->n, sizeof *b->ev, event_cmp); /* needs no memory */
     return;
   }
-  /* Least significant digit first on the tick's offset in the window
-   * [base, base + width) -- every event of the current bucket lies there --
-   * in 11-bit digits: a 1.5 ms window of 1 ns ticks takes two passes.  Each
-   * pass is stable, so events end in (t, order pushed). */
-  enum { BITS = 11, RADIX = 1 << BITS };
-  size_t count[RADIX];
-  uint64_t max_key = (uint64_t)(r->width - 1);
-  slp__event *src = b->ev, *dst = tmp->ev;
-  for (unsigned shift = 0; shift < 64 && (max_key >> shift) != 0;
-       shift += BITS) {
-    memset(count, 0, sizeof count);
-    for (size_t k = 0; k < b->n; k++)
-      count[((uint64_t)(src[k].t - r->base) >> shift) & (RADIX - 1)]++;
-    size_t sum = 0;
-    for (size_t d = 0; d < RADIX; d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (size_t k = 0; k < b->n; k++)
-      dst[count[((uint64_t)(src[k].t - r->base) >> shift) & (RADIX - 1)]++] =
-          src[k];
-    slp__event *x = src;
-    src = dst;
-    dst = x;
-  }
-  if (src != b->ev) {
-    /* An odd number of passes left the result in the scratch buffer: the
-     * two swap their arrays. */
+  /* By the tick's offset in the window [base, base + width) -- every event
+   * of the current bucket lies there -- stably, so that events end in
+   * (t, order pushed). */
+  _Static_assert(offsetof(slp__event, t) == 0, "radix.h: tick first");
+  if (slp__radix_sort_ticks(b->ev, tmp->ev, b->n, sizeof *b->ev, r->base, 1,
+                            (uint64_t)(r->width - 1)) != b->ev) {
+    /* The result is in the scratch buffer: the two swap their arrays. */
     slp__event *x = b->ev;
     size_t cap = b->cap;
     b->ev = tmp->ev;

@@ -33,8 +33,8 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
                      uint32_t n_steps) {
   memset(d, 0, sizeof *d);
   d->in = in;
-  d->exact = in->grid == 1;
-  d->n_steps = d->exact ? 0 : n_steps;
+  int exact = in->grid == 1; /* spikes drawn one by one: no step counts */
+  d->n_steps = exact ? 0 : n_steps;
   /* The sources with their synapse here: the partition draws only those. */
   size_t n = 0;
   for (uint32_t k = 0; k < in->n; k++)
@@ -46,7 +46,7 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
   d->delay = slp__malloc(cap * sizeof *d->delay);
   d->pop = slp__malloc(cap * sizeof *d->pop);
   d->rec = slp__malloc(cap * sizeof *d->rec);
-  d->count = slp__calloc(cap * (d->exact ? 1 : n_steps), sizeof *d->count);
+  d->count = slp__calloc(cap * (exact ? 1 : n_steps), sizeof *d->count);
   if (!d->src || !d->tgt || !d->w || !d->delay || !d->pop || !d->rec ||
       !d->count)
     return SLP_ENOMEM;

@@ -35,8 +35,8 @@ typedef struct slp__direct {
   uint32_t *bt;        /* one step's batch: targets */
   float *bw;           /* one step's batch: weights */
   size_t cap_t, cap_w; /* batch capacities */
-  uint32_t n_steps;    /* grid steps per window (grid mode) */
-  int exact;           /* exact mode: spikes drawn by intervals */
+  uint32_t n_steps;    /* grid steps per window (grid mode); 0 in exact
+                          mode, where spikes are drawn by intervals */
   slp__spikebuf drawn; /* exact mode: the window's spikes by arrival tick,
                           node = the source's index m in this table */
   slp__spikebuf tmp;   /* exact mode: sort scratch */

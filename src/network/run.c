@@ -104,7 +104,7 @@ static int deliver(slp__part *pt, slp__window *win) {
   if (rc != 0)
     return rc;
   slp__ring_sort(&pt->ring, b);
-  if (pt->n_direct > 0 && pt->direct[0].exact)
+  if (pt->n_direct > 0 && pt->direct[0].n_steps == 0) /* exact mode */
     return deliver_exact(pt, win, b);
   size_t k = 0;
   if (pt->n_direct > 0) {

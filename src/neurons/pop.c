@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/radix.h"
 #include "neurons/pop.h"
 
 int slp__spikebuf_push(slp__spikebuf *b, slp_tick t, uint32_t node,
@@ -51,31 +52,10 @@ int slp__spikebuf_sort_ticks(slp__spikebuf *b, slp_tick t0, slp_tick span,
   if (tmp->cap < b->n &&
       slp__grow((void **)&tmp->s, &tmp->cap, b->n, sizeof *tmp->s) != 0)
     return SLP_ENOMEM;
-  /* 11-bit digits: a 1.5 ms window of 1 ns ticks needs two passes, a grid
-   * window of up to 2048 steps one. */
-  enum { BITS = 11, RADIX = 1 << BITS };
-  size_t count[RADIX];
-  slp__spike *src = b->s, *dst = tmp->s;
-  for (unsigned shift = 0; shift < 64 && (max_key >> shift) != 0;
-       shift += BITS) {
-    memset(count, 0, sizeof count);
-    for (size_t k = 0; k < b->n; k++)
-      count[((uint64_t)((src[k].t - t0) / grid) >> shift) & (RADIX - 1)]++;
-    size_t sum = 0;
-    for (size_t d = 0; d < RADIX; d++) {
-      size_t c = count[d];
-      count[d] = sum;
-      sum += c;
-    }
-    for (size_t k = 0; k < b->n; k++)
-      dst[count[((uint64_t)((src[k].t - t0) / grid) >> shift) &
-                (RADIX - 1)]++] = src[k];
-    slp__spike *x = src;
-    src = dst;
-    dst = x;
-  }
-  if (src != b->s) {
-    /* An odd number of passes left the result in tmp: swap the buffers. */
+  _Static_assert(offsetof(slp__spike, t) == 0, "radix.h: tick first");
+  if (slp__radix_sort_ticks(b->s, tmp->s, b->n, sizeof *b->s, t0, grid,
+                            max_key) != b->s) {
+    /* The result is in tmp: swap the buffers. */
     slp__spike *x = b->s;
     size_t cap = b->cap;
     b->s = tmp->s;
