@@ -6,8 +6,6 @@
 #include <math.h>
 #include <stdint.h>
 
-#include <Random123/philox.h>
-
 #include "core/rng.h"
 
 void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
@@ -20,18 +18,6 @@ void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
   r->ctr[3] = (uint32_t)((entity >> 32) & 0xffffffu) |
               ((uint32_t)purpose << 24);
   r->left = 0;
-}
-
-void slp__rng_refill(slp__rng *r) {
-  philox4x32_ctr_t c = {{r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3]}};
-  philox4x32_key_t k = {{r->key[0], r->key[1]}};
-  philox4x32_ctr_t out = philox4x32(c, k);
-  for (int j = 0; j < 4; j++)
-    r->buf[j] = out.v[j];
-  r->left = 4;
-  /* 2^32 blocks per stream; the block counter never wraps in practice
-   * (2^34 words), and if it did the stream would repeat, not collide. */
-  r->ctr[0]++;
 }
 
 uint64_t slp__rng_u64(slp__rng *r) {

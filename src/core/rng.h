@@ -12,6 +12,8 @@
 
 #include <stdint.h>
 
+#include <Random123/philox.h>
+
 #include "sleipnir/network.h"
 
 /* What the numbers are for: part of the key, so that streams never overlap. */
@@ -42,10 +44,20 @@ typedef struct slp__rng {
 void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
                    uint64_t entity, uint32_t sub);
 
-/* Compute the stream's next block into buf (for slp__rng_u32). */
-void slp__rng_refill(slp__rng *r);
+/* Compute the stream's next block into buf.  Inline, as slp__rng_u32:
+ * a busy Poisson drive draws one word per source per grid step. */
+static inline void slp__rng_refill(slp__rng *r) {
+  philox4x32_ctr_t c = {{r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3]}};
+  philox4x32_key_t k = {{r->key[0], r->key[1]}};
+  philox4x32_ctr_t out = philox4x32(c, k);
+  for (int j = 0; j < 4; j++)
+    r->buf[j] = out.v[j];
+  r->left = 4;
+  /* 2^32 blocks per stream; the block counter never wraps in practice
+   * (2^34 words), and if it did the stream would repeat, not collide. */
+  r->ctr[0]++;
+}
 
-/* Inline: Poisson sources draw one word per grid step. */
 static inline uint32_t slp__rng_u32(slp__rng *r) {
   if (r->left == 0)
     slp__rng_refill(r);

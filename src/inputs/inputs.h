@@ -102,6 +102,23 @@ int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
 /* A Poisson source drawn by grid steps: the number of spikes at its next
  * undrawn step (in->next_t[k]), which it moves one step on. */
 uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);
+
+/*
+ * The count a step draws from the 32 random bits `bits` when the source's
+ * mean has the table (mu[k] == cdf_mu): the number of sums P(N <= n) below
+ * u (they ascend).  The guide table (Chen and Asau 1974) gives how many lie
+ * below the start of u's 1/256 bucket, so a walk of one or two steps
+ * finishes it.  Inline: a busy drive draws one per source per step.
+ */
+static inline uint32_t slp__poisson_count_tabled(const slp__input *in,
+                                                 uint32_t bits) {
+  double u = ((double)bits + 0.5) * 0x1.0p-32;
+  const double *cdf = in->cdf;
+  uint32_t n = in->guide[bits >> 24];
+  while (n + 1 < in->n_cdf && u > cdf[n])
+    n++;
+  return n;
+}
 int slp__spike_array_create(slp__input *in, const slp__group *g, slp_tick t0);
 int slp__spike_array_emit(slp__input *in, slp_tick t0, slp_tick t1,
                           slp__spikebuf *out);

@@ -40,24 +40,16 @@ static void draw_next(slp__input *in, uint32_t k) {
  * recurrence p_n = p_{n-1} mu / n until it underflows.  A 32-bit uniform
  * resolves the distribution to 2^-32, far below anything measurable.
  * Sources whose mean has a table (most inputs have one rate) look the sums
- * up instead of recomputing them: the table holds the very same sums, so
- * the result is the same.
+ * up instead of recomputing them (slp__poisson_count_tabled): the table
+ * holds the very same sums, so the result is the same.
  */
 uint32_t slp__poisson_step_count(slp__input *in, uint32_t k) {
   uint32_t bits = slp__rng_u32(&in->rng[k]);
-  double u = ((double)bits + 0.5) * 0x1.0p-32;
   double mu = in->mu[k];
   in->next_t[k] += in->grid;
-  if (mu == in->cdf_mu) {
-    /* The count is the number of sums below u (they ascend).  The guide
-     * table (Chen and Asau 1974) gives how many lie below the start of u's
-     * 1/256 bucket, so a walk of one or two steps finishes it. */
-    const double *cdf = in->cdf;
-    uint32_t n = in->guide[bits >> 24];
-    while (n + 1 < in->n_cdf && u > cdf[n])
-      n++;
-    return n;
-  }
+  if (mu == in->cdf_mu)
+    return slp__poisson_count_tabled(in, bits);
+  double u = ((double)bits + 0.5) * 0x1.0p-32;
   uint32_t n = 0;
   double p = in->p0[k], cdf = p;
   while (u > cdf && p > 0) {

@@ -92,6 +92,18 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
     uint32_t k = d->src[m];
     uint16_t *c = &d->count[m];
     slp_tick te = win->t0 - d->delay[m]; /* emission of the first arrival */
+    if (in->mu[k] == in->cdf_mu && in->next_t[k] == te) {
+      /* The usual case, a source with the shared mean, drawn up to here:
+       * every step of the window draws, from the table. */
+      slp__rng *r = &in->rng[k];
+      for (uint32_t s = 0; s < d->n_steps; s++) {
+        uint32_t x = slp__poisson_count_tabled(in, slp__rng_u32(r));
+        c[(size_t)s * d->n] = (uint16_t)x;
+        total += x;
+      }
+      in->next_t[k] += (slp_tick)d->n_steps * win->grid;
+      continue;
+    }
     for (uint32_t s = 0; s < d->n_steps; s++, te += win->grid) {
       uint32_t x = te == in->next_t[k] ? slp__poisson_step_count(in, k) : 0;
       /* Below the tail's underflow (mu <= 500): never near 65535. */
@@ -102,51 +114,64 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
   *spikes += total;
 }
 
+/* Deliver the copies of sources lo .. hi - 1 (one population and receptor)
+ * at tick t, one batch: each source's copies of its one synapse. */
+static int deliver_run(slp__direct *d, slp__pop *tp, slp__window *win,
+                       slp_tick t, uint32_t lo, uint32_t hi, const uint16_t *c,
+                       uint64_t *events) {
+  unsigned r = d->rec[lo];
+  size_t n = 0;
+  for (uint32_t k = lo; k < hi; k++)
+    n += c[k];
+  if (n == 0)
+    return 0;
+  *events += n;
+  if (tp->model->deliver_counts != NULL &&
+      tp->model->deliver_counts(tp, win, t, r, &d->tgt[lo], &d->w[lo],
+                                &c[lo], hi - lo) == 0)
+    return 0;
+  /* Room for every copy, plus BURST - 1 past the end for the
+   * unconditional writes below. */
+  enum { BURST = 4 };
+  if (slp__grow((void **)&d->bt, &d->cap_t, n + BURST, sizeof *d->bt) != 0 ||
+      slp__grow((void **)&d->bw, &d->cap_w, n + BURST, sizeof *d->bw) != 0)
+    return SLP_ENOMEM;
+  uint32_t *restrict bt = d->bt;
+  float *restrict bw = d->bw;
+  n = 0;
+  for (uint32_t k = lo; k < hi; k++) {
+    /* Counts are random, so a loop over them mispredicts its exit;
+     * writing BURST copies whatever the count and keeping c of them does
+     * not. */
+    uint32_t x = c[k];
+    for (int j = 0; j < BURST; j++) {
+      bt[n + (size_t)j] = d->tgt[k];
+      bw[n + (size_t)j] = d->w[k];
+    }
+    for (uint32_t j = BURST; j < x; j++) {
+      bt[n + j] = d->tgt[k];
+      bw[n + j] = d->w[k];
+    }
+    n += x;
+  }
+  tp->model->deliver(tp, win, t, r, bt, bw, n, 1.0);
+  return 0;
+}
+
 int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
                         uint32_t s, uint64_t *events) {
   const uint16_t *c = &d->count[(size_t)s * d->n];
   slp_tick t = win->t0 + (slp_tick)s * win->grid;
-  /* Room for every spike, plus BURST - 1 past the end for the
-   * unconditional writes below. */
-  enum { BURST = 4 };
-  size_t need = BURST;
-  for (uint32_t k = 0; k < d->n; k++)
-    need += c[k];
-  if (slp__grow((void **)&d->bt, &d->cap_t, need, sizeof *d->bt) != 0 ||
-      slp__grow((void **)&d->bw, &d->cap_w, need, sizeof *d->bw) != 0)
-    return SLP_ENOMEM;
-  uint32_t *restrict bt = d->bt;
-  float *restrict bw = d->bw;
-  const uint32_t *tgt = d->tgt;
-  const float *w = d->w;
-  const uint16_t *pop = d->pop;
-  const uint8_t *rec = d->rec;
   uint32_t k = 0;
   while (k < d->n) {
     /* A run of sources into one (population, receptor): one batch. */
-    uint16_t p = pop[k];
-    uint8_t r = rec[k];
-    size_t n = 0;
-    for (; k < d->n && pop[k] == p && rec[k] == r; k++) {
-      /* A source's spikes are copies of one synapse.  Counts are random,
-       * so a loop over them mispredicts its exit; writing BURST copies
-       * whatever the count and keeping c of them does not. */
-      uint32_t x = c[k];
-      for (int j = 0; j < BURST; j++) {
-        bt[n + (size_t)j] = tgt[k];
-        bw[n + (size_t)j] = w[k];
-      }
-      for (uint32_t j = BURST; j < x; j++) {
-        bt[n + j] = tgt[k];
-        bw[n + j] = w[k];
-      }
-      n += x;
-    }
-    if (n > 0) {
-      slp__pop *tp = &pops[p];
-      tp->model->deliver(tp, win, t, r, bt, bw, n, 1.0);
-      *events += n;
-    }
+    uint32_t lo = k;
+    for (; k < d->n && d->pop[k] == d->pop[lo] && d->rec[k] == d->rec[lo];
+         k++)
+      ;
+    int rc = deliver_run(d, &pops[d->pop[lo]], win, t, lo, k, c, events);
+    if (rc != 0)
+      return rc;
   }
   return win->err;
 }

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/compiler.h"
 #include "neurons/lif_box.h"
 #include "neurons/model.h"
 
@@ -103,7 +104,7 @@ static int box_check(const double *p, char *why, size_t cap) {
 
 /* exp(-d / tau_m) for neuron j: the table's entries are that very
  * expression's value, so both ways give the same bits. */
-static double decay(const slp__box_consts *c, const slp__box_own *o,
+SLP__INLINE double decay(const slp__box_consts *c, const slp__box_own *o,
                     slp_tick d) {
   if (c->tab != NULL && d < (slp_tick)1 << 52) {
     /* Whole steps come from the table.  The step count by a multiply
@@ -117,7 +118,7 @@ static double decay(const slp__box_consts *c, const slp__box_own *o,
 }
 
 /* Move neuron n, whose parameters are o, to tick t. */
-static void advance(const slp__box_consts *c, const slp__box_own *o,
+SLP__INLINE void advance(const slp__box_consts *c, const slp__box_own *o,
                     slp__box_neuron *n, slp_tick t) {
   if (t <= n->t_last)
     return;
@@ -136,7 +137,7 @@ static void advance(const slp__box_consts *c, const slp__box_own *o,
 
 /* The next crossing from the current state (parameters o), assuming no
  * input. */
-static void update_check(const slp__box_own *o, slp__box_neuron *n) {
+SLP__INLINE void update_check(const slp__box_own *o, slp__box_neuron *n) {
   slp_tick ts = n->t_last;
   double u = n->u;
   if (n->t_last < n->t_ref_end) {
@@ -170,7 +171,7 @@ static void schedule(slp__pop *pop, slp__window *win, slp__box_neuron *n) {
 /* An input (or the sum of a tick's inputs) of weight w at tick t to neuron
  * n (index j): crossings pending before it fire first, unless it is a jump
  * crossing at this very tick, which waits for the tick's other inputs. */
-static void apply_input(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+SLP__INLINE void apply_input(slp__pop *pop, slp__window *win, slp__box_neuron *n,
                         uint32_t j, slp_tick t, double w) {
   const slp__box_consts *c = pop->consts;
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
@@ -193,14 +194,24 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     return;
   }
   if (c->acc != NULL) {
-    /* Two stores per event, both cheap: the sum, and a bit in a map
-     * small enough to stay in L1 (no branch, no neuron state touched). */
-    double *acc = &c->acc[(size_t)((t - win->t0) / c->grid) * pop->n];
-    uint64_t *touched = c->touched;
-    for (size_t k = 0; k < count; k++) {
-      uint32_t i = tgt[k];
-      acc[i] += (double)w[k] * scale;
-      touched[i >> 6] |= (uint64_t)1 << (i & 63);
+    /* Two plain stores per event: the sum, and the neuron's mark.  A byte
+     * per neuron, not a bit: setting a bit would read back the word the
+     * previous target (often a near neighbour) just wrote, and chain the
+     * events one after the other. */
+    double *restrict acc = &c->acc[(size_t)((t - win->t0) / c->grid) * pop->n];
+    uint8_t *restrict mark = c->mark;
+    if (scale == 1.0) {
+      for (size_t k = 0; k < count; k++) {
+        uint32_t i = tgt[k];
+        acc[i] += (double)w[k];
+        mark[i] = 1;
+      }
+    } else {
+      for (size_t k = 0; k < count; k++) {
+        uint32_t i = tgt[k];
+        acc[i] += (double)w[k] * scale;
+        mark[i] = 1;
+      }
     }
     return;
   }
@@ -211,20 +222,64 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
 }
 
+/* Grid mode: add count[k] copies of w[k] to the sums, one after the other
+ * as single deliveries would.  Adding w * 0.0 changes no sum (a zero added
+ * to a sum that started at +0.0), so the first four copies are added
+ * whatever the count, each times 1 or 0, without a branch that random
+ * counts would mispredict. */
+static int box_deliver_counts(slp__pop *pop, slp__window *win, slp_tick t,
+                              unsigned r, const uint32_t *tgt, const float *w,
+                              const uint16_t *count, size_t n) {
+  (void)r;
+  slp__box_consts *c = pop->consts;
+  if (c->acc == NULL)
+    return -1;
+  double *restrict acc = &c->acc[(size_t)((t - win->t0) / c->grid) * pop->n];
+  uint8_t *restrict mark = c->mark;
+  static const double keep[2] = {0.0, 1.0};
+  for (size_t k = 0; k < n; k++) {
+    uint32_t i = tgt[k], x = count[k];
+    double wk = (double)w[k], a = acc[i];
+    a += wk * keep[x > 0];
+    a += wk * keep[x > 1];
+    a += wk * keep[x > 2];
+    a += wk * keep[x > 3];
+    for (uint32_t j = 4; j < x; j++)
+      a += wk;
+    acc[i] = a;
+    mark[i] |= x != 0;
+  }
+  return 0;
+}
+
 /* Settle neuron i: take its summed inputs step by step (grid mode), fire
  * what crosses before the window ends, and schedule what may fire later. */
 static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
   const slp__box_consts *c = pop->consts;
   slp__box_neuron *n = &((slp__box_neuron *)pop->state)[i];
   if (c->acc != NULL) {
+    const slp__box_own *o = slp__box_own_of(c, i);
+    /* exp(-grid / tau_m), when one for all (else 0: never the short cut) */
+    double step = c->tab != NULL ? c->tab[1] : 0.0;
     double *acc = &c->acc[i];
-    for (uint32_t s = 0; s < c->n_slots; s++, acc += pop->n)
-      if (*acc != 0) {
-        /* A zero sum changes nothing: skipping it is exact. */
-        double x = *acc;
-        *acc = 0;
-        apply_input(pop, win, n, i, win->t0 + (slp_tick)s * c->grid, x);
+    slp_tick t = win->t0;
+    for (uint32_t s = 0; s < c->n_slots; s++, acc += pop->n, t += c->grid) {
+      double x = *acc;
+      if (x == 0)
+        continue; /* a zero sum changes nothing: skipping it is exact */
+      *acc = 0;
+      if (n->t_check == SLP__NEVER && n->t_last >= n->t_ref_end &&
+          n->t_last == t - c->grid && step != 0.0) {
+        /* The busy neuron's step: awake, nothing pending, input one step
+         * ago -- apply_input's arithmetic, without its cases. */
+        n->u = n->u * step + x;
+        n->t_last = t;
+        n->t_check = n->u > o->u_th ? t
+                                    : slp__box_free_crossing(o, t, n->u);
+        continue;
       }
+      apply_input(pop, win, n, i, t, x);
+    }
   }
   slp_tick last = win->t1 - c->grid;
   while (n->t_check <= last)
@@ -245,21 +300,24 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
       settle_one(pop, win, idx[k]);
     return;
   }
-  /* Grid mode: the queued neurons join those with input in the map, which
-   * is then walked in memory order -- the accumulator rows stream, and the
-   * order neurons settle in changes nothing but the order spikes are pushed
-   * (sorted before use). */
-  uint64_t *touched = c->touched;
+  /* Grid mode: the queued neurons join those with input among the marks,
+   * which are then walked in memory order -- the accumulator rows stream,
+   * and the order neurons settle in changes nothing but the order spikes are
+   * pushed (sorted before use).  Eight marks at a time: most words of a
+   * quiet population are zero. */
+  uint8_t *mark = c->mark;
   for (size_t k = 0; k < count; k++)
-    touched[idx[k] >> 6] |= (uint64_t)1 << (idx[k] & 63);
-  for (uint32_t word = 0; word < (pop->n + 63) / 64; word++) {
-    uint64_t bits = touched[word];
-    touched[word] = 0;
-    while (bits != 0) {
-      uint32_t i = word * 64 + (uint32_t)__builtin_ctzll(bits);
-      bits &= bits - 1;
-      settle_one(pop, win, i);
-    }
+    mark[idx[k]] = 1;
+  for (uint32_t base = 0; base < pop->n; base += 8) {
+    uint64_t bits;
+    memcpy(&bits, &mark[base], sizeof bits);
+    if (bits == 0)
+      continue;
+    for (uint32_t i = base; i < base + 8; i++)
+      if (mark[i] != 0) {
+        mark[i] = 0;
+        settle_one(pop, win, i);
+      }
   }
 }
 
@@ -351,8 +409,9 @@ static void box_prime(slp__pop *pop, slp__window *win) {
     slp_tick span = win->t1 - win->t0;
     c->n_slots = (uint32_t)((span + c->grid - 1) / c->grid);
     c->acc = slp__calloc((size_t)c->n_slots * pop->n, sizeof *c->acc);
-    c->touched = slp__calloc(((size_t)pop->n + 63) / 64, sizeof *c->touched);
-    if (c->acc == NULL || c->touched == NULL) {
+    /* Whole words of marks, for the settle step's eight at a time. */
+    c->mark = slp__calloc(((size_t)pop->n + 7) / 8 * 8, sizeof *c->mark);
+    if (c->acc == NULL || c->mark == NULL) {
       win->err = SLP_ENOMEM;
       return;
     }
@@ -377,7 +436,7 @@ static void box_destroy(slp__pop *pop) {
     slp__free(c->tab);
     slp__free(c->own);
     slp__free(c->acc);
-    slp__free(c->touched);
+    slp__free(c->mark);
   }
   slp__free(c);
   slp__free(pop->state);
@@ -397,6 +456,7 @@ const slp__model slp__model_lif_box = {
     .destroy = box_destroy,
     .prime = box_prime,
     .deliver = box_deliver,
+    .deliver_counts = box_deliver_counts,
     .settle = box_settle,
     .wake = box_wake,
     .get = box_get,

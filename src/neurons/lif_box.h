@@ -45,7 +45,7 @@ typedef struct slp__box_consts {
   double *tab;       /* that table */
   uint32_t n_slots;  /* grid mode: grid steps per window */
   double *acc;       /* grid mode: input sums, acc[slot * n + neuron] */
-  uint64_t *touched; /* grid mode: bit i set when neuron i has input or
+  uint8_t *mark;      /* grid mode: mark[i] = 1 when neuron i has input or
                         is queued to settle in this window */
   int tau_varies;    /* tau_mem is a per-neuron parameter */
   /* The epoch form (lif_box_epoch.c), exact mode: */

@@ -74,6 +74,15 @@ typedef struct slp__model {
    * order, in the canonical order (tick, source, synapse). */
   void (*deliver)(slp__pop *pop, slp__window *win, slp_tick t, unsigned r,
                   const uint32_t *tgt, const float *w, size_t n, double scale);
+  /* Optional (NULL: not offered): deliver count[k] copies of synapse k
+   * (target tgt[k], weight w[k]) at tick t on receptor r, the copies of
+   * each in a row -- a busy Poisson source's step (network/direct.c).  The
+   * same result, bit for bit, as deliver with each synapse repeated.
+   * Returns 0 when it did, or -1 when the model would take them one by one
+   * anyway (the caller then expands them). */
+  int (*deliver_counts)(slp__pop *pop, slp__window *win, slp_tick t,
+                        unsigned r, const uint32_t *tgt, const float *w,
+                        const uint16_t *count, size_t n);
   /* After a window's deliveries: check the queued neurons for crossings
    * before the window end, emit spikes, and schedule wake-ups. */
   void (*settle)(slp__pop *pop, slp__window *win, const uint32_t *idx,

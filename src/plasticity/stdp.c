@@ -17,6 +17,7 @@
 
 #include "sleipnir/error.h"
 #include "core/alloc.h"
+#include "core/compiler.h"
 #include "plasticity/stdp.h"
 #include "plasticity/stdp_norse.h"
 #include "plasticity/weight_rule.h"
@@ -177,7 +178,7 @@ static double pair_general(const slp_stdp_params *p, const slp__post_hist *h,
  * operation.  ps->gq is 0 for a flush (potentiation only), > 0 for a
  * delivery.
  */
-static inline __attribute__((always_inline)) void
+SLP__INLINE void
 pair_loop(const slp__stdp_proj *P, const seg_pass *ps,
           const slp__post_hist *hist, const uint32_t *col, double *w,
           float *wf, uint64_t n, int alg, int hard, int deliv, int unit,
