@@ -17,6 +17,11 @@
 #include "network/network.h"
 #include "neurons/pop.h"
 
+/* Buckets of the guide table of a Poisson mean's sums, and its flag. */
+#define SLP__GUIDE_BITS 10
+#define SLP__GUIDE_N (1u << SLP__GUIDE_BITS)
+#define SLP__GUIDE_WALK 0x80000000u
+
 typedef struct slp__input {
   slp__group_kind kind;  /* which kind of input group */
   uint32_t node0;        /* global node id of source 0 */
@@ -35,8 +40,10 @@ typedef struct slp__input {
   double *cdf;           /* P(N <= n) for one mean, cdf_mu, n < n_cdf */
   double cdf_mu;         /* the mean cdf is for (0: none) */
   uint32_t n_cdf;        /* entries */
-  uint32_t guide[256];   /* entries of cdf below b / 256: where the count
-                            of a uniform in [b/256, (b+1)/256) starts */
+  /* guide[b], for u in [b, b + 1) / SLP__GUIDE_N: how many sums lie below
+   * the bucket's start, with SLP__GUIDE_WALK set when the bucket also holds
+   * a sum (the count then needs a look at the sums). */
+  uint32_t guide[SLP__GUIDE_N];
   /* spike_array */
   slp_tick *ev_t;        /* event ticks, ascending */
   uint32_t *ev_src;      /* event sources */
@@ -107,14 +114,18 @@ uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);
  * The count a step draws from the 32 random bits `bits` when the source's
  * mean has the table (mu[k] == cdf_mu): the number of sums P(N <= n) below
  * u (they ascend).  The guide table (Chen and Asau 1974) gives how many lie
- * below the start of u's 1/256 bucket, so a walk of one or two steps
- * finishes it.  Inline: a busy drive draws one per source per step.
+ * below the start of u's bucket; in most buckets no sum lies inside, and
+ * that is the count, with no look at u at all.  Otherwise a walk of a step
+ * or two finishes it.  Inline: a busy drive draws one per source per step.
  */
 static inline uint32_t slp__poisson_count_tabled(const slp__input *in,
                                                  uint32_t bits) {
+  uint32_t g = in->guide[bits >> (32 - SLP__GUIDE_BITS)];
+  if (!(g & SLP__GUIDE_WALK))
+    return g;
   double u = ((double)bits + 0.5) * 0x1.0p-32;
   const double *cdf = in->cdf;
-  uint32_t n = in->guide[bits >> 24];
+  uint32_t n = g & ~SLP__GUIDE_WALK;
   while (n + 1 < in->n_cdf && u > cdf[n])
     n++;
   return n;

@@ -76,13 +76,16 @@ static int make_cdf(slp__input *in, double mu) {
   }
   in->n_cdf = (uint32_t)n;
   in->cdf_mu = mu;
-  /* guide[b]: the sums below b / 256 (never past the last entry, where
-   * the walk stops anyway). */
+  /* guide[b]: the sums below b / N (never past the last entry, where the
+   * walk stops anyway), flagged unless the bucket's every u lies at or
+   * below the next sum (then that is the count: the walk would not move). */
   uint32_t j = 0;
-  for (uint32_t b = 0; b < 256; b++) {
-    while (j + 1 < in->n_cdf && in->cdf[j] < (double)b / 256.0)
+  for (uint32_t b = 0; b < SLP__GUIDE_N; b++) {
+    while (j + 1 < in->n_cdf && in->cdf[j] < (double)b / SLP__GUIDE_N)
       j++;
-    in->guide[b] = j;
+    int settled = j + 1 == in->n_cdf ||
+                  in->cdf[j] >= (double)(b + 1) / SLP__GUIDE_N;
+    in->guide[b] = settled ? j : j | SLP__GUIDE_WALK;
   }
   return 0;
 }
