@@ -524,6 +524,37 @@ static uint32_t first_part_of(const slp_sim *sim, uint32_t node, int *spread) {
   return first;
 }
 
+/* Whether input k is the only input group with synapses onto population p
+ * in partition pt: a drive its targets take comes last at a tick only then
+ * (inputs/drive.h). */
+static int only_input_into(const slp_sim *sim, const slp__part *pt, size_t k,
+                           uint32_t p) {
+  const slp__csr *c = &pt->csr;
+  for (size_t q = 0; q < sim->n_inputs; q++) {
+    const slp__input *in = &sim->inputs[q];
+    for (uint32_t s = 0; q != k && s < in->n; s++)
+      for (uint64_t g = c->row_seg[in->node0 + s];
+           g < c->row_seg[in->node0 + s + 1]; g++)
+        if (c->seg_pop[g] == p)
+          return 0;
+  }
+  return 1;
+}
+
+/* In exact mode, direct input k of partition pt is taken by its targets
+ * when they can (direct.h).  SLP_ENOMEM on failure. */
+static int pull_direct(const slp_sim *sim, slp__part *pt, size_t k,
+                       slp__direct *d) {
+  if (sim->cfg.mode != SLP_MODE_EXACT || !slp__direct_pullable(d, pt->pops))
+    return 0;
+  for (uint32_t m = 0; m < d->n; m++)
+    if ((m == 0 || d->pop[m] != d->pop[m - 1]) &&
+        (!only_input_into(sim, pt, k, d->pop[m]) ||
+         pt->pops[d->pop[m]].drive != NULL))
+      return 0;
+  return slp__direct_pull(d, pt->pops);
+}
+
 /* Inputs whose sources have one synapse each skip the queue (direct.h):
  * each partition draws the sources whose synapse it holds. */
 static int build_direct(slp_sim *sim) {
@@ -552,6 +583,8 @@ static int build_direct(slp_sim *sim) {
       slp__direct d;
       int rc = slp__direct_init(&d, in, &pt->csr,
                                 (uint32_t)(sim->window / sim->grid));
+      if (rc == 0 && d.n > 0)
+        rc = pull_direct(sim, pt, k, &d);
       if (rc != 0 || d.n == 0) {
         slp__direct_free(&d);
         if (rc != 0)

@@ -67,7 +67,58 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
   return 0;
 }
 
+int slp__direct_pullable(const slp__direct *d, const slp__pop *pops) {
+  if (d->n_steps != 0)
+    return 0; /* grid mode: counts per step (deliver_counts) */
+  for (uint32_t m = 0; m < d->n; m++)
+    if (!pops[d->pop[m]].model->pulls_drive)
+      return 0;
+  /* One source per neuron: a one_to_one projection's sources are in
+   * target order, so a repeated target is one not after its predecessor. */
+  for (uint32_t m = 1; m < d->n; m++)
+    if (d->pop[m] == d->pop[m - 1] && d->tgt[m] <= d->tgt[m - 1])
+      return 0;
+  return 1;
+}
+
+int slp__direct_pull(slp__direct *d, slp__pop *pops) {
+  /* The target populations, each once: runs of sources (one_to_one onto a
+   * list of populations gives one run per population). */
+  uint32_t n_runs = 0;
+  for (uint32_t m = 0; m < d->n; m++)
+    n_runs += m == 0 || d->pop[m] != d->pop[m - 1];
+  d->drives = slp__calloc(n_runs > 0 ? n_runs : 1, sizeof *d->drives);
+  if (d->drives == NULL)
+    return SLP_ENOMEM;
+  for (uint32_t m = 0; m < d->n; m++) {
+    slp__pop *p = &pops[d->pop[m]];
+    if (m == 0 || d->pop[m] != d->pop[m - 1]) {
+      if (p->drive != NULL)
+        return SLP_EINVAL; /* the caller's check: one drive per population */
+      slp__drive *dr = &d->drives[d->n_drives++];
+      if (slp__drive_init(dr, p->n) != 0)
+        return SLP_ENOMEM;
+      p->drive = dr;
+    }
+    slp__drive_attach(p->drive, d->tgt[m], d->in, d->src[m], d->w[m],
+                      d->delay[m]);
+  }
+  return 0;
+}
+
+uint64_t slp__direct_taken(slp__direct *d) {
+  uint64_t n = 0;
+  for (uint32_t k = 0; k < d->n_drives; k++) {
+    n += d->drives[k].taken;
+    d->drives[k].taken = 0;
+  }
+  return n;
+}
+
 void slp__direct_free(slp__direct *d) {
+  for (uint32_t k = 0; k < d->n_drives; k++)
+    slp__drive_free(&d->drives[k]);
+  slp__free(d->drives);
   slp__free(d->src);
   slp__free(d->tgt);
   slp__free(d->w);

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "inputs/drive.h"
 #include "inputs/inputs.h"
 #include "neurons/pop.h"
 #include "synapses/csr.h"
@@ -41,6 +42,9 @@ typedef struct slp__direct {
                           node = the source's index m in this table */
   slp__spikebuf tmp;   /* exact mode: sort scratch */
   size_t next;         /* exact mode: the first of drawn not delivered */
+  slp__drive *drives;  /* exact mode, taken by the targets (pulled): one
+                          drive per target population, attached to it */
+  uint32_t n_drives;   /* their number; 0 when not pulled */
 } slp__direct;
 
 /* Tests set this to send every input through the queue, to prove the two
@@ -67,6 +71,20 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
  * number of synaptic events to *events.  SLP_ENOMEM on failure. */
 int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
                         uint32_t s, uint64_t *events);
+
+/* Exact mode: whether d's targets can take its spikes themselves
+ * (inputs/drive.h) -- one source per target neuron, populations whose
+ * model pulls a drive.  The caller checks that d is the only input into
+ * those populations. */
+int slp__direct_pullable(const slp__direct *d, const slp__pop *pops);
+
+/* Exact mode: hand d's sources to its target neurons, one drive per target
+ * population attached to it (pops[p].drive); d then draws and delivers
+ * nothing.  SLP_ENOMEM on failure. */
+int slp__direct_pull(slp__direct *d, slp__pop *pops);
+
+/* Exact mode: the spikes d's drives took since the last call. */
+uint64_t slp__direct_taken(slp__direct *d);
 
 /* Exact mode: draw the spikes arriving in the window of win and sort them
  * by (tick, source); adds their number to *spikes.  SLP_ENOMEM on failure

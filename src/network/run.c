@@ -61,6 +61,8 @@ static void deliver_event(slp__part *pt, slp__window *win,
  * source). */
 static int deliver_exact(slp__part *pt, slp__window *win, slp__evbuf *b) {
   for (size_t d = 0; d < pt->n_direct; d++) {
+    if (pt->direct[d].n_drives > 0)
+      continue; /* taken by its targets (inputs/drive.h): draws nothing */
     int rc = slp__direct_draw_exact(&pt->direct[d], win, &pt->input_spikes);
     if (rc != 0)
       return rc;
@@ -148,6 +150,13 @@ static int settle(const slp_sim *sim, slp__part *pt, slp__window *win) {
     pop->n_settle = 0;
     if (win->err != 0)
       return win->err;
+  }
+  /* Drives taken by their targets: every spike of the window is taken by
+   * now, each one synaptic event. */
+  for (size_t d = 0; d < pt->n_direct; d++) {
+    uint64_t n = slp__direct_taken(&pt->direct[d]);
+    pt->input_spikes += n;
+    pt->events += n;
   }
   return 0;
 }

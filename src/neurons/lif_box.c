@@ -35,6 +35,7 @@
 
 #include "core/alloc.h"
 #include "core/compiler.h"
+#include "inputs/drive.h"
 #include "neurons/lif_box.h"
 #include "neurons/model.h"
 
@@ -183,6 +184,17 @@ SLP__INLINE void apply_input(slp__pop *pop, slp__window *win, slp__box_neuron *n
   update_check(o, n);
 }
 
+/* Exact mode: neuron n (index j) takes its drive spikes arriving before
+ * tick `until` (inputs/drive.h), each as a delivery of its own. */
+static void take_drive(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                       uint32_t j, slp_tick until) {
+  slp__drive *d = pop->drive;
+  while (d->next[j] < until) {
+    slp_tick t = d->next[j];
+    apply_input(pop, win, n, j, t, (double)slp__drive_take(d, j));
+  }
+}
+
 static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                         unsigned r, const uint32_t *tgt, const float *w,
                         size_t count, double scale) {
@@ -217,6 +229,8 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
   for (size_t k = 0; k < count; k++) {
     slp__box_neuron *n = &state[tgt[k]];
+    if (pop->drive != NULL && pop->drive->next[tgt[k]] < t)
+      take_drive(pop, win, n, tgt[k], t);
     apply_input(pop, win, n, tgt[k], t, (double)w[k] * scale);
     schedule(pop, win, n);
   }
@@ -282,6 +296,8 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
     }
   }
   slp_tick last = win->t1 - c->grid;
+  if (pop->drive != NULL && pop->drive->next[i] <= last)
+    take_drive(pop, win, n, i, last + 1);
   while (n->t_check <= last)
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
   n->stamp = win->serial;
@@ -293,6 +309,12 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   const slp__box_consts *c = pop->consts;
   if (c->epoch) {
     slp__box_epoch_settle(pop, win, idx, count);
+    return;
+  }
+  if (c->acc == NULL && pop->drive != NULL) {
+    /* Every neuron takes the rest of its window's drive, queued or not. */
+    for (uint32_t i = 0; i < pop->n; i++)
+      settle_one(pop, win, i);
     return;
   }
   if (c->acc == NULL) {
@@ -457,6 +479,7 @@ const slp__model slp__model_lif_box = {
     .prime = box_prime,
     .deliver = box_deliver,
     .deliver_counts = box_deliver_counts,
+    .pulls_drive = 1,
     .settle = box_settle,
     .wake = box_wake,
     .get = box_get,

@@ -27,6 +27,8 @@
 
 #include <math.h>
 
+#include "core/compiler.h"
+#include "inputs/drive.h"
 #include "neurons/lif_box.h"
 
 /* Move the epoch once factors would reach exp(EPOCH_SPAN). */
@@ -154,35 +156,74 @@ static void keep_epoch(slp__pop *pop, const slp__window *win) {
   c->at_t = -1;
 }
 
+/* An input (or a tick's sum) x at tick t to neuron n (index j), whose
+ * factors *e, *f are E(t), F(t): crossings pending before it fire first, but
+ * a jump crossing at this very tick waits for the tick's other inputs. */
+SLP__INLINE void apply(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                       uint32_t j, slp_tick t, double x, double *e,
+                       double *f) {
+  slp__box_consts *c = pop->consts;
+  while (n->t_check <= t && !(n->t_check == t && n->t_last == t)) {
+    fire(pop, win, n, j, n->t_check);
+    factors(c, t, e, f); /* fire may have looked at another tick */
+  }
+  if (t > n->t_last)
+    n->t_last = t;
+  if (t >= n->t_ref_end) { /* else refractory: discarded, t_check stands */
+    const slp__box_own *o = slp__box_own_of(c, j);
+    release(c, o, n, t);
+    n->u += x * *f;
+    check_at(o, n, n->u * *e);
+  }
+}
+
+/* Neuron n (index j) takes its drive spikes arriving before tick `until`
+ * (inputs/drive.h), each as a delivery of its own. */
+static void take_drive(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                       uint32_t j, slp_tick until) {
+  slp__drive *d = pop->drive;
+  while (d->next[j] < until) {
+    slp_tick t = d->next[j];
+    double x = (double)slp__drive_take(d, j), e, f;
+    factors(pop->consts, t, &e, &f);
+    apply(pop, win, n, j, t, x, &e, &f);
+  }
+}
+
 void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             const uint32_t *tgt, const float *w, size_t count,
                             double scale) {
   slp__box_consts *c = pop->consts;
   slp__box_neuron *st = pop->state;
+  slp__drive *d = pop->drive;
   keep_epoch(pop, win);
   double e, f;
   factors(c, t, &e, &f);
   for (size_t k = 0; k < count; k++) {
-    if (k + SLP__PREFETCH_AHEAD < count) /* as lif_epoch.c */
-      __builtin_prefetch(&st[tgt[k + SLP__PREFETCH_AHEAD]], 1);
+    if (k + SLP__PREFETCH_AHEAD < count) { /* as lif_epoch.c */
+      uint32_t ahead = tgt[k + SLP__PREFETCH_AHEAD];
+      __builtin_prefetch(&st[ahead], 1);
+      if (d != NULL) { /* its drive: the next tick, and the source */
+        __builtin_prefetch(&d->next[ahead], 1);
+        __builtin_prefetch(&d->src[ahead], 1);
+      }
+    }
     uint32_t j = tgt[k];
     slp__box_neuron *n = &st[j];
-    /* Crossings pending before the input fire first, but a jump crossing
-     * at this very tick waits for the tick's other inputs. */
-    while (n->t_check <= t && !(n->t_check == t && n->t_last == t)) {
-      fire(pop, win, n, j, n->t_check);
-      factors(c, t, &e, &f); /* fire may have looked at another tick */
-    }
-    if (t > n->t_last)
-      n->t_last = t;
-    if (t >= n->t_ref_end) { /* else refractory: discarded, t_check stands */
-      const slp__box_own *o = slp__box_own_of(c, j);
-      release(c, o, n, t);
-      n->u += (double)w[k] * scale * f;
-      check_at(o, n, n->u * e);
-    }
+    if (d != NULL && d->next[j] < t)
+      take_drive(pop, win, n, j, t); /* e and f stay those of t */
+    apply(pop, win, n, j, t, (double)w[k] * scale, &e, &f);
     schedule(pop, win, n);
   }
+}
+
+/* Neuron n (index j) at the window's end: what crosses by `last` fires. */
+static void settle_neuron(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                          uint32_t j, slp_tick last) {
+  while (n->t_check <= last)
+    fire(pop, win, n, j, n->t_check);
+  n->stamp = win->serial;
+  schedule(pop, win, n);
 }
 
 void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
@@ -190,13 +231,18 @@ void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
   keep_epoch(pop, win);
   slp__box_neuron *st = pop->state;
   slp_tick last = win->t1 - 1; /* latest crossing emitted this window */
-  for (size_t k = 0; k < count; k++) {
-    slp__box_neuron *n = &st[idx[k]];
-    while (n->t_check <= last)
-      fire(pop, win, n, idx[k], n->t_check);
-    n->stamp = win->serial;
-    schedule(pop, win, n);
+  slp__drive *d = pop->drive;
+  if (d != NULL) {
+    /* Every neuron takes the rest of its window's drive, queued or not. */
+    for (uint32_t j = 0; j < pop->n; j++) {
+      if (d->next[j] <= last)
+        take_drive(pop, win, &st[j], j, last + 1);
+      settle_neuron(pop, win, &st[j], j, last);
+    }
+    return;
   }
+  for (size_t k = 0; k < count; k++)
+    settle_neuron(pop, win, &st[idx[k]], idx[k], last);
 }
 
 double slp__box_epoch_v(const slp__pop *pop, uint32_t i, slp_tick t) {

@@ -98,6 +98,11 @@ typedef struct slp__model {
    * 0, or SLP_ENOENT for a name the model does not know. */
   int (*preset)(const char *name, double *params, double *state,
                 int *state_set);
+  /* 1: in exact mode, deliver and settle take their neurons' spikes of
+   * pop->drive themselves (inputs/drive.h): before an input at a later
+   * tick, and all those of the window at settle, every neuron of the
+   * population then settled whatever idx says. */
+  int pulls_drive;
   /* 1: a weight is a conductance jump, a plain number (coba_lif); 0: a
    * voltage (a jump of a current in voltage units, or of v). */
   int conductance_weights;

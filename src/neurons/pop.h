@@ -84,6 +84,9 @@ struct slp__pop {
   size_t cap_settle;       /* allocated */
   uint64_t spikes;         /* spikes emitted (statistics) */
   size_t state_bytes;      /* bytes of per-neuron state */
+  struct slp__drive *drive; /* exact mode: a Poisson drive its neurons take
+                               themselves (inputs/drive.h), or NULL; only
+                               for models with pulls_drive */
 };
 
 /* Queue neuron i of pop for the end-of-window settle step.  The caller
