@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sleipnir.h"
+#include "core/rng.h"
 #include "inputs/inputs.h"
 #include "network/network.h"
 
@@ -564,6 +565,48 @@ START_TEST(test_poisson_value) {
 }
 END_TEST
 
+/* The intervals of Poisson sources in exact mode: exponential variates (a
+ * ziggurat, core/rng.c).  1e7 draws against the distribution: a chi-square
+ * over 1000 bins of equal probability (mean 999, sd 44.7; bound at 6 sd),
+ * the mass beyond the ziggurat's base strip R and far in the tail (each a
+ * Poisson count within 5 sd), the mean beyond R, which must be R + 1 (the
+ * tail's own draw), and the mean (each within 5 sd). */
+START_TEST(test_exponential_variates) {
+  enum { BINS = 1000 };
+  const size_t n = 10000000;
+  const double r_edge = 7.697117470131487; /* the base strip's edge */
+  static size_t bin[BINS];
+  memset(bin, 0, sizeof bin);
+  size_t beyond_r = 0, beyond_12 = 0, bad = 0;
+  double sum = 0, excess = 0;
+  slp__rng r;
+  for (size_t k = 0; k < n; k++) {
+    if (k % 1000000 == 0) /* a few streams */
+      slp__rng_init(&r, 99, SLP__RNG_SPIKES, k / 1000000, 0);
+    double x = slp__rng_exponential(&r);
+    bad += !(x >= 0 && isfinite(x)); /* no assertion per draw: Check
+                                        reports each through a pipe */
+    sum += x;
+    beyond_r += x > r_edge;
+    excess += x > r_edge ? x - r_edge : 0.0;
+    beyond_12 += x > 12.0;
+    size_t b = (size_t)((1.0 - exp(-x)) * BINS);
+    bin[b < BINS ? b : BINS - 1]++;
+  }
+  ck_assert_uint_eq(bad, 0);
+  double chi2 = 0, expect = (double)n / BINS;
+  for (int b = 0; b < BINS; b++)
+    chi2 += ((double)bin[b] - expect) * ((double)bin[b] - expect) / expect;
+  ck_assert_msg(chi2 < 999.0 + 6 * 44.7, "chi-square %.1f over %d bins",
+                chi2, BINS);
+  ck_poisson_count(beyond_r, (double)n * exp(-r_edge), "beyond R");
+  ck_poisson_count(beyond_12, (double)n * exp(-12.0), "beyond 12");
+  ck_assert_double_eq_tol(excess / (double)beyond_r, 1.0,
+                          5.0 / sqrt((double)beyond_r));
+  ck_assert_double_eq_tol(sum / (double)n, 1.0, 5.0 / sqrt((double)n));
+}
+END_TEST
+
 /* signed_poisson: Poisson at f_max |x| with the sign of x on every spike.
  * Its spikes are those of a plain Poisson source of the same rate and node
  * (the same stream), so the only difference is the weight factor. */
@@ -754,6 +797,7 @@ static Suite *suite_inputs(void) {
   suite_add_tcase(s, tc);
   tc = tcase_create("poisson");
   tcase_add_test(tc, test_poisson_value);
+  tcase_add_test(tc, test_exponential_variates);
   tcase_add_test(tc, test_signed_poisson_spikes);
   tcase_add_test(tc, test_signed_poisson_drives);
   suite_add_tcase(s, tc);

@@ -6,10 +6,56 @@
 #include <math.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "core/rng.h"
+
+/*
+ * Exponential variates by the ziggurat (Marsaglia and Tsang 2000; their
+ * N = 256 constants R and V): the density e^-x is covered by 256 strips of
+ * equal area V -- a base strip holding the tail beyond R, and 255
+ * rectangles, each of which lies wholly under the curve up to the right
+ * edge of the one above.  A draw picks a strip and a point along it; 98.9 %
+ * of points fall in the part under the curve and are the variate, with no
+ * log.  The rest are tested against the curve (the wedges) or come from
+ * the tail (R plus an exponential).  One 64-bit word per draw: the low 8
+ * bits pick the strip, the top 53 the point, so the two are independent
+ * (Marsaglia and Tsang's 32-bit version took both from one word).
+ */
+#define ZIG_N 256 /* the size of slp__zig's arrays */
+#define ZIG_R 7.697117470131487
+#define ZIG_V 3.949659822581572e-3
+
+slp__zig slp__zig_tables;
+_Static_assert(sizeof slp__zig_tables.k / sizeof *slp__zig_tables.k == ZIG_N,
+               "slp__zig holds ZIG_N strips");
+static uv_once_t zig_once = UV_ONCE_INIT;
+
+static void zig_init(void) {
+  slp__zig *z = &slp__zig_tables;
+  const double m = 0x1.0p53;
+  double x = ZIG_R, right = ZIG_R;
+  double q = ZIG_V / exp(-x); /* the base strip's width, tail included */
+  z->k[0] = (uint64_t)(x / q * m);
+  z->k[1] = 0; /* the top strip: all of it is a wedge */
+  z->w[0] = q / m;
+  z->w[ZIG_N - 1] = x / m;
+  z->f[0] = 1.0;
+  z->f[ZIG_N - 1] = exp(-x);
+  for (int i = ZIG_N - 2; i >= 1; i--) {
+    x = -log(ZIG_V / x + exp(-x)); /* the edge that keeps the area V */
+    z->k[i + 1] = (uint64_t)(x / right * m);
+    right = x;
+    z->f[i] = exp(-x);
+    z->w[i] = x / m;
+  }
+}
 
 void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
                    uint64_t entity, uint32_t sub) {
+  /* Every stream starts here, so the tables are ready before any draw
+   * without a check per draw. */
+  uv_once(&zig_once, zig_init);
   r->key[0] = (uint32_t)seed;
   r->key[1] = (uint32_t)(seed >> 32);
   r->ctr[0] = 0;
@@ -20,10 +66,6 @@ void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
   r->left = 0;
 }
 
-uint64_t slp__rng_u64(slp__rng *r) {
-  uint64_t hi = slp__rng_u32(r);
-  return (hi << 32) | slp__rng_u32(r);
-}
 
 double slp__rng_uniform(slp__rng *r) {
   return (double)(slp__rng_u64(r) >> 11) * 0x1.0p-53;
@@ -49,8 +91,20 @@ double slp__rng_normal(slp__rng *r) {
   return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925 * u2);
 }
 
-double slp__rng_exponential(slp__rng *r) {
-  return -log(slp__rng_uniform_pos(r));
+double slp__rng_exponential_rest(slp__rng *r, unsigned i, uint64_t j) {
+  const slp__zig *z = &slp__zig_tables;
+  for (;;) {
+    if (i == 0) /* the tail: memoryless, so R plus an exponential */
+      return ZIG_R - log(slp__rng_uniform_pos(r));
+    double x = (double)j * z->w[i];
+    if (z->f[i] + slp__rng_uniform(r) * (z->f[i - 1] - z->f[i]) < exp(-x))
+      return x;
+    uint64_t u = slp__rng_u64(r);
+    i = (unsigned)(u & (ZIG_N - 1));
+    j = u >> 11;
+    if (j < z->k[i])
+      return (double)j * z->w[i];
+  }
 }
 
 double slp__dist_draw(const slp_dist *d, slp__rng *r) {

@@ -63,7 +63,10 @@ static inline uint32_t slp__rng_u32(slp__rng *r) {
     slp__rng_refill(r);
   return r->buf[--r->left];
 }
-uint64_t slp__rng_u64(slp__rng *r);
+static inline uint64_t slp__rng_u64(slp__rng *r) {
+  uint64_t hi = slp__rng_u32(r);
+  return (hi << 32) | slp__rng_u32(r);
+}
 /* Uniform on [0, 1) with 53 random bits. */
 double slp__rng_uniform(slp__rng *r);
 /* Uniform on (0, 1]: safe to take the log of. */
@@ -72,8 +75,28 @@ double slp__rng_uniform_pos(slp__rng *r);
 uint64_t slp__rng_below(slp__rng *r, uint64_t n);
 /* Standard normal (Box-Muller; two uniforms per draw, no cached state). */
 double slp__rng_normal(slp__rng *r);
-/* Exponential with mean 1. */
-double slp__rng_exponential(slp__rng *r);
+/* The ziggurat's tables (rng.c), ready once any stream is initialised. */
+typedef struct slp__zig {
+  uint64_t k[256]; /* points of strip i below k[i] are under the curve */
+  double w[256];   /* strip i's width / 2^53 */
+  double f[256];   /* e^-x at strip i's right edge (f[0]: 1, the top) */
+} slp__zig;
+extern slp__zig slp__zig_tables;
+
+/* The rest of a draw whose first point (strip i, point j) was not under
+ * the curve. */
+double slp__rng_exponential_rest(slp__rng *r, unsigned i, uint64_t j);
+
+/* Exponential with mean 1 (a ziggurat, rng.c).  Inline: Poisson sources
+ * draw one per spike, and 98.9 % of draws end here. */
+static inline double slp__rng_exponential(slp__rng *r) {
+  uint64_t u = slp__rng_u64(r);
+  unsigned i = (unsigned)(u & 255);
+  uint64_t j = u >> 11;
+  if (j < slp__zig_tables.k[i])
+    return (double)j * slp__zig_tables.w[i];
+  return slp__rng_exponential_rest(r, i, j);
+}
 
 /*
  * Draw d for n entities node0 .. node0 + n - 1, each from its own stream

@@ -20,7 +20,6 @@
 #ifndef SLP_INPUTS_DRIVE_H
 #define SLP_INPUTS_DRIVE_H
 
-#include <math.h>
 #include <stdint.h>
 
 #include "inputs/inputs.h"
@@ -48,7 +47,7 @@ typedef struct slp__drive {
 static inline slp_tick slp__drive_arrival(const slp__drive_src *s) {
   if (!(s->next_ms < 9e12))
     return SLP__NEVER; /* INFINITY: the source has stopped */
-  return (slp_tick)ceil(s->next_ms / SLP__MS_PER_TICK) + s->delay;
+  return slp__poisson_tick(s->next_ms) + s->delay;
 }
 
 /* Neuron j takes its next drive spike (at d->next[j]): returns the weight,

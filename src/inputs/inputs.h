@@ -106,6 +106,15 @@ int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
 int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
                              slp_tick shift, uint32_t id, slp__spikebuf *out,
                              uint64_t *n);
+/* The tick of a Poisson spike at time ms (>= 0, below 9e12): the first tick
+ * at or after it.  Inline and without libm's ceil: a busy drive takes it
+ * once per spike (inputs/drive.h). */
+static inline slp_tick slp__poisson_tick(double ms) {
+  double x = ms * SLP__TICKS_PER_MS_F;
+  slp_tick t = (slp_tick)x; /* x >= 0: truncation is the floor */
+  return t + ((double)t < x);
+}
+
 /* A Poisson source drawn by grid steps: the number of spikes at its next
  * undrawn step (in->next_t[k]), which it moves one step on. */
 uint32_t slp__poisson_step_count(slp__input *in, uint32_t k);

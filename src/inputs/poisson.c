@@ -142,8 +142,7 @@ int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
   /* A spike at time x (ms) goes out at tick ceil(x / tick), on the grid. */
   double end_ms = (double)t1 * SLP__MS_PER_TICK;
   while (in->next_ms[k] < end_ms) {
-    slp_tick t = slp__ceil_grid(
-        (slp_tick)ceil(in->next_ms[k] / SLP__MS_PER_TICK), in->grid);
+    slp_tick t = slp__ceil_grid(slp__poisson_tick(in->next_ms[k]), in->grid);
     if (t >= t1)
       break;
     double scale = in->sign != NULL ? (double)in->sign[k] : 1.0;
