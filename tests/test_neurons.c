@@ -14,6 +14,7 @@
 
 #include "neuron_rig.h"
 #include "neurons/lif.h"
+#include "core/exp_ticks.h"
 #include "neurons/lif_box.h"
 
 /* --- Subthreshold propagation vs RK4 ------------------------------------ */
@@ -566,6 +567,32 @@ START_TEST(test_box_grid_sums_match_events) {
 }
 END_TEST
 
+/* The epoch form's factors come from tables (core/exp_ticks.h): against
+ * exp(a d) called directly, within the magnification a d of the argument's
+ * rounding plus a few roundings (a d up to 50 here: 1e-13 relative holds
+ * with room, 1e-11 would not catch a wrong digit, which is off by far
+ * more); outside the tables' range, exp itself. */
+START_TEST(test_exp_ticks_tables) {
+  static slp__exp_ticks x;
+  double a = 1e-6 / 20.0; /* per tick, tau 20 ms */
+  slp__exp_ticks_init(&x, a);
+  uint64_t r = 88172645463325252ULL;
+  for (int k = 0; k < 100000; k++) {
+    r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+    int64_t d = (int64_t)(r % ((uint64_t)1 << SLP__EXP_TICKS_BITS));
+    if (k < 4) /* the digits' edges */
+      d = (int64_t[]){0, 1023, 1024, ((int64_t)1 << 30) - 1}[k];
+    double want = exp(a * (double)d);
+    ck_assert_msg(fabs(slp__exp_ticks_at(&x, d) / want - 1.0) < 1e-13,
+                  "d = %lld", (long long)d);
+  }
+  int64_t outside[] = {-1, -123456789, (int64_t)1 << 30, (int64_t)3 << 31};
+  for (int k = 0; k < 4; k++)
+    ck_assert_double_eq(slp__exp_ticks_at(&x, outside[k]),
+                        exp(a * (double)outside[k]));
+}
+END_TEST
+
 /* Grid mode takes a busy source's step as one call with a count
  * (deliver_counts, network/direct.c): the same sums, bit for bit, as the
  * copies delivered one by one after the step's other inputs.  Copies far
@@ -692,6 +719,7 @@ static Suite *suite_neurons(void) {
   tcase_add_test(tc, test_box_tonic);
   tcase_add_test(tc, test_box_grid_sums_match_events);
   tcase_add_test(tc, test_box_counts_equal_copies);
+  tcase_add_test(tc, test_exp_ticks_tables);
   tcase_add_test(tc, test_box_reset_subtract);
   tcase_add_loop_test(tc, test_box_forms_agree, 0, 3);
   suite_add_tcase(s, tc);

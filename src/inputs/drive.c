@@ -27,7 +27,7 @@ void slp__drive_attach(slp__drive *d, uint32_t j, const slp__input *in,
   s->w = w;
   /* A silent source (rate 0) has next_ms INFINITY and is never taken. */
   s->next_ms = in->next_ms[k];
-  s->rate = in->rate[k];
+  s->mean_ms = 1.0 / in->rate[k]; /* poisson.c's factor */
   s->delay = delay;
   d->next[j] = slp__drive_arrival(s);
 }

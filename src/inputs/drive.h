@@ -30,7 +30,7 @@ typedef struct slp__drive_src {
   slp__rng rng;   /* the source's stream */
   float w;        /* its synapse's weight */
   double next_ms; /* emission time of its next spike, ms (INFINITY: none) */
-  double rate;    /* spikes per ms */
+  double mean_ms; /* mean interval, 1 / rate (a rate of 0 is never taken) */
   slp_tick delay; /* its synapse's delay, ticks */
 } slp__drive_src;
 
@@ -54,7 +54,7 @@ static inline slp_tick slp__drive_arrival(const slp__drive_src *s) {
  * and draws the spike after, as poisson.c's draw_next. */
 static inline float slp__drive_take(slp__drive *d, uint32_t j) {
   slp__drive_src *s = &d->src[j];
-  s->next_ms += slp__rng_exponential(&s->rng) / s->rate;
+  s->next_ms += slp__rng_exponential(&s->rng) * s->mean_ms;
   d->next[j] = slp__drive_arrival(s);
   d->taken++;
   return s->w;

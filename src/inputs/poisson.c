@@ -29,8 +29,10 @@
 #define STEP_MU_MAX 500.0
 
 static void draw_next(slp__input *in, uint32_t k) {
+  /* Times the mean interval, not over the rate: 1 / rate does not wait for
+   * the draw.  inputs/drive.h keeps that quotient per source. */
   if (in->rate[k] > 0)
-    in->next_ms[k] += slp__rng_exponential(&in->rng[k]) / in->rate[k];
+    in->next_ms[k] += slp__rng_exponential(&in->rng[k]) * (1.0 / in->rate[k]);
   else
     in->next_ms[k] = INFINITY;
 }

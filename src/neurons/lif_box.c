@@ -421,7 +421,10 @@ static void box_prime(slp__pop *pop, slp__window *win) {
   slp__box_consts *c = pop->consts;
   slp__box_neuron *st = pop->state;
   if (!c->epoch && slp__box_epoch_usable(pop, win->t1 - win->t0)) {
-    slp__box_epoch_enter(pop, win->t0);
+    if (slp__box_epoch_enter(pop, win->t0, win->t1 - win->t0) != 0) {
+      win->err = SLP_ENOMEM;
+      return;
+    }
     for (uint32_t k = 0; k < pop->n; k++)
       schedule(pop, win, &st[k]);
     return;
@@ -459,6 +462,7 @@ static void box_destroy(slp__pop *pop) {
     slp__free(c->own);
     slp__free(c->acc);
     slp__free(c->mark);
+    slp__free(c->ft);
   }
   slp__free(c);
   slp__free(pop->state);

@@ -52,9 +52,9 @@ typedef struct slp__box_consts {
   int epoch;         /* in use */
   slp_tick t0;       /* the epoch */
   slp_tick span;     /* move the epoch once a window ends this far past */
-  slp_tick at_t;     /* tick of at_e and at_f, or -1 */
-  double at_e;       /* E(at_t) = exp(-(at_t - t0) / tau_mem) */
-  double at_f;       /* 1 / E(at_t) */
+  slp_tick at_t;     /* tick of at_f, or -1 */
+  double at_f;       /* F(at_t) = exp((at_t - t0) / tau_mem) */
+  struct slp__exp_ticks *ft; /* F's tables (core/exp_ticks.h) */
 } slp__box_consts;
 
 typedef struct slp__box_neuron {
@@ -101,8 +101,9 @@ extern int slp__box_epoch_disabled;
 
 /* Can the population use the epoch form, with windows of w ticks? */
 int slp__box_epoch_usable(const slp__pop *pop, slp_tick w);
-/* Switch the population's neurons to the epoch form, epoch t0. */
-void slp__box_epoch_enter(slp__pop *pop, slp_tick t0);
+/* Switch the population's neurons to the epoch form, epoch t0, windows of
+ * w ticks.  SLP_ENOMEM on failure (the population stays as it was). */
+int slp__box_epoch_enter(slp__pop *pop, slp_tick t0, slp_tick w);
 /* The model operations in the epoch form. */
 void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             const uint32_t *tgt, const float *w, size_t count,

@@ -27,7 +27,9 @@
 
 #include <math.h>
 
+#include "core/alloc.h"
 #include "core/compiler.h"
+#include "core/exp_ticks.h"
 #include "inputs/drive.h"
 #include "neurons/lif_box.h"
 
@@ -47,6 +49,19 @@ static slp_tick longest_t_ref(const slp__box_consts *c, uint32_t n) {
   return t_ref;
 }
 
+/* How far past the epoch a window may end before the epoch moves, for
+ * windows of w ticks: EPOCH_SPAN time constants, but never so far that a
+ * tick looked at (up to a window and a refractory period further) leaves
+ * the factor tables (core/exp_ticks.h).  0: not even one window fits. */
+static slp_tick epoch_span(const slp__pop *pop, slp_tick w) {
+  const slp__box_consts *c = pop->consts;
+  double want = EPOCH_SPAN * c->all.tau_m / SLP__MS_PER_TICK;
+  slp_tick room = ((slp_tick)1 << SLP__EXP_TICKS_BITS) - 1 - w -
+                  longest_t_ref(c, pop->n);
+  slp_tick span = want < (double)room ? (slp_tick)want : room;
+  return span >= w ? span : 0;
+}
+
 int slp__box_epoch_usable(const slp__pop *pop, slp_tick w) {
   const slp__box_consts *c = pop->consts;
   /* Grid mode sums a step's inputs first (lif_box.c); a per-neuron tau_mem
@@ -57,27 +72,33 @@ int slp__box_epoch_usable(const slp__pop *pop, slp_tick w) {
   double tau = c->all.tau_m;
   double reach = EPOCH_SPAN * tau +
                  (double)(w + longest_t_ref(c, pop->n)) * SLP__MS_PER_TICK;
-  return reach <= EPOCH_LIMIT * tau;
+  return reach <= EPOCH_LIMIT * tau && epoch_span(pop, w) > 0;
 }
 
-/* E(t) and F(t) = 1 / E(t); the latest tick's are kept. */
-static void factors(slp__box_consts *c, slp_tick t, double *e, double *f) {
+/* F(t) = exp((t - t0) / tau_mem), from the tables. */
+static inline double factor(const slp__box_consts *c, slp_tick t) {
+  return slp__exp_ticks_at(c->ft, t - c->t0);
+}
+
+/* F(t), keeping the latest tick's: a segment's synapses share it. */
+static double factor_at(slp__box_consts *c, slp_tick t) {
   if (c->at_t != t) {
-    double x = (double)(t - c->t0) * SLP__MS_PER_TICK * c->all.inv_tau_m;
     c->at_t = t;
-    c->at_e = exp(-x);
-    c->at_f = 1.0 / c->at_e;
+    c->at_f = factor(c, t);
   }
-  *e = c->at_e;
-  *f = c->at_f;
+  return c->at_f;
 }
 
-void slp__box_epoch_enter(slp__pop *pop, slp_tick t0) {
+int slp__box_epoch_enter(slp__pop *pop, slp_tick t0, slp_tick w) {
   slp__box_consts *c = pop->consts;
   slp__box_neuron *st = pop->state;
+  c->ft = slp__malloc(sizeof *c->ft);
+  if (c->ft == NULL)
+    return SLP_ENOMEM;
+  slp__exp_ticks_init(c->ft, SLP__MS_PER_TICK * c->all.inv_tau_m);
   c->epoch = 1;
   c->t0 = t0;
-  c->span = (slp_tick)(EPOCH_SPAN * c->all.tau_m / SLP__MS_PER_TICK);
+  c->span = epoch_span(pop, w);
   c->at_t = -1;
   for (uint32_t j = 0; j < pop->n; j++) {
     slp__box_neuron *n = &st[j];
@@ -86,10 +107,9 @@ void slp__box_epoch_enter(slp__pop *pop, slp_tick t0) {
       n->u = 0.0;
       continue;
     }
-    double e, f;
-    factors(c, n->t_last, &e, &f);
-    n->u *= f;
+    n->u *= factor(c, n->t_last);
   }
+  return 0;
 }
 
 /* End a refractory period that is over by tick t: c is u_reset at its end. */
@@ -97,22 +117,24 @@ static void release(slp__box_consts *c, const slp__box_own *o,
                     slp__box_neuron *n, slp_tick t) {
   if (!n->held || t < n->t_ref_end)
     return;
-  double e, f;
-  factors(c, n->t_ref_end, &e, &f);
-  n->u = o->u_reset * f;
+  n->u = o->u_reset * factor(c, n->t_ref_end);
   n->held = 0;
 }
 
-/* t_check from the state at tick t = n->t_last, where u(t) = c E(t) = u
- * (not held).  As the per-neuron form's update_check. */
+/* t_check from the state at tick t = n->t_last, where F(t) = f and
+ * u(t) = c / f (not held).  As the per-neuron form's update_check, with
+ * u > u_th taken as c > u_th F(t): no division where the threshold is
+ * above the leak, as it is unless the neuron fires tonically. */
 static inline void check_at(const slp__box_own *o, slp__box_neuron *n,
-                            double u) {
+                            double f) {
   if (n->held)
     n->t_check = slp__box_free_crossing(o, n->t_ref_end, o->u_reset);
-  else if (u > o->u_th)
+  else if (n->u > o->u_th * f)
     n->t_check = n->t_last; /* a jump carried it over: fires at this tick */
+  else if (o->u_th < 0)
+    n->t_check = slp__box_free_crossing(o, n->t_last, n->u / f);
   else
-    n->t_check = slp__box_free_crossing(o, n->t_last, u);
+    n->t_check = SLP__NEVER; /* relaxes towards v_leak <= v_th */
 }
 
 /* Fire neuron n (index j) at tick t. */
@@ -122,8 +144,7 @@ static void fire(slp__pop *pop, slp__window *win, slp__box_neuron *n,
   const slp__box_own *o = slp__box_own_of(c, j);
   release(c, o, n, t);
   slp__pop_emit(pop, win, j, t);
-  double e, f;
-  factors(c, t, &e, &f);
+  double f = factor_at(c, t);
   if (c->subtract) /* t_ref is 0: never held */
     n->u -= o->v_th * f;
   else if (o->t_ref > 0)
@@ -132,7 +153,7 @@ static void fire(slp__pop *pop, slp__window *win, slp__box_neuron *n,
     n->u = o->u_reset * f;
   n->t_last = t;
   n->t_ref_end = t + o->t_ref;
-  check_at(o, n, n->u * e);
+  check_at(o, n, f);
 }
 
 static void schedule(slp__pop *pop, slp__window *win, slp__box_neuron *n) {
@@ -146,8 +167,7 @@ static void keep_epoch(slp__pop *pop, const slp__window *win) {
   slp__box_consts *c = pop->consts;
   if (win->t1 - c->t0 <= c->span)
     return;
-  double g, f;
-  factors(c, win->t0, &g, &f);
+  double g = 1.0 / factor(c, win->t0);
   slp__box_neuron *st = pop->state;
   for (uint32_t j = 0; j < pop->n; j++)
     if (!st[j].held)
@@ -156,24 +176,21 @@ static void keep_epoch(slp__pop *pop, const slp__window *win) {
   c->at_t = -1;
 }
 
-/* An input (or a tick's sum) x at tick t to neuron n (index j), whose
- * factors *e, *f are E(t), F(t): crossings pending before it fire first, but
- * a jump crossing at this very tick waits for the tick's other inputs. */
+/* An input (or a tick's sum) x at tick t to neuron n (index j), F(t) = f:
+ * crossings pending before it fire first, but a jump crossing at this very
+ * tick waits for the tick's other inputs. */
 SLP__INLINE void apply(slp__pop *pop, slp__window *win, slp__box_neuron *n,
-                       uint32_t j, slp_tick t, double x, double *e,
-                       double *f) {
+                       uint32_t j, slp_tick t, double x, double f) {
   slp__box_consts *c = pop->consts;
-  while (n->t_check <= t && !(n->t_check == t && n->t_last == t)) {
+  while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, j, n->t_check);
-    factors(c, t, e, f); /* fire may have looked at another tick */
-  }
   if (t > n->t_last)
     n->t_last = t;
   if (t >= n->t_ref_end) { /* else refractory: discarded, t_check stands */
     const slp__box_own *o = slp__box_own_of(c, j);
     release(c, o, n, t);
-    n->u += x * *f;
-    check_at(o, n, n->u * *e);
+    n->u += x * f;
+    check_at(o, n, f);
   }
 }
 
@@ -184,9 +201,8 @@ static void take_drive(slp__pop *pop, slp__window *win, slp__box_neuron *n,
   slp__drive *d = pop->drive;
   while (d->next[j] < until) {
     slp_tick t = d->next[j];
-    double x = (double)slp__drive_take(d, j), e, f;
-    factors(pop->consts, t, &e, &f);
-    apply(pop, win, n, j, t, x, &e, &f);
+    double x = (double)slp__drive_take(d, j);
+    apply(pop, win, n, j, t, x, factor(pop->consts, t));
   }
 }
 
@@ -197,8 +213,7 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   slp__box_neuron *st = pop->state;
   slp__drive *d = pop->drive;
   keep_epoch(pop, win);
-  double e, f;
-  factors(c, t, &e, &f);
+  double f = factor_at(c, t);
   for (size_t k = 0; k < count; k++) {
     if (k + SLP__PREFETCH_AHEAD < count) { /* as lif_epoch.c */
       uint32_t ahead = tgt[k + SLP__PREFETCH_AHEAD];
@@ -211,8 +226,8 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     uint32_t j = tgt[k];
     slp__box_neuron *n = &st[j];
     if (d != NULL && d->next[j] < t)
-      take_drive(pop, win, n, j, t); /* e and f stay those of t */
-    apply(pop, win, n, j, t, (double)w[k] * scale, &e, &f);
+      take_drive(pop, win, n, j, t); /* f stays that of t */
+    apply(pop, win, n, j, t, (double)w[k] * scale, f);
     schedule(pop, win, n);
   }
 }
