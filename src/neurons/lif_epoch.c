@@ -104,6 +104,23 @@ static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
   return u;
 }
 
+/* t_check from coefficients cm, ik (a neuron not held) at the tick of f,
+ * for neuron threshold u_th -- update_check's common case, from values the
+ * caller holds in registers.  Reading them back from the record just after
+ * storing one of them would cost a failed store-to-load forwarding (the
+ * two currents are loaded as one 16-byte vector). */
+static inline slp_tick check_from(const slp__lif_consts *c, double cm,
+                                  const double *ik, double u_th,
+                                  const slp__lif_factors *f) {
+  double u = cm * f->e[0], i[NREC];
+  for (int k = 0; k < NREC; k++) {
+    i[k] = ik[k] * f->e[1 + k];
+    u += c->m.c[k] * i[k];
+  }
+  return slp__cuba_tick_after(f->t,
+                              slp__cuba_lin_bound(&c->m, u, i, u_th, 0.0, 0.0));
+}
+
 /* The cm that puts u at u_reset (neuron j's) at the tick of f. */
 static double reset_cm(const slp__lif_consts *c, const ep_neuron *n,
                        uint32_t j, const slp__lif_factors *f) {
@@ -319,14 +336,23 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
     if (n->held) /* rare: refractory neurons only */
       release(c, n, tgt[k], t, f);
     double x = (double)w[k] * scale;
-    n->ik[cur] += x * fk;
+    double ik[NREC];
+    for (int q = 0; q < NREC; q++)
+      ik[q] = n->ik[q];
+    ik[cur] += x * fk;
+    n->ik[cur] = ik[cur];
+    double cm = n->cm;
     if (!n->held)
-      n->cm -= x * fm;
+      n->cm = cm -= x * fm;
     /* An input that lowers the trajectory everywhere (x <= 0: its kernel
      * is >= 0) leaves t_check a valid bound and the neuron's schedule as it
      * was; only a raise needs a new bound. */
     if (x > 0) {
-      update_check(c, n, tgt[k], u_th_n ? u_th_n[tgt[k]] : u_th, t, f);
+      double th = u_th_n ? u_th_n[tgt[k]] : u_th;
+      if (n->held)
+        update_check(c, n, tgt[k], th, t, f);
+      else
+        n->t_check = check_from(c, cm, ik, th, f);
       schedule(pop, win, n);
     }
   }
