@@ -45,7 +45,7 @@ START_TEST(test_ring_vs_reference) {
       e.t = base + ahead / 7 * 7; /* multiples of 7: plenty of ties */
       e.src = slp__rng_u32(&r) % 5;
       e.seg = (uint32_t)n_all; /* unique: a total order */
-      ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+      ck_assert_int_eq(slp__ring_push(&ring, e.t, e.src, e.seg, e.scale), 0);
       all[n_all++] = e;
     }
     slp__evbuf *b;
@@ -80,9 +80,9 @@ START_TEST(test_ring_rejects_past) {
   slp__ring ring;
   ck_assert_int_eq(slp__ring_init(&ring, 10, 100, 50), 0);
   slp__event e = {49, 0, 0, 1.0};
-  ck_assert_int_eq(slp__ring_push(&ring, &e), SLP_EINVAL);
+  ck_assert_int_eq(slp__ring_push(&ring, e.t, e.src, e.seg, e.scale), SLP_EINVAL);
   e.t = 50;
-  ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+  ck_assert_int_eq(slp__ring_push(&ring, e.t, e.src, e.seg, e.scale), 0);
   slp__ring_free(&ring);
 }
 END_TEST
@@ -108,7 +108,7 @@ START_TEST(test_ring_sort_large) {
       slp__event e = {base + (slp_tick)slp__rng_below(&r, (uint64_t)width),
                       (uint32_t)(N - k) % 97, (uint32_t)slp__rng_below(&r, 4),
                       1.0};
-      ck_assert_int_eq(slp__ring_push(&ring, &e), 0);
+      ck_assert_int_eq(slp__ring_push(&ring, e.t, e.src, e.seg, e.scale), 0);
       ref[k] = e;
     }
     slp__evbuf *b;

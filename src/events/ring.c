@@ -15,15 +15,9 @@
  * starting there saves the first few doublings of every bucket. */
 #define EVBUF_FIRST 64
 
-int slp__evbuf_push(slp__evbuf *b, const slp__event *e) {
-  if (b->n == b->cap) {
-    size_t need = b->n + 1 < EVBUF_FIRST ? EVBUF_FIRST : b->n + 1;
-    int rc = slp__grow((void **)&b->ev, &b->cap, need, sizeof *b->ev);
-    if (rc != 0)
-      return rc;
-  }
-  b->ev[b->n++] = *e;
-  return 0;
+int slp__evbuf_grow(slp__evbuf *b) {
+  size_t need = b->n + 1 < EVBUF_FIRST ? EVBUF_FIRST : b->n + 1;
+  return slp__grow((void **)&b->ev, &b->cap, need, sizeof *b->ev);
 }
 
 void slp__evbuf_free(slp__evbuf *b) {
@@ -183,35 +177,14 @@ static void heap_pop(slp__evbuf *h, slp__event *out) {
     h->ev[i] = last;
 }
 
-int slp__ring_push(slp__ring *r, const slp__event *e) {
-  if (e->t < r->base)
-    return SLP_EINVAL;
-  /* (t - base) / width, from a floating-point guess corrected to the exact
-   * quotient: the guess is off by at most one below 2^52 ticks, and a division costs tens of cycles on the
-   * path every spike and wake-up takes. */
-  slp_tick off = e->t - r->base, ahead;
-  if (off < (slp_tick)1 << 52) {
-    ahead = (slp_tick)((double)off * r->inv_width);
-    while (ahead > 0 && ahead * r->width > off)
-      ahead--;
-    while (off - ahead * r->width >= r->width)
-      ahead++;
-  } else {
-    ahead = off / r->width;
-  }
-  int rc;
-  if ((uint64_t)ahead < r->n_buckets - 1) {
-    size_t k = r->cur + (size_t)ahead;
-    if (k >= r->n_buckets)
-      k -= r->n_buckets;
-    rc = slp__evbuf_push(&r->buckets[k], e);
-  } else {
-    rc = slp__evbuf_push(&r->far, e);
-    if (rc == 0)
-      heap_up(&r->far, r->far.n - 1);
-  }
-  if (rc == 0)
+int slp__ring_push_far(slp__ring *r, slp_tick t, uint32_t src, uint32_t seg,
+                       double scale) {
+  slp__event e = {t, src, seg, scale};
+  int rc = slp__evbuf_push(&r->far, &e);
+  if (rc == 0) {
+    heap_up(&r->far, r->far.n - 1);
     r->pushed++;
+  }
   return rc;
 }
 

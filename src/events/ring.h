@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sleipnir/error.h"
 #include "sleipnir/sim.h"
 
 /* One pending event. */
@@ -35,7 +36,16 @@ typedef struct slp__evbuf {
   size_t cap;     /* allocated */
 } slp__evbuf;
 
-int slp__evbuf_push(slp__evbuf *b, const slp__event *e);
+/* Room for one more entry.  SLP_ENOMEM on failure. */
+int slp__evbuf_grow(slp__evbuf *b);
+
+/* Append e. */
+static inline int slp__evbuf_push(slp__evbuf *b, const slp__event *e) {
+  if (b->n == b->cap && slp__evbuf_grow(b) != 0)
+    return SLP_ENOMEM;
+  b->ev[b->n++] = *e;
+  return 0;
+}
 void slp__evbuf_free(slp__evbuf *b);
 /* Sort by (t, src, seg): the canonical delivery order. */
 void slp__evbuf_sort(slp__evbuf *b);
@@ -62,8 +72,50 @@ int slp__ring_init(slp__ring *r, slp_tick width, slp_tick horizon,
                    slp_tick start);
 void slp__ring_free(slp__ring *r);
 
-/* Queue e; e->t must be >= the current window's start (SLP_EINVAL). */
-int slp__ring_push(slp__ring *r, const slp__event *e);
+/* Queue an event beyond the year, in the heap (slp__ring_push's far
+ * case). */
+int slp__ring_push_far(slp__ring *r, slp_tick t, uint32_t src, uint32_t seg,
+                       double scale);
+
+/* Queue the event (t, src, seg, scale); t must be >= the current window's
+ * start (SLP_EINVAL).  Inline, and taking the fields rather than an event:
+ * a caller's event built on the stack and copied would be stored in 8- and
+ * 4-byte parts and read back in 16-byte ones, which the store buffer cannot
+ * forward -- a stall on every wake-up and every queued spike. */
+static inline int slp__ring_push(slp__ring *r, slp_tick t, uint32_t src,
+                                 uint32_t seg, double scale) {
+  if (t < r->base)
+    return SLP_EINVAL;
+  /* (t - base) / width, from a floating-point guess corrected to the exact
+   * quotient: the guess is off by at most one below 2^52 ticks, and a
+   * division costs tens of cycles on the path every spike and wake-up
+   * takes. */
+  slp_tick off = t - r->base, ahead;
+  if (off < (slp_tick)1 << 52) {
+    ahead = (slp_tick)((double)off * r->inv_width);
+    while (ahead > 0 && ahead * r->width > off)
+      ahead--;
+    while (off - ahead * r->width >= r->width)
+      ahead++;
+  } else {
+    ahead = off / r->width;
+  }
+  if ((uint64_t)ahead >= r->n_buckets - 1)
+    return slp__ring_push_far(r, t, src, seg, scale);
+  size_t k = r->cur + (size_t)ahead;
+  if (k >= r->n_buckets)
+    k -= r->n_buckets;
+  slp__evbuf *b = &r->buckets[k];
+  if (b->n == b->cap && slp__evbuf_grow(b) != 0)
+    return SLP_ENOMEM;
+  slp__event *e = &b->ev[b->n++];
+  e->t = t;
+  e->src = src;
+  e->seg = seg;
+  e->scale = scale;
+  r->pushed++;
+  return 0;
+}
 
 /*
  * Set *out to the events of the current window [base, base + width),

@@ -196,8 +196,8 @@ static int emit_sources(const slp_sim *sim, slp__part *pt,
 static int queue_spike(slp__part *pt, const slp__spike *s) {
   const slp__csr *c = &pt->csr;
   for (uint64_t g = c->row_seg[s->node]; g < c->row_seg[s->node + 1]; g++) {
-    slp__event e = {s->t + c->seg_delay[g], s->node, (uint32_t)g, s->scale};
-    int rc = slp__ring_push(&pt->ring, &e);
+    int rc = slp__ring_push(&pt->ring, s->t + c->seg_delay[g], s->node,
+                            (uint32_t)g, s->scale);
     if (rc != 0)
       return rc;
   }

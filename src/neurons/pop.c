@@ -84,8 +84,7 @@ void slp__pop_need_settle(slp__pop *pop, slp__window *win, uint32_t i) {
 
 void slp__pop_wake_at(slp__pop *pop, slp__window *win, uint32_t i,
                       slp_tick t) {
-  slp__event e = {t, i, pop->index, 1.0};
-  int rc = slp__ring_push(win->wake, &e);
+  int rc = slp__ring_push(win->wake, t, i, pop->index, 1.0);
   if (rc != 0)
     win->err = rc;
 }
