@@ -1,6 +1,9 @@
 /*
  * core/alloc.c -- the allocation layer (see alloc.h for why it exists).
  */
+/* ffs(), which jemalloc's MALLOCX_ALIGN expands to, is POSIX, hidden by
+ * -std=c11. */
+#define _DEFAULT_SOURCE
 #include "config.h"
 
 #include <stdatomic.h>
@@ -8,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #ifdef SLP_USE_JEMALLOC
+#include <strings.h>
+
 #include <jemalloc/jemalloc.h>
 #endif
 

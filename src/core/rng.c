@@ -119,9 +119,9 @@ double slp__dist_draw(const slp_dist *d, slp__rng *r) {
       if (x >= d->lo && x <= d->hi)
         return x;
     }
-    return NAN;
+    return (double)NAN;
   }
-  return NAN;
+  return (double)NAN;
 }
 
 int slp__dist_draw_each(const slp_dist *d, uint64_t seed,

@@ -47,8 +47,8 @@ void slp_lif_encoder_params_init(slp_lif_encoder_params *p) {
 static void lif_times(const slp_lif_encoder_params *p, double I, double *first,
                       double *period) {
   double v_inf = p->v_leak + I;
-  *first = INFINITY;
-  *period = INFINITY;
+  *first = HUGE_VAL;
+  *period = HUGE_VAL;
   if (p->v_init > p->v_th)
     *first = 0.0; /* starts above threshold: the condition holds at once */
   else if (v_inf > p->v_th)
@@ -92,7 +92,7 @@ int slp_network_add_lif_encoder(slp_network *net, const char *name,
   for (uint32_t k = 0; k < size; k++) {
     lif_times(p, values[n_values == 1 ? 0 : k], &first[k], &period[k]);
     if (encoding == SLP_ENCODE_LATENCY)
-      period[k] = INFINITY; /* infinite refractoriness after spike 0 */
+      period[k] = HUGE_VAL; /* infinite refractoriness after spike 0 */
   }
   slp__group *g;
   int rc = slp__network_add_group(net, name, size, SLP__GROUP_REGULAR, &g, id);

@@ -34,7 +34,7 @@ static void draw_next(slp__input *in, uint32_t k) {
   if (in->rate[k] > 0)
     in->next_ms[k] += slp__rng_exponential(&in->rng[k]) * (1.0 / in->rate[k]);
   else
-    in->next_ms[k] = INFINITY;
+    in->next_ms[k] = HUGE_VAL;
 }
 
 /*
@@ -129,7 +129,7 @@ int slp__poisson_create(slp__input *in, const slp__group *g, uint64_t seed,
       if (in->cdf_mu == 0 && make_cdf(in, mu) != 0)
         return SLP_ENOMEM;
       in->next_t[k] = slp__ceil_grid(t0, in->grid) + in->grid;
-      in->next_ms[k] = INFINITY;
+      in->next_ms[k] = HUGE_VAL;
       continue;
     }
     in->next_ms[k] = (double)t0 * SLP__MS_PER_TICK;

@@ -45,7 +45,7 @@ int slp_network_add_population_encoder(slp_network *net, const char *name,
   if ((uint64_t)n_values * fields > UINT32_MAX - 1 ||
       n_values > UINT32_MAX)
     return SLP_ELIMIT;
-  double top = -INFINITY;
+  double top = -HUGE_VAL;
   for (size_t j = 0; j < n_values; j++) {
     if (!isfinite(values[j]))
       return SLP_ERANGE;

@@ -1449,7 +1449,7 @@ static int load_population_code(loader *L, const yaml_node_t *key,
                                 const yaml_node_t *scale,
                                 const yaml_node_t *f_max) {
   char kp[PATH_CAP];
-  double hz, *x, sc = NAN;
+  double hz, *x, sc = (double)NAN;
   size_t nx;
   int rc = load_f_max(L, f_max, path, &hz);
   if (rc != 0)

@@ -12,7 +12,7 @@
 #include "network/network.h"
 
 slp_dist slp_dist_const(double v) {
-  slp_dist d = {SLP_DIST_CONST, v, 0.0, -INFINITY, INFINITY};
+  slp_dist d = {SLP_DIST_CONST, v, 0.0, -HUGE_VAL, HUGE_VAL};
   return d;
 }
 
@@ -276,7 +276,7 @@ int slp_network_set_preset(slp_network *net, uint32_t pop,
     varies[k] = g->param_values[k] != NULL ||
                 g->param_dist[k].kind != SLP_DIST_CONST;
     if (varies[k])
-      params[k] = NAN;
+      params[k] = (double)NAN;
   }
   int rc = g->model->preset(preset, params, state, state_set);
   if (rc != 0)

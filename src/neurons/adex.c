@@ -44,27 +44,28 @@ enum { P_ADAPT_CURRENT, P_ADAPT_SPIKE, P_DELTA_T, P_TAU_ADA, P_TAU_SYN,
  * table without it. */
 static const slp__var_desc adex_params[P_COUNT] = {
     [P_ADAPT_CURRENT] = {"adaptation_current", {NULL}, SLP_DIM_NONE, 4.0,
-                         -1},
-    [P_ADAPT_SPIKE] = {"adaptation_spike", {NULL}, SLP_DIM_VOLTAGE, 20.0, -1},
-    [P_DELTA_T] = {"delta_T", {NULL}, SLP_DIM_VOLTAGE, 500.0, -1},
-    [P_TAU_ADA] = {"tau_ada", {"tau_w", NULL}, SLP_DIM_TIME, 500.0, -1},
-    [P_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1},
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
-    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
-    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 5.0, -1},
+                         -1, NULL},
+    [P_ADAPT_SPIKE] = {"adaptation_spike", {NULL}, SLP_DIM_VOLTAGE, 20.0, -1,
+                       NULL},
+    [P_DELTA_T] = {"delta_T", {NULL}, SLP_DIM_VOLTAGE, 500.0, -1, NULL},
+    [P_TAU_ADA] = {"tau_ada", {"tau_w", NULL}, SLP_DIM_TIME, 500.0, -1, NULL},
+    [P_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1, NULL},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
+    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
+    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 5.0, -1, NULL},
 };
 
 enum { S_V, S_I, S_A, S_COUNT };
 
 /* Norse's modules start at v = v_leak, i = 0, a = 0. */
 static const slp__var_desc adex_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
-    [S_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [S_A] = {"a", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
+    [S_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [S_A] = {"a", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 /* Both receptors add to the one current (weights carry the sign). */

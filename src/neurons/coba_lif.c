@@ -43,27 +43,28 @@ enum { P_TAU_SYN_EXC, P_TAU_SYN_INH, P_C_M, P_G_L, P_E_REV_I, P_E_REV_E,
  * preset: bio. */
 static const slp__var_desc coba_params[P_COUNT] = {
     [P_TAU_SYN_EXC] = {"tau_syn_exc", {"tau_syn_E", NULL}, SLP_DIM_TIME,
-                       5000.0, -1},
+                       5000.0, -1, NULL},
     [P_TAU_SYN_INH] = {"tau_syn_inh", {"tau_syn_I", NULL}, SLP_DIM_TIME,
-                       5000.0, -1},
-    [P_C_M] = {"c_m", {NULL}, SLP_DIM_TIME, 200.0, -1},
-    [P_G_L] = {"g_l", {NULL}, SLP_DIM_NONE, 0.25, -1},
-    [P_E_REV_I] = {"e_rev_I", {NULL}, SLP_DIM_VOLTAGE, -100000.0, -1},
-    [P_E_REV_E] = {"e_rev_E", {NULL}, SLP_DIM_VOLTAGE, 60000.0, -1},
-    [P_V_REST] = {"v_rest", {"v_leak", NULL}, SLP_DIM_VOLTAGE, -20000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, -70000.0, -1},
+                       5000.0, -1, NULL},
+    [P_C_M] = {"c_m", {NULL}, SLP_DIM_TIME, 200.0, -1, NULL},
+    [P_G_L] = {"g_l", {NULL}, SLP_DIM_NONE, 0.25, -1, NULL},
+    [P_E_REV_I] = {"e_rev_I", {NULL}, SLP_DIM_VOLTAGE, -100000.0, -1, NULL},
+    [P_E_REV_E] = {"e_rev_E", {NULL}, SLP_DIM_VOLTAGE, 60000.0, -1, NULL},
+    [P_V_REST] = {"v_rest", {"v_leak", NULL}, SLP_DIM_VOLTAGE, -20000.0, -1,
+                  NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, -70000.0, -1, NULL},
     [P_V_THRESH] = {"v_thresh", {"v_th", NULL}, SLP_DIM_VOLTAGE, -10000.0,
-                    -1},
-    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
-    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
+                    -1, NULL},
+    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
+    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
 };
 
 enum { S_V, S_G_E, S_G_I, S_COUNT };
 
 static const slp__var_desc coba_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_REST},
-    [S_G_E] = {"g_e", {NULL}, SLP_DIM_NONE, 0.0, -1},
-    [S_G_I] = {"g_i", {NULL}, SLP_DIM_NONE, 0.0, -1},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_REST, NULL},
+    [S_G_E] = {"g_e", {NULL}, SLP_DIM_NONE, 0.0, -1, NULL},
+    [S_G_I] = {"g_i", {NULL}, SLP_DIM_NONE, 0.0, -1, NULL},
 };
 
 static const char *const coba_receptors[] = {"exc", "inh"};

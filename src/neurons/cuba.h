@@ -154,11 +154,11 @@ static inline double slp__cuba_lin_bound(const slp__cuba *c, double u,
       bound += c->kappa[k] * i[k];
     }
   if (bound <= lo)
-    return INFINITY;
+    return HUGE_VAL;
   double slope = ((u < 0 ? -u : 0.0) + ipos) * c->inv_tau_m;
   if (cb <= 0) {
     if (!(slope > 0))
-      return INFINITY;
+      return HUGE_VAL;
     return (lo - u) / slope;
   }
   double s_lin = (th + cb - u) / (slope + cb * inv_tau_b);
@@ -188,7 +188,7 @@ static inline double slp__cuba_exp_bound(const slp__cuba *c, double u,
     if (i[k] > 0)
       d -= c->kappa[k] * i[k];
   if (d >= 0)
-    return INFINITY;
+    return HUGE_VAL;
   if (!(u < d))
     return 0.0;
   double s = c->tau_m * log(u / d) * (1.0 - 1e-9) - 1e-9;

@@ -31,15 +31,15 @@ enum { P_V_TH, P_V_RESET, P_COUNT };
 /* Norse's IAFParameters technical defaults read as SI (v_th = 1 V), as
  * lif.c does. */
 static const slp__var_desc iaf_params[P_COUNT] = {
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 enum { S_V, S_COUNT };
 
 /* Norse's IAF modules start at v = v_reset. */
 static const slp__var_desc iaf_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_RESET},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_RESET, NULL},
 };
 
 /* Both receptors jump v by the signed weight; they exist so that projections
@@ -194,7 +194,7 @@ static double iaf_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   const iaf_consts *c = pop->consts;
   const iaf_neuron *n = &((const iaf_neuron *)pop->state)[i];
   if (var != S_V)
-    return NAN;
+    return (double)NAN;
   return n->t_check < t ? reset_of(c, i) : n->v;
 }
 

@@ -38,25 +38,25 @@ enum { P_A, P_B, P_C, P_D, P_SQ, P_MN, P_BIAS, P_V_TH, P_TAU, P_ABS_TOL,
  * sensible.  sq is per mV; bias, c, d, v_th are voltages (write the unit:
  * bias: 140 mV). */
 static const slp__var_desc izh_params[P_COUNT] = {
-    [P_A] = {"a", {NULL}, SLP_DIM_NONE, 0.02, -1},
-    [P_B] = {"b", {NULL}, SLP_DIM_NONE, 0.2, -1},
-    [P_C] = {"c", {NULL}, SLP_DIM_VOLTAGE, -65.0, -1},
-    [P_D] = {"d", {NULL}, SLP_DIM_VOLTAGE, 6.0, -1},
-    [P_SQ] = {"sq", {NULL}, SLP_DIM_NONE, 0.04, -1},
-    [P_MN] = {"mn", {NULL}, SLP_DIM_NONE, 5.0, -1},
-    [P_BIAS] = {"bias", {NULL}, SLP_DIM_VOLTAGE, 140.0, -1},
-    [P_V_TH] = {"v_th", {NULL}, SLP_DIM_VOLTAGE, 30.0, -1},
-    [P_TAU] = {"tau", {NULL}, SLP_DIM_TIME, 4.0, -1},
-    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
-    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
+    [P_A] = {"a", {NULL}, SLP_DIM_NONE, 0.02, -1, NULL},
+    [P_B] = {"b", {NULL}, SLP_DIM_NONE, 0.2, -1, NULL},
+    [P_C] = {"c", {NULL}, SLP_DIM_VOLTAGE, -65.0, -1, NULL},
+    [P_D] = {"d", {NULL}, SLP_DIM_VOLTAGE, 6.0, -1, NULL},
+    [P_SQ] = {"sq", {NULL}, SLP_DIM_NONE, 0.04, -1, NULL},
+    [P_MN] = {"mn", {NULL}, SLP_DIM_NONE, 5.0, -1, NULL},
+    [P_BIAS] = {"bias", {NULL}, SLP_DIM_VOLTAGE, 140.0, -1, NULL},
+    [P_V_TH] = {"v_th", {NULL}, SLP_DIM_VOLTAGE, 30.0, -1, NULL},
+    [P_TAU] = {"tau", {NULL}, SLP_DIM_TIME, 4.0, -1, NULL},
+    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
+    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
 };
 
 enum { S_V, S_U, S_COUNT };
 
 /* tonic_spiking's initial state (v0 = -70 mV, u0 = b v0). */
 static const slp__var_desc izh_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, -70.0, -1},
-    [S_U] = {"u", {NULL}, SLP_DIM_VOLTAGE, -14.0, -1},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, -70.0, -1, NULL},
+    [S_U] = {"u", {NULL}, SLP_DIM_VOLTAGE, -14.0, -1, NULL},
 };
 
 static const char *const izh_receptors[] = {"exc", "inh"};

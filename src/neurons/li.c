@@ -27,21 +27,21 @@ enum { P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH, P_V_LEAK, P_COUNT };
 
 /* Norse's LIParameters technical defaults read as SI, as lif.c does. */
 static const slp__var_desc li_params[P_COUNT] = {
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
     [P_TAU_SYN_EXC] = {"tau_syn_exc", {"tau_syn_E", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
+                       -1, NULL},
     [P_TAU_SYN_INH] = {"tau_syn_inh", {"tau_syn_I", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+                       -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 enum { S_V, S_I_EXC, S_I_INH, S_COUNT };
 
 static const slp__var_desc li_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
     /* "i": Norse's single current, when inputs come on receptor exc */
-    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 #define NREC SLP__CUBA_NREC
@@ -192,7 +192,7 @@ static double li_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   case S_I_INH:
     return n.i[1];
   default:
-    return NAN;
+    return (double)NAN;
   }
 }
 

@@ -25,14 +25,14 @@ enum { P_TAU_MEM, P_V_LEAK, P_COUNT };
 
 /* Norse's LIBoxParameters technical defaults read as SI, as lif.c does. */
 static const slp__var_desc li_box_params[P_COUNT] = {
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 enum { S_V, S_COUNT };
 
 static const slp__var_desc li_box_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
 };
 
 /* Both receptors jump v by the signed weight; they exist so that projections

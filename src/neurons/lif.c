@@ -42,24 +42,24 @@ enum { P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH, P_V_LEAK, P_V_TH, P_V_RESET,
 /* Defaults are Norse's technical defaults, read as SI (DESIGN.md: a bare
  * number is SI), hence v_th = 1 V = 1000 mV. */
 static const slp__var_desc lif_params[P_COUNT] = {
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
     [P_TAU_SYN_EXC] = {"tau_syn_exc", {"tau_syn_E", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
+                       -1, NULL},
     [P_TAU_SYN_INH] = {"tau_syn_inh", {"tau_syn_I", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1},
+                       -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1, NULL},
 };
 
 enum { S_V, S_I_EXC, S_I_INH, S_COUNT };
 
 static const slp__var_desc lif_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
     /* "i": Norse's single current, when inputs come on receptor exc */
-    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 #define NREC SLP__LIF_NREC
@@ -421,7 +421,7 @@ static double lif_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   case S_I_INH: /* ada_lif: b, the adaptation current, kept as -b */
     return c->ada ? -n.i[1] : n.i[1];
   default:
-    return NAN;
+    return (double)NAN;
   }
 }
 
@@ -489,21 +489,21 @@ enum { A_TAU_MEM, A_TAU_SYN, A_TAU_ADAPT, A_V_LEAK, A_V_TH, A_V_RESET, A_BETA,
        A_COUNT };
 
 static const slp__var_desc ada_params[A_COUNT] = {
-    [A_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
-    [A_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1},
-    [A_TAU_ADAPT] = {"tau_adapt", {NULL}, SLP_DIM_TIME, 800000.0, -1},
-    [A_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [A_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [A_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [A_BETA] = {"beta", {NULL}, SLP_DIM_VOLTAGE, 1800.0, -1},
+    [A_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
+    [A_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1, NULL},
+    [A_TAU_ADAPT] = {"tau_adapt", {NULL}, SLP_DIM_TIME, 800000.0, -1, NULL},
+    [A_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [A_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [A_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [A_BETA] = {"beta", {NULL}, SLP_DIM_VOLTAGE, 1800.0, -1, NULL},
 };
 
 enum { AS_V, AS_I, AS_B, AS_COUNT };
 
 static const slp__var_desc ada_state[AS_COUNT] = {
-    [AS_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, A_V_LEAK},
-    [AS_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [AS_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [AS_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, A_V_LEAK, NULL},
+    [AS_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [AS_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 static int ada_check(const double *p, char *why, size_t cap) {

@@ -47,11 +47,11 @@ enum { RESET_VALUE, RESET_SUBTRACT };
 static const char *const reset_methods[] = {"value", "subtract", NULL};
 
 static const slp__var_desc box_params[P_COUNT] = {
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_T_REF] = {"t_ref", {"tau_refrac", NULL}, SLP_DIM_TIME, 0.0, -1, NULL},
     [P_RESET_METHOD] = {"reset_method", {NULL}, SLP_DIM_NONE, RESET_VALUE, -1,
                         reset_methods},
 };
@@ -59,7 +59,7 @@ static const slp__var_desc box_params[P_COUNT] = {
 enum { S_V, S_COUNT };
 
 static const slp__var_desc box_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
 };
 
 /* Both receptors jump v; they exist so that projections written for the

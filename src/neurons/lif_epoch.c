@@ -401,6 +401,6 @@ double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
   case 2: /* ada_lif: b, kept as -b */
     return c->ada ? -cur[1] : cur[1];
   default:
-    return NAN;
+    return (double)NAN;
   }
 }

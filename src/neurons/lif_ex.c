@@ -37,22 +37,22 @@ enum { P_DELTA_T, P_TAU_SYN, P_TAU_MEM, P_V_LEAK, P_V_TH, P_V_RESET,
  * integration step: abs_tol in the state's API units (mV), rel_tol relative
  * to the state. */
 static const slp__var_desc lif_ex_params[P_COUNT] = {
-    [P_DELTA_T] = {"delta_T", {NULL}, SLP_DIM_VOLTAGE, 500.0, -1},
-    [P_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1},
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
-    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1},
+    [P_DELTA_T] = {"delta_T", {NULL}, SLP_DIM_VOLTAGE, 500.0, -1, NULL},
+    [P_TAU_SYN] = {"tau_syn", {NULL}, SLP_DIM_TIME, 5.0, -1, NULL},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_ABS_TOL] = {"ode_abs_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
+    [P_REL_TOL] = {"ode_rel_tol", {NULL}, SLP_DIM_NONE, 1e-6, -1, NULL},
 };
 
 enum { S_V, S_I, S_COUNT };
 
 /* Norse's LIFEx modules start at v = v_leak, i = 0. */
 static const slp__var_desc lif_ex_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
-    [S_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
+    [S_I] = {"i", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
 };
 
 /* Both receptors add to the one current (weights carry the sign); they

@@ -40,27 +40,27 @@ enum { P_TAU_MEM, P_TAU_SYN_EXC, P_TAU_SYN_INH, P_TAU_ADAPT, P_V_LEAK,
  * the threshold's jump, is a voltage like v_th: 1.8 -> 1800 mV.
  */
 static const slp__var_desc lsnn_params[P_COUNT] = {
-    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1},
+    [P_TAU_MEM] = {"tau_mem", {"tau_m", NULL}, SLP_DIM_TIME, 10.0, -1, NULL},
     [P_TAU_SYN_EXC] = {"tau_syn_exc", {"tau_syn_E", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
+                       -1, NULL},
     [P_TAU_SYN_INH] = {"tau_syn_inh", {"tau_syn_I", NULL}, SLP_DIM_TIME, 5.0,
-                       -1},
-    [P_TAU_ADAPT] = {"tau_adapt", {NULL}, SLP_DIM_TIME, 800000.0, -1},
-    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1},
-    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [P_BETA] = {"beta", {NULL}, SLP_DIM_VOLTAGE, 1800.0, -1},
+                       -1, NULL},
+    [P_TAU_ADAPT] = {"tau_adapt", {NULL}, SLP_DIM_TIME, 800000.0, -1, NULL},
+    [P_V_LEAK] = {"v_leak", {"v_rest", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_V_TH] = {"v_th", {"v_thresh", NULL}, SLP_DIM_VOLTAGE, 1000.0, -1, NULL},
+    [P_V_RESET] = {"v_reset", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [P_BETA] = {"beta", {NULL}, SLP_DIM_VOLTAGE, 1800.0, -1, NULL},
 };
 
 enum { S_V, S_I_EXC, S_I_INH, S_B, S_COUNT };
 
 /* Norse's LSNN modules start at v = v_leak, i = 0, b = v_th. */
 static const slp__var_desc lsnn_state[S_COUNT] = {
-    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK},
+    [S_V] = {"v", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_LEAK, NULL},
     /* "i": Norse's single current, when inputs come on receptor exc */
-    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1},
-    [S_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_TH},
+    [S_I_EXC] = {"i_exc", {"i", NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [S_I_INH] = {"i_inh", {NULL}, SLP_DIM_VOLTAGE, 0.0, -1, NULL},
+    [S_B] = {"b", {NULL}, SLP_DIM_VOLTAGE, 0.0, P_V_TH, NULL},
 };
 
 #define NREC SLP__CUBA_NREC
@@ -370,7 +370,7 @@ static double lsnn_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   case S_B:
     return n.cb + own_of(c, i)->v_th;
   default:
-    return NAN;
+    return (double)NAN;
   }
 }
 

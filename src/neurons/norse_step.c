@@ -208,7 +208,7 @@ static double lif_get(const double *k, const double *s, int var) {
     return s[LS_IE];
   if (var == (int)k[LK_SI])
     return s[LS_II];
-  return NAN;
+  return (double)NAN;
 }
 
 /* --- li_box and lif_box: v (+ rho) ------------------------------------------ */
@@ -404,7 +404,7 @@ static double lsnn_get(const double *k, const double *s, int var) {
     return s[SS_II];
   if (var == (int)k[SK_SB])
     return s[SS_B];
-  return NAN;
+  return (double)NAN;
 }
 
 /* --- ada_lif: v, i, b ------------------------------------------------------ */
@@ -459,7 +459,7 @@ static double ada_get(const double *k, const double *s, int var) {
     return s[DS_I];
   if (var == (int)k[DK_SB])
     return s[DS_B];
-  return NAN;
+  return (double)NAN;
 }
 
 /* --- lif_ex: v, i --------------------------------------------------------- */
@@ -494,7 +494,7 @@ static double two_get(const double *k, const double *s, int var) {
     return s[0];
   if (var == (int)k[7])
     return s[1];
-  return NAN;
+  return (double)NAN;
 }
 
 /* The exponential term, from the old v; 0 when delta_T is 0, where Norse
@@ -583,7 +583,7 @@ static double adex_get(const double *k, const double *s, int var) {
     return s[AS_I];
   if (var == (int)k[AK_SA])
     return s[AS_A];
-  return NAN;
+  return (double)NAN;
 }
 
 /* --- coba_lif: v, g_e, g_i ------------------------------------------------- */
@@ -645,7 +645,7 @@ static double coba_get(const double *k, const double *s, int var) {
     return s[CS_GE];
   if (var == (int)k[CK_SI])
     return s[CS_GI];
-  return NAN;
+  return (double)NAN;
 }
 
 /* --- izhikevich: v, u (in Norse's numbers, mV) ------------------------------ */

@@ -487,7 +487,7 @@ double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
   slp__ode *o = pop->consts;
   slp__ode_neuron n = ((const slp__ode_neuron *)pop->state)[i];
   if (var < 0 || (size_t)var >= o->dim)
-    return NAN;
+    return (double)NAN;
   use_neuron(o, i);
   if (n.t_ref_end > n.t_last) {
     slp_tick e = n.t_ref_end < t ? n.t_ref_end : t;
@@ -495,11 +495,11 @@ double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {
     int rc = slp__ode_integrate(o, n.y, &n.h, n.t_last, e);
     o->frozen = 0;
     if (rc != 0)
-      return NAN;
+      return (double)NAN;
     n.t_last = e;
   }
   if (slp__ode_integrate(o, n.y, &n.h, n.t_last, t) != 0)
-    return NAN;
+    return (double)NAN;
   return n.y[var];
 }
 

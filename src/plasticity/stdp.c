@@ -613,7 +613,7 @@ static int build_proj(slp__stdp_proj *P, const slp_network *net, uint32_t k,
           sg->post0 = P->to_off[t] + (node0 - P->to_node0[t]);
       uint64_t lo = csr->seg_start[s], hi = csr->seg_start[s + 1];
       for (uint64_t q = lo; q < hi; q++)
-        P->w[w0 + (q - lo)] = csr->w[q];
+        P->w[w0 + (q - lo)] = (double)csr->w[q];
       w0 += hi - lo;
       P->seg_csr[g] = s;
       seg_slot[s] = (uint32_t)g;
