@@ -64,6 +64,7 @@ void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
   r->ctr[3] = (uint32_t)((entity >> 32) & 0xffffffu) |
               ((uint32_t)purpose << 24);
   r->left = 0;
+  r->primed = 0;
 }
 
 

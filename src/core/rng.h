@@ -32,9 +32,12 @@ typedef enum slp__rng_purpose {
 /* One stream.  Plain value; copying it forks the stream. */
 typedef struct slp__rng {
   uint32_t key[2];   /* the seed */
-  uint32_t ctr[4];   /* block counter, sub, entity low, entity high | purpose */
+  uint32_t ctr[4];   /* block counter, sub, entity low, entity high | purpose:
+                        the next block to compute */
   uint32_t buf[4];   /* the current block's output */
+  uint32_t ahead[4]; /* the block after it, computed before it is needed */
   unsigned left;     /* unread words in buf */
+  unsigned primed;   /* ahead holds a block */
 } slp__rng;
 
 /*
@@ -44,18 +47,34 @@ typedef struct slp__rng {
 void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
                    uint64_t entity, uint32_t sub);
 
-/* Compute the stream's next block into buf.  Inline, as slp__rng_u32:
- * a busy Poisson drive draws one word per source per grid step. */
-static inline void slp__rng_refill(slp__rng *r) {
+/* The block at the stream's counter into out, and the counter on. */
+static inline void slp__rng_block(slp__rng *r, uint32_t out[4]) {
   philox4x32_ctr_t c = {{r->ctr[0], r->ctr[1], r->ctr[2], r->ctr[3]}};
   philox4x32_key_t k = {{r->key[0], r->key[1]}};
-  philox4x32_ctr_t out = philox4x32(c, k);
+  philox4x32_ctr_t o = philox4x32(c, k);
   for (int j = 0; j < 4; j++)
-    r->buf[j] = out.v[j];
-  r->left = 4;
+    out[j] = o.v[j];
   /* 2^32 blocks per stream; the block counter never wraps in practice
    * (2^34 words), and if it did the stream would repeat, not collide. */
   r->ctr[0]++;
+}
+
+/* The stream's next block into buf.  The block after it is computed now,
+ * ahead of need: a block costs a chain of ten dependent rounds (~50
+ * cycles), which a draw waiting on it would sit through -- a Poisson
+ * drive draws one interval per spike and uses it at once.  Computed one
+ * block early, its rounds overlap whatever the caller does next.  The
+ * blocks and their order are the same either way.  Inline: a busy drive
+ * draws per source per grid step. */
+static inline void slp__rng_refill(slp__rng *r) {
+  if (!r->primed) {
+    slp__rng_block(r, r->ahead);
+    r->primed = 1;
+  }
+  for (int j = 0; j < 4; j++)
+    r->buf[j] = r->ahead[j];
+  r->left = 4;
+  slp__rng_block(r, r->ahead);
 }
 
 static inline uint32_t slp__rng_u32(slp__rng *r) {
