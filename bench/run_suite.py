@@ -460,6 +460,9 @@ def build_report(suite, opts, records, failures, skipped, static, started, finis
     # The speedup map and where dense stepping wins.
     L += map_section(records)
     L += targets_section(records)
+    if opts.roles:
+        L.append(f"Only these parts of the suite were run (--roles): {opts.roles}.")
+        L.append("")
     if skipped:
         L.append("Left out:")
         L.append("")
@@ -724,6 +727,9 @@ def parse_args(argv):
     ap.add_argument("--out", default=None)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-n", type=int, default=0, help="leave out networks larger than N")
+    ap.add_argument("--roles", default="",
+                    help="only these parts of the suite, comma-separated: example (the named "
+                         "networks), size (the size series), map, sweep")
     ap.add_argument("--no-brian2", action="store_true")
     ap.add_argument("--no-torch", action="store_true")
     ap.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
@@ -766,6 +772,14 @@ def main(argv=None):
         return rerender(opts)
     suite = opts.suite
     plan, reps, budget = suite_plan(suite, opts)
+    roles = [r for r in opts.roles.split(",") if r]
+    unknown = sorted(set(roles) - {"example", "size", "map", "sweep"})
+    if unknown:
+        print(f"run_suite.py: --roles: unknown part(s) {', '.join(unknown)} "
+              "(example, size, map, sweep)", file=sys.stderr)
+        return 2
+    if roles:
+        plan = [x for x in plan if x[3] in roles]
     event_budget = EVENT_BUDGET.get(suite)
     if opts.reps is None:
         opts.reps = reps
