@@ -252,12 +252,34 @@ END_TEST
     "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
     " weight: -1.0 mV, delay: 0.5 ms}\n"
 
+/* As SMALL_BRUNEL_BODY, its second input quiet: 200 Hz, a tenth of a spike
+ * per window, so that its sources wait in a wheel (direct.h). */
+#define SMALL_BRUNEL_QUIET \
+    "populations:\n" \
+    "  exc: {size: 400, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
+    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
+    "  inh: {size: 100, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
+    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
+    "inputs:\n" \
+    "  ext: {type: poisson, size: 500, rate: 25 kHz}\n" \
+    "  quiet: {type: poisson, size: 500, rate: 200 Hz}\n" \
+    "projections:\n" \
+    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV," \
+    " delay: 1.5 ms}\n" \
+    "  - {from: quiet, to: [exc, inh], connect: one_to_one, weight: 3 mV," \
+    " delay: 0.7 ms}\n" \
+    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40}," \
+    " weight: 0.2 mV, delay: 1.5 ms}\n" \
+    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
+    " weight: -1.0 mV, delay: 0.5 ms}\n"
+
 static const char *const small_brunel[] = {
     "simulation: {time: 200 ms, seed: 5, mode: grid, dt: 0.1 ms}\n"
     SMALL_BRUNEL_BODY,
     "simulation: {time: 200 ms, seed: 5, mode: exact}\n" SMALL_BRUNEL_BODY,
     "simulation: {time: 200 ms, seed: 5, mode: exact}\n"
-    SMALL_BRUNEL_ONE_DRIVE};
+    SMALL_BRUNEL_ONE_DRIVE,
+    "simulation: {time: 200 ms, seed: 5, mode: exact}\n" SMALL_BRUNEL_QUIET};
 
 static slp_sim *run_text(const char *text, record *rec) {
   slp_model *m = NULL;
@@ -279,8 +301,9 @@ static slp_sim *run_text(const char *text, record *rec) {
  * the same streams, consumed in the same order, delivered in the canonical
  * order -- here with two direct inputs of different delays, interleaved
  * with recurrent spikes of several delays; _i: grid mode (counts per
- * step), exact mode (spike by spike, merged), and exact mode with one drive
- * (taken by its targets). */
+ * step), exact mode (spike by spike, merged), exact mode with one drive
+ * (taken by its targets), and exact mode with a quiet input (its sources in
+ * a wheel by their next spike). */
 /* Input groups delivered directly. */
 static size_t n_direct(const slp_sim *sim) {
   size_t n = 0;
@@ -293,9 +316,14 @@ START_TEST(test_direct_equals_queued) {
   record a, b;
   slp_sim *sa = run_text(small_brunel[_i], &a);
   /* the shortcut was really taken */
-  ck_assert_uint_eq(n_direct(sa), _i < 2 ? 2 : 1);
+  ck_assert_uint_eq(n_direct(sa), _i == 2 ? 1 : 2);
   for (size_t p = 0; p < sa->n_pops; p++) /* taken by the targets or not */
     ck_assert((sa->parts[0].pops[p].drive != NULL) == (_i == 2));
+  if (_i == 3) { /* the busy input looked at every window, the quiet one
+                    from its wheel */
+    ck_assert_int_eq(sa->parts[0].direct[0].wheeled, 0);
+    ck_assert_int_eq(sa->parts[0].direct[1].wheeled, 1);
+  }
   slp__direct_disabled = 1;
   slp_sim *sb = run_text(small_brunel[_i], &b);
   slp__direct_disabled = 0;
@@ -369,7 +397,7 @@ static Suite *suite_network(void) {
   tc = tcase_create("brunel");
   tcase_set_timeout(tc, 900);
   tcase_add_test(tc, test_brunel_ai);
-  tcase_add_loop_test(tc, test_direct_equals_queued, 0, 3);
+  tcase_add_loop_test(tc, test_direct_equals_queued, 0, 4);
   tcase_add_test(tc, test_poisson_step_counts);
   suite_add_tcase(s, tc);
   return s;
