@@ -342,6 +342,43 @@ START_TEST(test_direct_equals_queued) {
 }
 END_TEST
 
+/* Quiet Poisson sources wait in a wheel by their next spike (inputs.h):
+ * the same spikes as looking at every source every window -- queued
+ * sources with many synapses each, in exact and in grid mode. */
+START_TEST(test_poisson_wheel_equals_scan) {
+  static const char *const modes[] = {"exact", "grid"};
+  char text[2048];
+  snprintf(text, sizeof text,
+           "simulation: {time: 300 ms, seed: 11, mode: %s}\n"
+           "populations:\n"
+           "  n: {size: 50, model: lif, params: {tau_mem: 20 ms, tau_syn: 5 ms,"
+           " v_leak: -70 mV, v_th: -54 mV, v_reset: -60 mV},"
+           " init: {v: -70 mV}}\n"
+           "inputs:\n"
+           "  slow: {type: poisson, size: 1000, rate: {uniform: [1 Hz, 40 Hz]}}\n"
+           "projections:\n"
+           "  - {from: slow, to: n, connect: {fixed_probability: 0.3},"
+           " weight: 1.2 mV, delay: 0.5 ms}\n"
+           "  - {from: n, to: n, connect: {fixed_probability: 0.2},"
+           " weight: 0.5 mV, delay: 1 ms}\n",
+           modes[_i]);
+  record a, b;
+  slp_sim *sa = run_text(text, &a);
+  ck_assert_int_eq(sa->parts[0].emit[0].wheel.state, 1); /* really used */
+  slp__poisson_wheel_disabled = 1;
+  slp_sim *sb = run_text(text, &b);
+  slp__poisson_wheel_disabled = 0;
+  ck_assert_int_eq(sb->parts[0].emit[0].wheel.state, 0);
+  ck_assert_uint_gt(a.count, 100);
+  ck_assert_uint_eq(a.count, b.count);
+  ck_assert_uint_eq(a.hash, b.hash);
+  slp_sim_destroy(sa);
+  slp_sim_destroy(sb);
+  record_free(&a);
+  record_free(&b);
+}
+END_TEST
+
 /* A busy Poisson source in grid mode is drawn per step: its counts follow
  * Poisson(mu); and the table lookup returns what the recurrence would. */
 START_TEST(test_poisson_step_counts) {
@@ -398,6 +435,7 @@ static Suite *suite_network(void) {
   tcase_set_timeout(tc, 900);
   tcase_add_test(tc, test_brunel_ai);
   tcase_add_loop_test(tc, test_direct_equals_queued, 0, 4);
+  tcase_add_loop_test(tc, test_poisson_wheel_equals_scan, 0, 2);
   tcase_add_test(tc, test_poisson_step_counts);
   suite_add_tcase(s, tc);
   return s;

@@ -61,12 +61,13 @@ void slp__input_destroy(slp__input *in) {
   memset(in, 0, sizeof *in);
 }
 
-int slp__input_emit_range(slp__input *in, uint32_t lo, uint32_t hi,
-                          slp_tick t0, slp_tick t1, slp__spikebuf *out) {
+int slp__input_emit_range(slp__input *in, slp__poisson_wheel *w, uint32_t lo,
+                          uint32_t hi, slp_tick t0, slp_tick t1,
+                          slp__spikebuf *out) {
   switch (in->kind) {
   case SLP__GROUP_POISSON:
   case SLP__GROUP_SIGNED_POISSON:
-    return slp__poisson_emit(in, lo, hi, t0, t1, out);
+    return slp__poisson_emit(in, w, lo, hi, t0, t1, out);
   case SLP__GROUP_REGULAR:
     return slp__regular_emit(in, lo, hi, t0, t1, out);
   case SLP__GROUP_POISSON_PROCESS:
@@ -79,7 +80,7 @@ int slp__input_emit_range(slp__input *in, uint32_t lo, uint32_t hi,
 int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
                     slp__spikebuf *out) {
   size_t before = out->n;
-  int rc = slp__input_emit_range(in, 0, in->n, t0, t1, out);
+  int rc = slp__input_emit_range(in, NULL, 0, in->n, t0, t1, out);
   in->emitted += out->n - before;
   return rc;
 }

@@ -19,6 +19,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "core/alloc.h"
 #include "inputs/inputs.h"
@@ -156,24 +157,105 @@ int slp__poisson_emit_source(slp__input *in, uint32_t k, slp_tick t1,
   return 0;
 }
 
-int slp__poisson_emit(slp__input *in, uint32_t lo, uint32_t hi, slp_tick t0,
-                      slp_tick t1,
-                      slp__spikebuf *out) {
-  (void)t0; /* spikes before t0 were emitted by earlier windows */
+int slp__poisson_wheel_disabled = 0;
+
+void slp__poisson_wheel_init(slp__poisson_wheel *w) {
+  memset(w, 0, sizeof *w);
+  w->state = -1;
+}
+
+void slp__poisson_wheel_free(slp__poisson_wheel *w) {
+  if (w->state == 1)
+    slp__ring_free(&w->ring);
+  slp__free(w->due);
+  slp__poisson_wheel_init(w);
+}
+
+/* The tick source k's next spike is emitted at (on the grid), or -1. */
+static slp_tick next_emission(const slp__input *in, uint32_t k) {
+  double ms = in->next_ms[k];
+  return ms < 9e12 ? slp__ceil_grid(slp__poisson_tick(ms), in->grid) : -1;
+}
+
+/* Decide at the first window whether sources [lo, hi) go in the wheel,
+ * and put them there.  SLP_ENOMEM on failure. */
+static int wheel_start(slp__input *in, slp__poisson_wheel *w, uint32_t lo,
+                       uint32_t hi, slp_tick t0, slp_tick t1) {
+  double w_ms = (double)(t1 - t0) * SLP__MS_PER_TICK, per = 0;
+  for (uint32_t k = lo; k < hi; k++)
+    per += in->mu[k] > 0 ? 1.0 : in->rate[k] * w_ms; /* by steps: busy */
+  w->state = hi > lo && per < 0.5 * (double)(hi - lo) &&
+             !slp__poisson_wheel_disabled;
+  if (w->state == 0)
+    return 0;
+  /* A year of four mean intervals (64 windows at least, 2^16 at most)
+   * keeps most sources out of the ring's heap. */
+  double year = 4.0 * (double)(hi - lo) / (per > 0 ? per : 1.0);
+  slp_tick windows =
+      year < 64.0 ? 64 : year > 65536.0 ? 65536 : (slp_tick)year;
+  w->due = slp__calloc(((size_t)(hi - lo) + 63) / 64, sizeof *w->due);
+  if (w->due == NULL ||
+      slp__ring_init(&w->ring, t1 - t0, windows * (t1 - t0), t0) != 0) {
+    w->state = 0; /* nothing to free but due */
+    return SLP_ENOMEM;
+  }
   for (uint32_t k = lo; k < hi; k++) {
-    if (in->mu[k] > 0) {
-      while (in->next_t[k] < t1) {
-        slp_tick t = in->next_t[k];
-        for (uint32_t c = slp__poisson_step_count(in, k); c > 0; c--) {
-          if (slp__spikebuf_push(out, t, in->node0 + k, 1.0) != 0)
-            return SLP_ENOMEM;
-        }
-      }
-      continue;
-    }
-    uint64_t n = 0;
-    if (slp__poisson_emit_source(in, k, t1, 0, in->node0 + k, out, &n) != 0)
+    slp_tick t = next_emission(in, k);
+    if (t >= 0 && slp__ring_push(&w->ring, t, k, 0, 1.0) != 0)
       return SLP_ENOMEM;
+  }
+  return 0;
+}
+
+/* Source k's spikes before t1 (drawn by steps or by intervals). */
+static int emit_one(slp__input *in, uint32_t k, slp_tick t1,
+                    slp__spikebuf *out) {
+  if (in->mu[k] > 0) {
+    while (in->next_t[k] < t1) {
+      slp_tick t = in->next_t[k];
+      for (uint32_t c = slp__poisson_step_count(in, k); c > 0; c--) {
+        if (slp__spikebuf_push(out, t, in->node0 + k, 1.0) != 0)
+          return SLP_ENOMEM;
+      }
+    }
+    return 0;
+  }
+  uint64_t n = 0;
+  return slp__poisson_emit_source(in, k, t1, 0, in->node0 + k, out, &n);
+}
+
+int slp__poisson_emit(slp__input *in, slp__poisson_wheel *w, uint32_t lo,
+                      uint32_t hi, slp_tick t0, slp_tick t1,
+                      slp__spikebuf *out) {
+  if (w != NULL && w->state < 0 && wheel_start(in, w, lo, hi, t0, t1) != 0)
+    return SLP_ENOMEM;
+  if (w == NULL || w->state == 0) {
+    /* spikes before t0 were emitted by earlier windows */
+    for (uint32_t k = lo; k < hi; k++)
+      if (emit_one(in, k, t1, out) != 0)
+        return SLP_ENOMEM;
+    return 0;
+  }
+  /* The window's sources from the wheel, then in source order, as the
+   * loop above takes them; each goes back in at its next spike. */
+  slp__evbuf *b;
+  if (slp__ring_take(&w->ring, &b) != 0)
+    return SLP_ENOMEM;
+  for (size_t q = 0; q < b->n; q++) {
+    uint32_t i = b->ev[q].src - lo;
+    w->due[i >> 6] |= (uint64_t)1 << (i & 63);
+  }
+  slp__ring_advance(&w->ring);
+  for (uint32_t word = 0; word < (hi - lo + 63) / 64; word++) {
+    for (uint64_t bits = w->due[word]; bits != 0; bits &= bits - 1) {
+      uint32_t k = lo + word * 64 + (uint32_t)__builtin_ctzll(bits);
+      if (emit_one(in, k, t1, out) != 0)
+        return SLP_ENOMEM;
+      slp_tick t = next_emission(in, k);
+      if (t >= 0 && slp__ring_push(&w->ring, t, k, 0, 1.0) != 0)
+        return SLP_ENOMEM;
+    }
+    w->due[word] = 0;
   }
   return 0;
 }

@@ -610,7 +610,11 @@ static int add_range(slp__part *pt, uint32_t k, uint32_t lo, uint32_t hi,
   }
   if (slp__grow((void **)&pt->emit, cap, pt->n_emit + 1, sizeof *pt->emit))
     return SLP_ENOMEM;
-  pt->emit[pt->n_emit++] = (slp__src_range){k, lo, hi};
+  slp__src_range *r = &pt->emit[pt->n_emit++];
+  r->input = k;
+  r->lo = lo;
+  r->hi = hi;
+  slp__poisson_wheel_init(&r->wheel);
   return 0;
 }
 

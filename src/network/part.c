@@ -18,6 +18,8 @@ void slp__part_free(slp__part *pt, size_t n_pops) {
   for (size_t k = 0; k < pt->n_direct; k++)
     slp__direct_free(&pt->direct[k]);
   slp__free(pt->direct);
+  for (size_t r = 0; r < pt->n_emit; r++)
+    slp__poisson_wheel_free(&pt->emit[r].wheel);
   slp__free(pt->emit);
   slp__plasticity_destroy(pt->plast);
   slp__csr_free(&pt->csr);

@@ -34,6 +34,7 @@
 typedef struct slp__src_range {
   uint32_t input;
   uint32_t lo, hi;
+  slp__poisson_wheel wheel; /* its quiet Poisson sources (inputs.h) */
 } slp__src_range;
 
 /* Partitions sit in one array, each written by its own thread: each starts

@@ -171,9 +171,9 @@ static int emit_sources(const slp_sim *sim, slp__part *pt,
   slp__spikebuf *loc = &pt->local, *sh = &pt->shared[par];
   size_t before = loc->n;
   for (size_t r = 0; r < pt->n_emit; r++) {
-    const slp__src_range *e = &pt->emit[r];
-    int rc = slp__input_emit_range(&sim->inputs[e->input], e->lo, e->hi,
-                                   win->t0, win->t1, loc);
+    slp__src_range *e = &pt->emit[r];
+    int rc = slp__input_emit_range(&sim->inputs[e->input], &e->wheel, e->lo,
+                                   e->hi, win->t0, win->t1, loc);
     if (rc != 0)
       return rc;
   }
