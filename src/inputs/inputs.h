@@ -14,7 +14,7 @@
 
 #include "sleipnir/sim.h"
 #include "core/rng.h"
-#include "events/ring.h"
+#include "events/wheel.h"
 #include "network/network.h"
 #include "neurons/pop.h"
 
@@ -98,10 +98,9 @@ int slp__input_emit(slp__input *in, slp_tick t0, slp_tick t1,
  * same order.
  */
 typedef struct slp__poisson_wheel {
-  int state;      /* -1: undecided; 0: every source every window; 1: wheel */
-  slp__ring ring; /* state 1: each source (src: its index in the group) by
-                     the emission tick of its next spike */
-  uint64_t *due;  /* state 1: bit k - lo set for the window's sources */
+  int state;        /* -1: undecided; 0: every source every window; 1: wheel */
+  slp__wheel wheel; /* state 1: source k (item k - lo) by the emission tick
+                       of its next spike */
 } slp__poisson_wheel;
 
 /* Tests set this to look at every source every window, to prove the two

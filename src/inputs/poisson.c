@@ -166,8 +166,7 @@ void slp__poisson_wheel_init(slp__poisson_wheel *w) {
 
 void slp__poisson_wheel_free(slp__poisson_wheel *w) {
   if (w->state == 1)
-    slp__ring_free(&w->ring);
-  slp__free(w->due);
+    slp__wheel_free(&w->wheel);
   slp__poisson_wheel_init(w);
 }
 
@@ -184,24 +183,15 @@ static int wheel_start(slp__input *in, slp__poisson_wheel *w, uint32_t lo,
   double w_ms = (double)(t1 - t0) * SLP__MS_PER_TICK, per = 0;
   for (uint32_t k = lo; k < hi; k++)
     per += in->mu[k] > 0 ? 1.0 : in->rate[k] * w_ms; /* by steps: busy */
-  w->state = hi > lo && per < 0.5 * (double)(hi - lo) &&
-             !slp__poisson_wheel_disabled;
+  per = hi > lo ? per / (double)(hi - lo) : 1.0;
+  w->state = slp__wheel_pays(per) && !slp__poisson_wheel_disabled;
   if (w->state == 0)
     return 0;
-  /* A year of four mean intervals (64 windows at least, 2^16 at most)
-   * keeps most sources out of the ring's heap. */
-  double year = 4.0 * (double)(hi - lo) / (per > 0 ? per : 1.0);
-  slp_tick windows =
-      year < 64.0 ? 64 : year > 65536.0 ? 65536 : (slp_tick)year;
-  w->due = slp__calloc(((size_t)(hi - lo) + 63) / 64, sizeof *w->due);
-  if (w->due == NULL ||
-      slp__ring_init(&w->ring, t1 - t0, windows * (t1 - t0), t0) != 0) {
-    w->state = 0; /* nothing to free but due */
+  if (slp__wheel_init(&w->wheel, hi - lo, t1 - t0, per, t0) != 0)
     return SLP_ENOMEM;
-  }
   for (uint32_t k = lo; k < hi; k++) {
     slp_tick t = next_emission(in, k);
-    if (t >= 0 && slp__ring_push(&w->ring, t, k, 0, 1.0) != 0)
+    if (t >= 0 && slp__wheel_put(&w->wheel, t, k - lo) != 0)
       return SLP_ENOMEM;
   }
   return 0;
@@ -236,26 +226,19 @@ int slp__poisson_emit(slp__input *in, slp__poisson_wheel *w, uint32_t lo,
         return SLP_ENOMEM;
     return 0;
   }
-  /* The window's sources from the wheel, then in source order, as the
-   * loop above takes them; each goes back in at its next spike. */
-  slp__evbuf *b;
-  if (slp__ring_take(&w->ring, &b) != 0)
+  /* The window's sources from the wheel, in source order, as the loop
+   * above takes them; each goes back in at its next spike. */
+  const uint32_t *items;
+  size_t n;
+  if (slp__wheel_take(&w->wheel, &items, &n) != 0)
     return SLP_ENOMEM;
-  for (size_t q = 0; q < b->n; q++) {
-    uint32_t i = b->ev[q].src - lo;
-    w->due[i >> 6] |= (uint64_t)1 << (i & 63);
-  }
-  slp__ring_advance(&w->ring);
-  for (uint32_t word = 0; word < (hi - lo + 63) / 64; word++) {
-    for (uint64_t bits = w->due[word]; bits != 0; bits &= bits - 1) {
-      uint32_t k = lo + word * 64 + (uint32_t)__builtin_ctzll(bits);
-      if (emit_one(in, k, t1, out) != 0)
-        return SLP_ENOMEM;
-      slp_tick t = next_emission(in, k);
-      if (t >= 0 && slp__ring_push(&w->ring, t, k, 0, 1.0) != 0)
-        return SLP_ENOMEM;
-    }
-    w->due[word] = 0;
+  for (size_t q = 0; q < n; q++) {
+    uint32_t k = lo + items[q];
+    if (emit_one(in, k, t1, out) != 0)
+      return SLP_ENOMEM;
+    slp_tick t = next_emission(in, k);
+    if (t >= 0 && slp__wheel_put(&w->wheel, t, items[q]) != 0)
+      return SLP_ENOMEM;
   }
   return 0;
 }

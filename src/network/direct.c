@@ -118,8 +118,7 @@ uint64_t slp__direct_taken(slp__direct *d) {
 
 void slp__direct_free(slp__direct *d) {
   if (d->wheeled == 1)
-    slp__ring_free(&d->wheel);
-  slp__free(d->due);
+    slp__wheel_free(&d->wheel);
   for (uint32_t k = 0; k < d->n_drives; k++)
     slp__drive_free(&d->drives[k]);
   slp__free(d->drives);
@@ -243,9 +242,8 @@ static int draw_source(slp__direct *d, uint32_t m, slp_tick t1,
     return SLP_ENOMEM;
   if (d->wheeled != 1 || !(in->next_ms[k] < 9e12))
     return 0; /* every source drawn every window, or a silent one */
-  return slp__ring_push(&d->wheel,
-                        slp__poisson_tick(in->next_ms[k]) + d->delay[m], m, 0,
-                        1.0);
+  return slp__wheel_put(&d->wheel,
+                        slp__poisson_tick(in->next_ms[k]) + d->delay[m], m);
 }
 
 /*
@@ -261,22 +259,16 @@ static int wheel_start(slp__direct *d, const slp__window *win) {
   double w_ms = (double)(win->t1 - win->t0) * SLP__MS_PER_TICK, per = 0;
   for (uint32_t m = 0; m < d->n; m++)
     per += in->rate[d->src[m]] * w_ms;
-  d->wheeled = d->n > 0 && per < 0.5 * (double)d->n;
+  per = d->n > 0 ? per / (double)d->n : 1.0;
+  d->wheeled = slp__wheel_pays(per);
   if (!d->wheeled)
     return 0;
-  /* A year of four mean intervals (at least 64 windows, at most 2^16)
-   * keeps most sources out of the ring's heap. */
-  slp_tick w = win->t1 - win->t0;
-  double year = 4.0 * (double)d->n / (per > 0 ? per : 1.0);
-  slp_tick windows = year < 64.0 ? 64 : year > 65536.0 ? 65536 : (slp_tick)year;
-  d->due = slp__calloc(((size_t)d->n + 63) / 64, sizeof *d->due);
-  if (d->due == NULL ||
-      slp__ring_init(&d->wheel, w, windows * w, win->t0) != 0)
+  if (slp__wheel_init(&d->wheel, d->n, win->t1 - win->t0, per, win->t0) != 0)
     return SLP_ENOMEM;
   for (uint32_t m = 0; m < d->n; m++) {
     double ms = in->next_ms[d->src[m]];
-    if (ms < 9e12 && slp__ring_push(&d->wheel, slp__poisson_tick(ms) +
-                                                   d->delay[m], m, 0, 1.0) != 0)
+    if (ms < 9e12 && slp__wheel_put(&d->wheel, slp__poisson_tick(ms) +
+                                                   d->delay[m], m) != 0)
       return SLP_ENOMEM;
   }
   return 0;
@@ -291,19 +283,13 @@ int slp__direct_draw_exact(slp__direct *d, const slp__window *win,
   /* Source by source, in order: a tick's spikes stay in source order
    * through the stable sort, which is the canonical order among them. */
   if (d->wheeled) {
-    slp__evbuf *b;
-    if (slp__ring_take(&d->wheel, &b) != 0)
+    const uint32_t *items;
+    size_t n;
+    if (slp__wheel_take(&d->wheel, &items, &n) != 0)
       return SLP_ENOMEM;
-    for (size_t q = 0; q < b->n; q++)
-      d->due[b->ev[q].src >> 6] |= (uint64_t)1 << (b->ev[q].src & 63);
-    slp__ring_advance(&d->wheel); /* the sources go back in after it */
-    for (uint32_t word = 0; word < (d->n + 63) / 64; word++)
-      for (uint64_t bits = d->due[word]; bits != 0; bits &= bits - 1) {
-        uint32_t m = word * 64 + (uint32_t)__builtin_ctzll(bits);
-        if (draw_source(d, m, win->t1, spikes) != 0)
-          return SLP_ENOMEM;
-      }
-    memset(d->due, 0, ((size_t)d->n + 63) / 64 * sizeof *d->due);
+    for (size_t q = 0; q < n; q++)
+      if (draw_source(d, items[q], win->t1, spikes) != 0)
+        return SLP_ENOMEM;
   } else {
     for (uint32_t m = 0; m < d->n; m++)
       if (draw_source(d, m, win->t1, spikes) != 0)

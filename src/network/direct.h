@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "inputs/drive.h"
-#include "events/ring.h"
+#include "events/wheel.h"
 #include "inputs/inputs.h"
 #include "neurons/pop.h"
 #include "synapses/csr.h"
@@ -46,12 +46,10 @@ typedef struct slp__direct {
   int wheeled;         /* exact mode: 1 when the sources wait in `wheel`
                           (quiet sources), 0 when every source is looked at
                           every window, -1 before the first window */
-  slp__ring wheel;     /* exact mode, quiet sources: each source by the
-                          arrival tick of its next spike (src: its index m
-                          in this table), so that a window draws only the
-                          sources with a spike in it */
-  uint64_t *due;       /* exact mode, wheel: bit m set for the sources of
-                          the window, to draw them in source order */
+  slp__wheel wheel;    /* exact mode, quiet sources: each source (item m
+                          of this table) by the arrival tick of its next
+                          spike, so that a window draws only the sources
+                          with a spike in it */
   slp__drive *drives;  /* exact mode, taken by the targets (pulled): one
                           drive per target population, attached to it */
   uint32_t n_drives;   /* their number; 0 when not pulled */
