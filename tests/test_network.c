@@ -213,65 +213,58 @@ START_TEST(test_brunel_ai) {
 }
 END_TEST
 
-/* A small Brunel-like network: its external drive is delivered directly
- * (no queue), unless slp__direct_disabled. */
-#define SMALL_BRUNEL_BODY \
+/* A small Brunel-like network, in parts: its populations, its external
+ * drive's synapses, and its recurrent projections. */
+#define SMALL_BRUNEL_POPS \
     "populations:\n" \
     "  exc: {size: 400, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
     " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
     "  inh: {size: 100, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
-    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
+    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n"
+#define SMALL_BRUNEL_EXT_SYNAPSES \
+    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV," \
+    " delay: 1.5 ms}\n"
+#define SMALL_BRUNEL_RECURRENT \
+    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40}," \
+    " weight: 0.2 mV, delay: 1.5 ms}\n" \
+    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
+    " weight: -1.0 mV, delay: 0.5 ms}\n"
+
+/* Its external drive is delivered directly (no queue), unless
+ * slp__direct_disabled. */
+#define SMALL_BRUNEL_BODY \
+    SMALL_BRUNEL_POPS \
     "inputs:\n" \
     "  ext: {type: poisson, size: 500, rate: 25 kHz}\n" \
     "  quiet: {type: poisson, size: 500, rate: 3 kHz}\n" \
     "projections:\n" \
-    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV," \
-    " delay: 1.5 ms}\n" \
+    SMALL_BRUNEL_EXT_SYNAPSES \
     "  - {from: quiet, to: [exc, inh], connect: one_to_one, weight: -0.1 mV," \
     " delay: 0.7 ms}\n" \
-    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40}," \
-    " weight: 0.2 mV, delay: 1.5 ms}\n" \
-    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
-    " weight: -1.0 mV, delay: 0.5 ms}\n"
+    SMALL_BRUNEL_RECURRENT
 
 /* The same with the external drive alone: in exact mode its targets take
  * its spikes themselves (inputs/drive.h). */
 #define SMALL_BRUNEL_ONE_DRIVE \
-    "populations:\n" \
-    "  exc: {size: 400, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
-    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
-    "  inh: {size: 100, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
-    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
+    SMALL_BRUNEL_POPS \
     "inputs:\n" \
     "  ext: {type: poisson, size: 500, rate: 22 kHz}\n" \
     "projections:\n" \
-    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV," \
-    " delay: 1.5 ms}\n" \
-    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40}," \
-    " weight: 0.2 mV, delay: 1.5 ms}\n" \
-    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
-    " weight: -1.0 mV, delay: 0.5 ms}\n"
+    SMALL_BRUNEL_EXT_SYNAPSES \
+    SMALL_BRUNEL_RECURRENT
 
 /* As SMALL_BRUNEL_BODY, its second input quiet: 200 Hz, a tenth of a spike
  * per window, so that its sources wait in a wheel (direct.h). */
 #define SMALL_BRUNEL_QUIET \
-    "populations:\n" \
-    "  exc: {size: 400, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
-    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
-    "  inh: {size: 100, model: lif_box, params: {tau_mem: 20 ms, v_th: 20 mV," \
-    " v_reset: 10 mV, t_ref: 2 ms}, init: {v: {uniform: [0 mV, 20 mV]}}}\n" \
+    SMALL_BRUNEL_POPS \
     "inputs:\n" \
     "  ext: {type: poisson, size: 500, rate: 25 kHz}\n" \
     "  quiet: {type: poisson, size: 500, rate: 200 Hz}\n" \
     "projections:\n" \
-    "  - {from: ext, to: [exc, inh], connect: one_to_one, weight: 0.2 mV," \
-    " delay: 1.5 ms}\n" \
+    SMALL_BRUNEL_EXT_SYNAPSES \
     "  - {from: quiet, to: [exc, inh], connect: one_to_one, weight: 3 mV," \
     " delay: 0.7 ms}\n" \
-    "  - {from: exc, to: [exc, inh], connect: {fixed_indegree: 40}," \
-    " weight: 0.2 mV, delay: 1.5 ms}\n" \
-    "  - {from: inh, to: [exc, inh], connect: {fixed_indegree: 10}," \
-    " weight: -1.0 mV, delay: 0.5 ms}\n"
+    SMALL_BRUNEL_RECURRENT
 
 static const char *const small_brunel[] = {
     "simulation: {time: 200 ms, seed: 5, mode: grid, dt: 0.1 ms}\n"

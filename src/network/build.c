@@ -549,8 +549,7 @@ static int pull_direct(const slp_sim *sim, slp__part *pt, size_t k,
     return 0;
   for (uint32_t m = 0; m < d->n; m++)
     if ((m == 0 || d->pop[m] != d->pop[m - 1]) &&
-        (!only_input_into(sim, pt, k, d->pop[m]) ||
-         pt->pops[d->pop[m]].drive != NULL))
+        !only_input_into(sim, pt, k, d->pop[m]))
       return 0;
   return slp__direct_pull(d, pt->pops);
 }

@@ -93,15 +93,22 @@ static void factors(const slp__lif_consts *c, slp_tick t,
     f->f[j] = 1.0 / f->e[j];
 }
 
-/* u and i of a neuron that is not held, at the tick of f. */
-static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
-                       const slp__lif_factors *f, double *i) {
-  double u = n->cm * f->e[0];
+/* u and i at the tick of f from coefficients cm and ik (a neuron not held). */
+static inline double state_of(const slp__lif_consts *c, double cm,
+                              const double *ik, const slp__lif_factors *f,
+                              double *i) {
+  double u = cm * f->e[0];
   for (int k = 0; k < NREC; k++) {
-    i[k] = n->ik[k] * f->e[1 + k];
+    i[k] = ik[k] * f->e[1 + k];
     u += c->m.c[k] * i[k];
   }
   return u;
+}
+
+/* u and i of a neuron that is not held, at the tick of f. */
+static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
+                              const slp__lif_factors *f, double *i) {
+  return state_of(c, n->cm, n->ik, f, i);
 }
 
 /* t_check from coefficients cm, ik (a neuron not held) at the tick of f,
@@ -112,11 +119,7 @@ static inline double state_at(const slp__lif_consts *c, const ep_neuron *n,
 static inline slp_tick check_from(const slp__lif_consts *c, double cm,
                                   const double *ik, double u_th,
                                   const slp__lif_factors *f) {
-  double u = cm * f->e[0], i[NREC];
-  for (int k = 0; k < NREC; k++) {
-    i[k] = ik[k] * f->e[1 + k];
-    u += c->m.c[k] * i[k];
-  }
+  double i[NREC], u = state_of(c, cm, ik, f, i);
   return slp__cuba_tick_after(f->t,
                               slp__cuba_lin_bound(&c->m, u, i, u_th, 0.0, 0.0));
 }
