@@ -15,10 +15,14 @@
 
 #define TPM 1000000 /* ticks per ms */
 
+/* The window of the rigs made next: 100 ms unless a test says otherwise
+ * (and puts it back). */
+static slp_tick rig_window = 100 * TPM;
+
 /* One neuron of a model, driven by hand. */
 typedef struct rig {
   slp__pop pop;
-  slp__ring wake;
+  slp__wake_map wake;
   slp__spikebuf spikes;
   slp__window win;
   slp_tick window;
@@ -59,8 +63,8 @@ static void rig_init_state(rig *r, const slp__model *m,
   for (size_t k = 0; k < m->n_state; k++)
     init.values[k] = &state[k];
   ck_assert_int_eq(m->create(&r->pop, &init), 0);
-  r->window = 100 * TPM; /* windows of 100 ms unless a test says otherwise */
-  ck_assert_int_eq(slp__ring_init(&r->wake, r->window, 64 * r->window, 0), 0);
+  r->window = rig_window;
+  ck_assert_int_eq(slp__wake_map_init(&r->wake, r->window, 64, 1, 0), 0);
   r->win.t0 = 0;
   r->win.t1 = r->window;
   r->win.serial = 0;
@@ -89,21 +93,18 @@ static void rig_init(rig *r, const slp__model *m, const char *const *names,
 static void rig_free(rig *r) {
   r->pop.model->destroy(&r->pop);
   slp__free(r->pop.settle);
-  slp__ring_free(&r->wake);
+  slp__wake_map_free(&r->wake);
   slp__spikebuf_free(&r->spikes);
 }
 
 /* Close the current window (settle, wake-ups) and open the next. */
 static void rig_next_window(rig *r) {
   slp__pop *p = &r->pop;
-  slp__evbuf *b;
-  ck_assert_int_eq(slp__ring_take(&r->wake, &b), 0);
-  for (size_t k = 0; k < b->n; k++)
-    p->model->wake(p, &r->win, b->ev[k].src, b->ev[k].t);
+  slp__pops_wake(p, 1, &r->win);
   p->model->settle(p, &r->win, p->settle, p->n_settle);
   p->n_settle = 0;
   ck_assert_int_eq(r->win.err, 0);
-  slp__ring_advance(&r->wake);
+  slp__wake_map_advance(&r->wake);
   r->win.t0 = r->win.t1;
   r->win.t1 += r->window;
   r->win.serial++;

@@ -1,6 +1,7 @@
 /*
- * tests/test_events.c -- the bucket ring against a sorted reference, and the
- * delay-segmented CSR builder.
+ * tests/test_events.c -- the bucket ring against a sorted reference, the
+ * wake-up map against a list of each item's tick, and the delay-segmented
+ * CSR builder.
  */
 #include "config.h"
 
@@ -10,6 +11,7 @@
 
 #include "core/rng.h"
 #include "events/ring.h"
+#include "events/wake_map.h"
 #include "synapses/csr.h"
 
 static int ev_cmp(const void *pa, const void *pb) {
@@ -182,12 +184,88 @@ START_TEST(test_csr_segments) {
 }
 END_TEST
 
+
+/* slp__windows_in is the exact quotient, on both sides of each multiple
+ * and far beyond where a double holds every tick. */
+START_TEST(test_windows_in_exact) {
+  slp__rng r;
+  slp__rng_init(&r, 7, SLP__RNG_SPIKES, 0, 0);
+  const slp_tick widths[] = {1, 3, 1000, 100000, 1234567, 1500000};
+  for (size_t k = 0; k < sizeof widths / sizeof *widths; k++) {
+    slp_tick w = widths[k];
+    double inv = 1.0 / (double)w;
+    for (int j = 0; j < 20000; j++) {
+      uint64_t x = slp__rng_u64(&r);
+      slp_tick off = j % 3 == 0 ? (slp_tick)(x >> 1)
+                                : (slp_tick)(x >> (11 + j % 40));
+      if (j % 5 == 0) /* next to a multiple */
+        off = off / w * w - (j % 2);
+      if (off < 0)
+        off = 0;
+      ck_assert_int_eq(slp__windows_in(off, w, inv), off / w);
+    }
+  }
+}
+END_TEST
+
+/* Random moves of 150 items (earlier, later, to nowhere, beyond the year)
+ * while windows advance: each window's bucket holds exactly the items whose
+ * kept tick falls in it, and a kept tick is the asked one within the year,
+ * the start of the year's last window beyond it. */
+START_TEST(test_wake_map_vs_list) {
+  enum { N = 150, YEAR = 16 };
+  const slp_tick width = 1000;
+  slp__wake_map m;
+  ck_assert_int_eq(slp__wake_map_init(&m, width, YEAR, N, 0), 0);
+  ck_assert_uint_eq(m.words, 3);
+  slp_tick kept[N];
+  for (int i = 0; i < N; i++)
+    kept[i] = SLP__WAKE_NONE;
+  slp__rng r;
+  slp__rng_init(&r, 11, SLP__RNG_SPIKES, (uint64_t)_i, 0);
+  size_t handed = 0;
+  for (int w = 0; w < 300; w++) {
+    slp_tick base = (slp_tick)w * width;
+    for (int k = 0; k < 40; k++) {
+      int i = (int)slp__rng_below(&r, N);
+      uint32_t kind = slp__rng_u32(&r) % 8;
+      slp_tick to = kind == 0   ? SLP__WAKE_NONE
+                    : kind == 1 ? base + (slp_tick)slp__rng_below(&r, 50 * width)
+                                : base + (slp_tick)slp__rng_below(&r, YEAR * width);
+      slp_tick at = slp__wake_map_move(&m, (size_t)i, kept[i], to);
+      if (to == SLP__WAKE_NONE || to < base + (YEAR - 1) * width)
+        ck_assert_int_eq(at, to);
+      else
+        ck_assert_int_eq(at, base + (YEAR - 1) * width);
+      kept[i] = at;
+    }
+    uint64_t *due = slp__wake_map_due(&m);
+    for (int i = 0; i < N; i++) {
+      int bit = (int)((due[i / 64] >> (i % 64)) & 1);
+      int in_window = kept[i] >= base && kept[i] < base + width;
+      ck_assert_int_eq(bit, in_window);
+      if (bit) {
+        kept[i] = SLP__WAKE_NONE; /* handed out: as pop.h's wake_due */
+        handed++;
+      }
+    }
+    for (size_t q = 0; q < m.words; q++)
+      due[q] = 0;
+    slp__wake_map_advance(&m);
+  }
+  ck_assert_uint_gt(handed, 500); /* the test saw plenty come due */
+  slp__wake_map_free(&m);
+}
+END_TEST
+
 static Suite *suite_events(void) {
   Suite *s = suite_create("events");
   TCase *tc = tcase_create("ring");
   tcase_add_loop_test(tc, test_ring_vs_reference, 0, 20);
   tcase_add_test(tc, test_ring_rejects_past);
   tcase_add_loop_test(tc, test_ring_sort_large, 0, 3);
+  tcase_add_test(tc, test_windows_in_exact);
+  tcase_add_loop_test(tc, test_wake_map_vs_list, 0, 4);
   suite_add_tcase(s, tc);
   tc = tcase_create("csr");
   tcase_add_test(tc, test_csr_segments);

@@ -251,11 +251,9 @@ START_TEST(test_lif_partition_independent) {
   const slp_tick windows[3] = {100 * TPM, TPM / 10, 1234567};
   for (int k = 0; k < 3; k++) {
     rig r;
+    rig_window = windows[k];
     rig_init(&r, &slp__model_lif, names, values, 4, 0.0, 1);
-    r.window = windows[k];
-    slp__ring_free(&r.wake);
-    ck_assert_int_eq(slp__ring_init(&r.wake, r.window, 64 * r.window, 0), 0);
-    r.win.t1 = r.window;
+    rig_window = 100 * TPM;
     if (k == 1) {
       rig_input(&r, 2 * TPM + 17, 0, 3.0);
       rig_input(&r, 2 * TPM + 17, 0, 3.0);
@@ -300,15 +298,6 @@ START_TEST(test_lif_refractory) {
 }
 END_TEST
 
-/* Windows of 1 ms from the first on, so that an epoch moves within a run
- * of a second or two. */
-static void rig_ms_windows(rig *r) {
-  r->window = TPM;
-  slp__ring_free(&r->wake);
-  ck_assert_int_eq(slp__ring_init(&r->wake, TPM, 64 * TPM, 0), 0);
-  r->win.t1 = TPM;
-}
-
 /* Run both forms' rigs r[0], r[1] to tick end: more than min_spikes spikes,
  * the same number, each at the same tick to within one. */
 static void forms_same_spikes(rig *r, slp_tick end, size_t min_spikes) {
@@ -340,8 +329,10 @@ START_TEST(test_lif_forms_agree) {
   rig r[2];
   for (int f = 0; f < 2; f++) {
     slp__lif_epoch_disabled = f;
+    /* Windows of 1 ms, so that an epoch moves within a run of 2 s. */
+    rig_window = TPM;
     rig_init(&r[f], &slp__model_lif, names, values, 7, -55.0, 1);
-    rig_ms_windows(&r[f]);
+    rig_window = 100 * TPM;
   }
   slp__lif_epoch_disabled = 0;
   uint64_t x = 12345;
@@ -504,8 +495,9 @@ START_TEST(test_box_forms_agree) {
   rig r[2];
   for (int f = 0; f < 2; f++) {
     slp__box_epoch_disabled = f;
+    rig_window = TPM; /* 1 ms windows, as in test_lif_forms_agree */
     rig_init(&r[f], &slp__model_lif_box, names, values, 6, 5.0, 1);
-    rig_ms_windows(&r[f]);
+    rig_window = 100 * TPM;
   }
   slp__box_epoch_disabled = 0;
   ck_assert(((slp__box_consts *)r[0].pop.consts)->epoch);

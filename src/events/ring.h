@@ -72,6 +72,24 @@ int slp__ring_init(slp__ring *r, slp_tick width, slp_tick horizon,
                    slp_tick start);
 void slp__ring_free(slp__ring *r);
 
+/*
+ * off / width for off >= 0 (whole windows of `width` ticks in `off` ticks;
+ * inv_width = 1 / width), from a floating-point guess corrected to the exact
+ * quotient: the guess is off by at most one below 2^52 ticks, and a division
+ * costs tens of cycles on the path every spike and wake-up takes.
+ */
+static inline slp_tick slp__windows_in(slp_tick off, slp_tick width,
+                                       double inv_width) {
+  if (off >= (slp_tick)1 << 52)
+    return off / width;
+  slp_tick q = (slp_tick)((double)off * inv_width);
+  while (q > 0 && q * width > off)
+    q--;
+  while (off - q * width >= width)
+    q++;
+  return q;
+}
+
 /* Queue an event beyond the year, in the heap (slp__ring_push's far
  * case). */
 int slp__ring_push_far(slp__ring *r, slp_tick t, uint32_t src, uint32_t seg,
@@ -86,20 +104,7 @@ static inline int slp__ring_push(slp__ring *r, slp_tick t, uint32_t src,
                                  uint32_t seg, double scale) {
   if (t < r->base)
     return SLP_EINVAL;
-  /* (t - base) / width, from a floating-point guess corrected to the exact
-   * quotient: the guess is off by at most one below 2^52 ticks, and a
-   * division costs tens of cycles on the path every spike and wake-up
-   * takes. */
-  slp_tick off = t - r->base, ahead;
-  if (off < (slp_tick)1 << 52) {
-    ahead = (slp_tick)((double)off * r->inv_width);
-    while (ahead > 0 && ahead * r->width > off)
-      ahead--;
-    while (off - ahead * r->width >= r->width)
-      ahead++;
-  } else {
-    ahead = off / r->width;
-  }
+  slp_tick ahead = slp__windows_in(t - r->base, r->width, r->inv_width);
   if ((uint64_t)ahead >= r->n_buckets - 1)
     return slp__ring_push_far(r, t, src, seg, scale);
   size_t k = r->cur + (size_t)ahead;

@@ -664,14 +664,13 @@ static int assign_sources(slp_sim *sim) {
   return rc;
 }
 
-/* Every partition's queues. */
+/* Every partition's queues: the ring of deliveries, and the wake-up map,
+ * whose items are the partition's neurons, each population slice from a
+ * multiple of 64 (pop.h). */
 static int build_queues(slp_sim *sim, slp_tick w) {
   /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
-   * below threshold): a year of 64 ms keeps nearly all of them out of the
-   * heap, and keeps the ring small enough to stay in cache -- a bucket is
-   * written again 64 ms after it was read.  (A 500 ms year made every push
-   * a cache miss on CUBA: 7.7 MB of buckets cycled through; cachegrind
-   * counts 5.54 M D1 misses in 0.5 s of CUBA at 500 ms, 5.17 M at 64 ms.) */
+   * below threshold): a year of 64 ms places nearly all of them in their
+   * own window rather than early in the last one. */
   slp_tick year = 64 * SLP_TICKS_PER_MS;
   if (year / w > 65536)
     year = 65536 * w;
@@ -680,9 +679,16 @@ static int build_queues(slp_sim *sim, slp_tick w) {
   for (uint32_t j = 0; j < sim->n_parts; j++) {
     slp__part *pt = &sim->parts[j];
     pt->index = j;
+    size_t items = 0;
+    for (size_t q = 0; q < sim->n_pops; q++) {
+      if (items > UINT32_MAX)
+        return SLP_ENOMEM; /* more neurons than a partition can number */
+      pt->pops[q].wake0 = (uint32_t)items;
+      items += ((size_t)pt->pops[q].n + 63) / 64 * 64;
+    }
     int rc = slp__ring_init(&pt->ring, w, pt->csr.d_max + w, 0);
     if (rc == 0)
-      rc = slp__ring_init(&pt->wake, w, year, 0);
+      rc = slp__wake_map_init(&pt->wake, w, (size_t)(year / w), items, 0);
     if (rc != 0)
       return rc;
   }

@@ -24,7 +24,7 @@ void slp__part_free(slp__part *pt, size_t n_pops) {
   slp__plasticity_destroy(pt->plast);
   slp__csr_free(&pt->csr);
   slp__ring_free(&pt->ring);
-  slp__ring_free(&pt->wake);
+  slp__wake_map_free(&pt->wake);
   for (int k = 0; k < 2; k++) {
     slp__spikebuf_free(&pt->spikes[k]);
     slp__spikebuf_free(&pt->shared[k]);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "events/ring.h"
+#include "events/wake_map.h"
 #include "network/direct.h"
 #include "neurons/pop.h"
 #include "plasticity/stdp.h"
@@ -56,7 +57,7 @@ typedef struct slp__part {
   slp__src_range *emit;     /* the input sources it emits */
   size_t n_emit;            /* number of ranges */
   slp__ring ring;           /* pending (spike, segment) deliveries */
-  slp__ring wake;           /* pending wake-ups of its neurons */
+  slp__wake_map wake;       /* its neurons' wake-ups */
   slp__spikebuf spikes[2];  /* its neurons' spikes, by window parity: the
                                other partitions read one while it fills the
                                other */

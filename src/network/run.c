@@ -131,15 +131,8 @@ static int deliver(slp__part *pt, slp__window *win) {
   return rc != 0 ? rc : win->err;
 }
 
-static int wake(slp__part *pt, slp__window *win) {
-  slp__evbuf *b;
-  int rc = slp__ring_take(&pt->wake, &b);
-  if (rc != 0)
-    return rc;
-  for (size_t k = 0; k < b->n; k++) {
-    slp__pop *pop = &pt->pops[b->ev[k].seg];
-    pop->model->wake(pop, win, b->ev[k].src, b->ev[k].t);
-  }
+static int wake(const slp_sim *sim, slp__part *pt, slp__window *win) {
+  slp__pops_wake(pt->pops, sim->n_pops, win);
   return win->err;
 }
 
@@ -420,7 +413,7 @@ static int compute(slp_sim *sim, worker *w, slp__window *win, unsigned par,
   if (rc == 0)
     rc = deliver(pt, win);
   if (rc == 0)
-    rc = wake(pt, win);
+    rc = wake(sim, pt, win);
   if (rc == 0)
     rc = settle(sim, pt, win);
   if (rc == 0 && !sim->sources_first)
@@ -463,7 +456,7 @@ static int exchange(slp_sim *sim, worker *w, slp_tick t1, unsigned par) {
   if (rc == 0 && pt->index == sim->part_lo)
     rc = record_spikes(sim, par); /* every rank counts; rank 0 writes */
   slp__ring_advance(&pt->ring);
-  slp__ring_advance(&pt->wake);
+  slp__wake_map_advance(&pt->wake);
   if (pt->plast != NULL)
     slp__plasticity_tick(pt->plast, &pt->csr, t1);
   note(w, rc);

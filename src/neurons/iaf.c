@@ -145,10 +145,9 @@ static void iaf_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   }
 }
 
-static void iaf_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                     slp_tick t) {
+static void iaf_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   iaf_neuron *n = &((iaf_neuron *)pop->state)[i];
-  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+  slp__pop_wake_due(pop, win, i, &n->t_wake, &n->stamp);
 }
 
 static int iaf_create(slp__pop *pop, const slp__pop_init *init) {

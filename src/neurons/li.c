@@ -132,12 +132,10 @@ static void li_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   (void)count;
 }
 
-static void li_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                    slp_tick t) {
+static void li_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   (void)pop;
   (void)win;
   (void)i;
-  (void)t;
 }
 
 static void li_prime(slp__pop *pop, slp__window *win) {

@@ -122,12 +122,10 @@ static void li_box_settle(slp__pop *pop, slp__window *win,
   (void)count;
 }
 
-static void li_box_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                        slp_tick t) {
+static void li_box_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   (void)pop;
   (void)win;
   (void)i;
-  (void)t;
 }
 
 static void li_box_prime(slp__pop *pop, slp__window *win) {

@@ -248,15 +248,14 @@ static void lif_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   }
 }
 
-static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                     slp_tick t) {
+static void lif_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   const lif_consts *c = pop->consts;
   if (c->epoch) {
-    slp__lif_epoch_wake(pop, win, i, t);
+    slp__lif_epoch_wake(pop, win, i);
     return;
   }
   lif_neuron *n = &((lif_neuron *)pop->state)[i];
-  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+  slp__pop_wake_due(pop, win, i, &n->t_wake, &n->stamp);
 }
 
 /* Free c and the per-neuron arrays it holds. */

@@ -121,8 +121,7 @@ void slp__lif_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                             size_t count, double scale);
 void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
                            const uint32_t *idx, size_t count);
-void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                         slp_tick t);
+void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i);
 /* v, i_exc or i_inh (var 0, 1, 2) of neuron i at tick t. */
 double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,
                           slp_tick t);

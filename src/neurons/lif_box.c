@@ -343,10 +343,9 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   }
 }
 
-static void box_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                     slp_tick t) {
+static void box_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   slp__box_neuron *n = &((slp__box_neuron *)pop->state)[i];
-  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+  slp__pop_wake_due(pop, win, i, &n->t_wake, &n->stamp);
 }
 
 /* The constants of parameter set p. */

@@ -375,10 +375,9 @@ void slp__lif_epoch_settle(slp__pop *pop, slp__window *win,
   }
 }
 
-void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                         slp_tick t) {
+void slp__lif_epoch_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   ep_neuron *n = &((ep_neuron *)pop->state)[i];
-  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+  slp__pop_wake_due(pop, win, i, &n->t_wake, &n->stamp);
 }
 
 double slp__lif_epoch_get(const slp__pop *pop, uint32_t i, int var,

@@ -272,10 +272,9 @@ static void lsnn_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   }
 }
 
-static void lsnn_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                      slp_tick t) {
+static void lsnn_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   lsnn_neuron *n = &((lsnn_neuron *)pop->state)[i];
-  slp__pop_wake_due(pop, win, i, t, &n->t_wake, &n->stamp);
+  slp__pop_wake_due(pop, win, i, &n->t_wake, &n->stamp);
 }
 
 static void free_consts(lsnn_consts *c) {

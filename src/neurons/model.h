@@ -87,8 +87,9 @@ typedef struct slp__model {
    * before the window end, emit spikes, and schedule wake-ups. */
   void (*settle)(slp__pop *pop, slp__window *win, const uint32_t *idx,
                  size_t n);
-  /* A wake-up queued for neuron i at tick t came due in this window. */
-  void (*wake)(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
+  /* Neuron i's wake-up (pop.h, slp__pop_schedule) came due in this
+   * window. */
+  void (*wake)(slp__pop *pop, slp__window *win, uint32_t i);
   /* State variable `var` of neuron i as it will be at tick t (>= its last
    * update) if no input arrives; for recording and tests. */
   double (*get)(const slp__pop *pop, uint32_t i, int var, slp_tick t);

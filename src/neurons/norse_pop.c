@@ -120,12 +120,10 @@ static void norse_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   memset(rt->touched, 0, ((size_t)pop->n + 63) / 64 * sizeof *rt->touched);
 }
 
-static void norse_wake(slp__pop *pop, slp__window *win, uint32_t i,
-                       slp_tick t) {
+static void norse_wake(slp__pop *pop, slp__window *win, uint32_t i) {
   (void)pop; /* never asked for: stepped neurons need no wake-ups */
   (void)win;
   (void)i;
-  (void)t;
 }
 
 /* The state at a step boundary t (a window's end, where recording samples):

@@ -476,11 +476,10 @@ void slp__ode_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
   }
 }
 
-void slp__ode_wake(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t) {
-  (void)pop;
+void slp__ode_wake(slp__pop *pop, slp__window *win, uint32_t i) {
+  (void)pop; /* no wake-ups are ever queued */
   (void)win;
   (void)i;
-  (void)t; /* no wake-ups are ever queued */
 }
 
 double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t) {

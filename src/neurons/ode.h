@@ -189,7 +189,7 @@ void slp__ode_deliver(slp__pop *pop, slp__window *win, slp_tick t,
                       size_t n, double scale);
 void slp__ode_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
                      size_t n);
-void slp__ode_wake(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
+void slp__ode_wake(slp__pop *pop, slp__window *win, uint32_t i);
 /* State variable var of neuron i at tick t >= its t_last, without input
  * and ignoring crossings after t_last (for recording and tests). */
 double slp__ode_get(const slp__pop *pop, uint32_t i, int var, slp_tick t);

@@ -1,6 +1,6 @@
 /*
- * neurons/pop.c -- services the scheduler offers to models: settle lists,
- * wake-ups and spike emission.
+ * neurons/pop.c -- services the scheduler offers to models: settle lists
+ * and spike emission (wake-ups are inline, in pop.h).
  */
 #include "config.h"
 
@@ -82,11 +82,24 @@ void slp__pop_need_settle(slp__pop *pop, slp__window *win, uint32_t i) {
   pop->settle[pop->n_settle++] = i;
 }
 
-void slp__pop_wake_at(slp__pop *pop, slp__window *win, uint32_t i,
-                      slp_tick t) {
-  int rc = slp__ring_push(win->wake, t, i, pop->index, 1.0);
-  if (rc != 0)
-    win->err = rc;
+void slp__pops_wake(slp__pop *pops, size_t n_pops, slp__window *win) {
+  uint64_t *due = slp__wake_map_due(win->wake);
+  for (size_t p = 0; p < n_pops; p++) {
+    slp__pop *pop = &pops[p];
+    uint64_t *words = due + pop->wake0 / 64;
+    size_t n_words = ((size_t)pop->n + 63) / 64;
+    for (size_t k = 0; k < n_words; k++) {
+      uint64_t x = words[k];
+      if (x == 0)
+        continue;
+      words[k] = 0;
+      do {
+        uint32_t i = (uint32_t)(k * 64 + (size_t)__builtin_ctzll(x));
+        x &= x - 1;
+        pop->model->wake(pop, win, i);
+      } while (x != 0);
+    }
+  }
 }
 
 void slp__pop_emit(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t) {

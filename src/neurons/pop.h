@@ -14,6 +14,7 @@
 
 #include "sleipnir/sim.h"
 #include "events/ring.h"
+#include "events/wake_map.h"
 #include "neurons/model.h"
 
 /* "No time": a tick later than any simulation. */
@@ -67,7 +68,7 @@ struct slp__window {
   uint32_t serial;        /* window number, for "seen this window" stamps */
   slp_tick grid;          /* grid step in ticks (grid mode), else 1 */
   slp__spikebuf *spikes;  /* where neurons put their spikes */
-  slp__ring *wake;        /* wake-up queue of this partition */
+  slp__wake_map *wake;    /* wake-ups of this partition's neurons */
   int err;                /* first error (ENOMEM) met while processing */
 };
 
@@ -76,6 +77,7 @@ struct slp__pop {
   uint32_t index;          /* runtime population index (wake-up tag) */
   uint32_t n;              /* neurons */
   uint32_t node0;          /* global node id of neuron 0 */
+  uint32_t wake0;          /* wake-map item of neuron 0 (a multiple of 64) */
   double params[SLP__MAX_PARAMS]; /* parameters, API units (ms, mV) */
   void *state;             /* model-owned per-neuron state */
   void *consts;            /* model-owned derived constants */
@@ -94,9 +96,10 @@ struct slp__pop {
  * stamp).  On allocation failure win->err is set. */
 void slp__pop_need_settle(slp__pop *pop, slp__window *win, uint32_t i);
 
-/* Ask to be woken in the window containing tick t (>= win->t1). */
-void slp__pop_wake_at(slp__pop *pop, slp__window *win, uint32_t i,
-                      slp_tick t);
+/* Hand the wake-ups due in win (its bucket of win->wake) to the models of
+ * pops[0 .. n_pops), population by population, neuron by neuron, clearing
+ * the bucket. */
+void slp__pops_wake(slp__pop *pops, size_t n_pops, slp__window *win);
 
 /* Emit a spike of neuron i at tick t. */
 void slp__pop_emit(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
@@ -104,15 +107,17 @@ void slp__pop_emit(slp__pop *pop, slp__window *win, uint32_t i, slp_tick t);
 /*
  * After neuron i changed, with no crossing possible before tick t_check:
  * queue it for this window's settle step if a crossing could still be
- * emitted in the window, else make sure a wake-up is queued no later than
- * the grid tick at which it could be.  *t_wake (earliest queued wake-up) and
- * *stamp (serial of the window it was queued to settle in) live in the
- * model's neuron state.  Inline: it runs once per synaptic event.
+ * emitted in the window, else make sure its one wake-up is no later than
+ * the grid tick at which it could be (events/wake_map.h).
+ * *t_wake (the tick of its wake-up, or NEVER) and *stamp (serial of the
+ * window it was queued to settle in) live in the model's neuron state.
+ * Inline: it runs once per excitatory synaptic event.
  */
 static inline void slp__pop_schedule(slp__pop *pop, slp__window *win,
                                      uint32_t i, slp_tick t_check,
                                      slp_tick *t_wake, uint32_t *stamp) {
   if (t_check <= win->t1 - win->grid) {
+    /* The settle step places the wake-up again afterwards. */
     if (*stamp != win->serial) {
       *stamp = win->serial;
       slp__pop_need_settle(pop, win, i);
@@ -121,21 +126,18 @@ static inline void slp__pop_schedule(slp__pop *pop, slp__window *win,
   }
   slp_tick when =
       t_check == SLP__NEVER ? SLP__NEVER : slp__ceil_grid(t_check, win->grid);
-  if (when < *t_wake) {
-    *t_wake = when;
-    slp__pop_wake_at(pop, win, i, when);
-  }
+  if (when < *t_wake)
+    *t_wake = slp__wake_map_move(win->wake, (size_t)pop->wake0 + i, *t_wake,
+                                 when);
 }
 
 /*
- * A wake-up queued for neuron i at tick t came due: unless a later change
- * superseded it (*t_wake != t), queue the neuron for the settle step.
+ * Neuron i's wake-up came due in this window (the scheduler has cleared its
+ * bit): queue the neuron for the settle step.
  */
 static inline void slp__pop_wake_due(slp__pop *pop, slp__window *win,
-                                     uint32_t i, slp_tick t, slp_tick *t_wake,
+                                     uint32_t i, slp_tick *t_wake,
                                      uint32_t *stamp) {
-  if (*t_wake != t)
-    return;
   *t_wake = SLP__NEVER;
   if (*stamp != win->serial) {
     *stamp = win->serial;
