@@ -4,8 +4,9 @@
  * A calendar queue with a fixed year: buckets of one window width each, as
  * many as cover the largest delay plus one window, so that every synaptic
  * event lands in the ring and the ring never resizes.  Events further ahead
- * (wake-ups of neurons predicted to fire late, scheduled stimuli) wait in a
- * small binary heap and join their window when it comes due.
+ * (a quiet source's next spike in a wheel, events/wheel.h) wait in a small
+ * binary heap and join their window when it comes due.  Neurons' wake-ups
+ * have a map of their own (events/wake_map.h).
  *
  * One entry stands for a whole (spike, delay segment) pair, fanned out
  * through the CSR segment on delivery -- never one entry per synapse.
