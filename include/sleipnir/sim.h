@@ -142,7 +142,11 @@ typedef struct slp_sim_stats {
   uint64_t synapse_bytes;   /* bytes the synapse store takes */
   uint64_t state_bytes;     /* bytes of neuron state */
   uint64_t spikes;          /* neuron spikes emitted */
-  uint64_t input_spikes;    /* spikes emitted by input sources */
+  uint64_t input_spikes;    /* spikes emitted by input sources (of an
+                               input delivered directly, one synapse per
+                               source: those that arrived -- the spikes of
+                               its last delay before the end are not
+                               counted) */
   uint64_t synaptic_events; /* synaptic events delivered */
   slp_tick now;             /* simulated time reached */
   double build_wall_s;      /* wall seconds spent in slp_sim_create */

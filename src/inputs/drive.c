@@ -25,10 +25,16 @@ void slp__drive_attach(slp__drive *d, uint32_t j, const slp__input *in,
   slp__drive_src *s = &d->src[j];
   s->rng = in->rng[k];
   s->w = w;
+  s->delay = delay;
+  if (in->grid > 1) { /* drawn by steps: where the source's steps are */
+    d->in = in;
+    d->grid = in->grid;
+    d->next[j] = in->next_t[k];
+    return;
+  }
   /* A silent source (rate 0) has next_ms INFINITY and is never taken. */
   s->next_ms = in->next_ms[k];
   s->mean_ms = 1.0 / in->rate[k]; /* poisson.c's factor */
-  s->delay = delay;
   d->next[j] = slp__drive_arrival(s);
 }
 

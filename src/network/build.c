@@ -541,11 +541,12 @@ static int only_input_into(const slp_sim *sim, const slp__part *pt, size_t k,
   return 1;
 }
 
-/* In exact mode, direct input k of partition pt is taken by its targets
- * when they can (direct.h).  SLP_ENOMEM on failure. */
+/* In exact and grid mode, direct input k of partition pt is taken by its
+ * targets when they can (direct.h).  SLP_ENOMEM on failure. */
 static int pull_direct(const slp_sim *sim, slp__part *pt, size_t k,
                        slp__direct *d) {
-  if (sim->cfg.mode != SLP_MODE_EXACT || !slp__direct_pullable(d, pt->pops))
+  if ((sim->cfg.mode != SLP_MODE_EXACT && sim->cfg.mode != SLP_MODE_GRID) ||
+      !slp__direct_pullable(d, pt->pops))
     return 0;
   for (uint32_t m = 0; m < d->n; m++)
     if ((m == 0 || d->pop[m] != d->pop[m - 1]) &&

@@ -69,8 +69,11 @@ int slp__direct_init(slp__direct *d, slp__input *in, const slp__csr *csr,
 }
 
 int slp__direct_pullable(const slp__direct *d, const slp__pop *pops) {
-  if (d->n_steps != 0)
-    return 0; /* grid mode: counts per step (deliver_counts) */
+  /* Grid mode: each neuron draws its step counts from the group's table,
+   * so every source must have the mean the table is for. */
+  for (uint32_t m = 0; d->n_steps != 0 && m < d->n; m++)
+    if (!(d->in->cdf_mu > 0) || d->in->mu[d->src[m]] != d->in->cdf_mu)
+      return 0;
   for (uint32_t m = 0; m < d->n; m++)
     if (!pops[d->pop[m]].model->pulls_drive)
       return 0;

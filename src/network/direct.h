@@ -80,18 +80,18 @@ void slp__direct_draw(slp__direct *d, const slp__window *win,
 int slp__direct_deliver(slp__direct *d, slp__pop *pops, slp__window *win,
                         uint32_t s, uint64_t *events);
 
-/* Exact mode: whether d's targets can take its spikes themselves
- * (inputs/drive.h) -- one source per target neuron, populations whose
- * model pulls a drive.  The caller checks that d is the only input into
- * those populations. */
+/* Whether d's targets can take its spikes themselves (inputs/drive.h) --
+ * one source per target neuron, populations whose model pulls a drive, and
+ * in grid mode sources whose mean has the group's count table.  The caller
+ * checks that d is the only input into those populations. */
 int slp__direct_pullable(const slp__direct *d, const slp__pop *pops);
 
-/* Exact mode: hand d's sources to its target neurons, one drive per target
- * population attached to it (pops[p].drive); d then draws and delivers
- * nothing.  SLP_ENOMEM on failure. */
+/* Hand d's sources to its target neurons, one drive per target population
+ * attached to it (pops[p].drive); d then draws and delivers nothing.
+ * SLP_ENOMEM on failure. */
 int slp__direct_pull(slp__direct *d, slp__pop *pops);
 
-/* Exact mode: the spikes d's drives took since the last call. */
+/* The spikes d's drives took since the last call. */
 uint64_t slp__direct_taken(slp__direct *d);
 
 /* Exact mode: draw the spikes arriving in the window of win and sort them

@@ -111,11 +111,14 @@ static int deliver(slp__part *pt, slp__window *win) {
   size_t k = 0;
   if (pt->n_direct > 0) {
     for (size_t d = 0; d < pt->n_direct; d++)
-      slp__direct_draw(&pt->direct[d], win, &pt->input_spikes);
+      if (pt->direct[d].n_drives == 0) /* else taken by its targets */
+        slp__direct_draw(&pt->direct[d], win, &pt->input_spikes);
     uint32_t n_steps = pt->direct[0].n_steps;
     for (uint32_t s = 0; rc == 0 && s < n_steps; s++) {
       slp_tick t = win->t0 + (slp_tick)s * win->grid;
       for (size_t d = 0; rc == 0 && d < pt->n_direct; d++) {
+        if (pt->direct[d].n_drives > 0)
+          continue;
         uint32_t node0 = pt->direct[d].in->node0;
         for (; k < b->n && (b->ev[k].t < t ||
                             (b->ev[k].t == t && b->ev[k].src < node0));

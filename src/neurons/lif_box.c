@@ -236,11 +236,23 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   }
 }
 
-/* Grid mode: add count[k] copies of w[k] to the sums, one after the other
- * as single deliveries would.  Adding w * 0.0 changes no sum (a zero added
+/* Grid mode: sum a plus x copies of w, one after the other as single
+ * deliveries would add them.  Adding w * 0.0 changes no sum (a zero added
  * to a sum that started at +0.0), so the first four copies are added
  * whatever the count, each times 1 or 0, without a branch that random
  * counts would mispredict. */
+SLP__INLINE double add_copies(double a, double w, uint32_t x) {
+  static const double keep[2] = {0.0, 1.0};
+  a += w * keep[x > 0];
+  a += w * keep[x > 1];
+  a += w * keep[x > 2];
+  a += w * keep[x > 3];
+  for (uint32_t j = 4; j < x; j++)
+    a += w;
+  return a;
+}
+
+/* Grid mode: add count[k] copies of w[k] to the sums. */
 static int box_deliver_counts(slp__pop *pop, slp__window *win, slp_tick t,
                               unsigned r, const uint32_t *tgt, const float *w,
                               const uint16_t *count, size_t n) {
@@ -250,27 +262,23 @@ static int box_deliver_counts(slp__pop *pop, slp__window *win, slp_tick t,
     return -1;
   double *restrict acc = &c->acc[(size_t)((t - win->t0) / c->grid) * pop->n];
   uint8_t *restrict mark = c->mark;
-  static const double keep[2] = {0.0, 1.0};
   for (size_t k = 0; k < n; k++) {
     uint32_t i = tgt[k], x = count[k];
-    double wk = (double)w[k], a = acc[i];
-    a += wk * keep[x > 0];
-    a += wk * keep[x > 1];
-    a += wk * keep[x > 2];
-    a += wk * keep[x > 3];
-    for (uint32_t j = 4; j < x; j++)
-      a += wk;
-    acc[i] = a;
+    acc[i] = add_copies(acc[i], (double)w[k], x);
     mark[i] |= x != 0;
   }
   return 0;
 }
+
+/* How many neurons ahead the settle walk asks for step sums. */
+#define SETTLE_AHEAD 32
 
 /* Settle neuron i: take its summed inputs step by step (grid mode), fire
  * what crosses before the window ends, and schedule what may fire later. */
 static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
   const slp__box_consts *c = pop->consts;
   slp__box_neuron *n = &((slp__box_neuron *)pop->state)[i];
+  slp__drive *d = pop->drive;
   if (c->acc != NULL) {
     const slp__box_own *o = slp__box_own_of(c, i);
     /* exp(-grid / tau_m), when one for all (else 0: never the short cut) */
@@ -279,6 +287,11 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
     slp_tick t = win->t0;
     for (uint32_t s = 0; s < c->n_slots; s++, acc += pop->n, t += c->grid) {
       double x = *acc;
+      if (d != NULL) {
+        /* The drive's copies come last in the step (inputs/drive.h), one
+         * after the other as box_deliver_counts would add them. */
+        x = add_copies(x, (double)d->src[i].w, slp__drive_count(d, i, t));
+      }
       if (x == 0)
         continue; /* a zero sum changes nothing: skipping it is exact */
       *acc = 0;
@@ -296,7 +309,7 @@ static void settle_one(slp__pop *pop, slp__window *win, uint32_t i) {
     }
   }
   slp_tick last = win->t1 - c->grid;
-  if (pop->drive != NULL && pop->drive->next[i] <= last)
+  if (d != NULL && d->grid == 0 && d->next[i] <= last) /* exact mode */
     take_drive(pop, win, n, i, last + 1);
   while (n->t_check <= last)
     fire(pop, win, n, slp__ceil_grid(n->t_check, c->grid));
@@ -328,6 +341,21 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
    * pushed (sorted before use).  Eight marks at a time: most words of a
    * quiet population are zero. */
   uint8_t *mark = c->mark;
+  if (pop->drive != NULL) {
+    /* Every neuron takes its window's drive, step by step: all settle. */
+    memset(mark, 0, pop->n);
+    for (uint32_t i = 0; i < pop->n; i++) {
+      /* The step sums are rows of a table, one per step: ask for each
+       * row's line a few lines ahead -- more streams than the hardware
+       * follows by itself. */
+      if ((i & 7) == 0 && i + SETTLE_AHEAD < pop->n)
+        for (uint32_t q = 0; q < c->n_slots; q++)
+          __builtin_prefetch(&c->acc[(size_t)q * pop->n + i + SETTLE_AHEAD],
+                             1);
+      settle_one(pop, win, i);
+    }
+    return;
+  }
   for (size_t k = 0; k < count; k++)
     mark[idx[k]] = 1;
   for (uint32_t base = 0; base < pop->n; base += 8) {
