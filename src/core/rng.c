@@ -56,13 +56,9 @@ void slp__rng_init(slp__rng *r, uint64_t seed, slp__rng_purpose purpose,
   /* Every stream starts here, so the tables are ready before any draw
    * without a check per draw. */
   uv_once(&zig_once, zig_init);
-  r->key[0] = (uint32_t)seed;
-  r->key[1] = (uint32_t)(seed >> 32);
-  r->ctr[0] = 0;
-  r->ctr[1] = sub;
-  r->ctr[2] = (uint32_t)entity;
-  r->ctr[3] = (uint32_t)((entity >> 32) & 0xffffffu) |
-              ((uint32_t)purpose << 24);
+  r->key = seed;
+  r->ctr[0] = (uint64_t)sub << 32;
+  r->ctr[1] = (entity & (((uint64_t)1 << 56) - 1)) | ((uint64_t)purpose << 56);
   r->left = 0;
   r->primed = 0;
 }
