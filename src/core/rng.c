@@ -1,5 +1,5 @@
 /*
- * core/rng.c -- counter-based random streams on Random123's Philox4x32-10.
+ * core/rng.c -- counter-based random streams on Random123's Philox2x64-10.
  */
 #include "config.h"
 
