@@ -18,10 +18,12 @@
 #define SLP_CORE_RNG_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <Random123/philox.h>
 
 #include "sleipnir/network.h"
+#include "core/compiler.h"
 
 /* What the numbers are for: part of the key, so that streams never overlap. */
 typedef enum slp__rng_purpose {
@@ -82,8 +84,7 @@ static inline void slp__rng_refill(slp__rng *r) {
     slp__rng_block(r, r->ahead);
     r->primed = 1;
   }
-  for (int j = 0; j < 4; j++)
-    r->buf[j] = r->ahead[j];
+  memcpy(r->buf, r->ahead, sizeof r->buf);
   r->left = 4;
   slp__rng_block(r, r->ahead);
 }
@@ -93,7 +94,16 @@ static inline uint32_t slp__rng_u32(slp__rng *r) {
     slp__rng_refill(r);
   return r->buf[--r->left];
 }
+/* Two words, the first drawn as the high half.  Drawn only this way (a
+ * Poisson source's intervals), a stream always has 0, 2 or 4 words left:
+ * both come from one look at buf. */
 static inline uint64_t slp__rng_u64(slp__rng *r) {
+  if (r->left == 0)
+    slp__rng_refill(r);
+  if (r->left >= 2) {
+    r->left -= 2;
+    return ((uint64_t)r->buf[r->left + 1] << 32) | r->buf[r->left];
+  }
   uint64_t hi = slp__rng_u32(r);
   return (hi << 32) | slp__rng_u32(r);
 }
@@ -119,7 +129,7 @@ double slp__rng_exponential_rest(slp__rng *r, unsigned i, uint64_t j);
 
 /* Exponential with mean 1 (a ziggurat, rng.c).  Inline: Poisson sources
  * draw one per spike, and 98.9 % of draws end here. */
-static inline double slp__rng_exponential(slp__rng *r) {
+SLP__INLINE double slp__rng_exponential(slp__rng *r) {
   uint64_t u = slp__rng_u64(r);
   unsigned i = (unsigned)(u & 255);
   uint64_t j = u >> 11;

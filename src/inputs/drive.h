@@ -26,6 +26,7 @@
 
 #include <stdint.h>
 
+#include "core/compiler.h"
 #include "inputs/inputs.h"
 
 /* One neuron's source: its stream and its synapse.  The group's own entries
@@ -64,7 +65,7 @@ static inline slp_tick slp__drive_arrival(const slp__drive_src *s) {
 
 /* Exact mode: neuron j takes its next drive spike (at d->next[j]): returns
  * the weight, and draws the spike after, as poisson.c's draw_next. */
-static inline float slp__drive_take(slp__drive *d, uint32_t j) {
+SLP__INLINE float slp__drive_take(slp__drive *d, uint32_t j) {
   slp__drive_src *s = &d->src[j];
   s->next_ms += slp__rng_exponential(&s->rng) * s->mean_ms;
   d->next[j] = slp__drive_arrival(s);

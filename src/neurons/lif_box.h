@@ -52,6 +52,8 @@ typedef struct slp__box_consts {
   int epoch;         /* in use */
   slp_tick t0;       /* the epoch */
   slp_tick span;     /* move the epoch once a window ends this far past */
+  int sub_threshold; /* v_leak <= v_th for every neuron, one parameter
+                        set: nothing crosses without an input */
   slp_tick at_t;     /* tick of at_f, or -1 */
   double at_f;       /* F(at_t) = exp((at_t - t0) / tau_mem) */
   struct slp__exp_ticks *ft; /* F's tables (core/exp_ticks.h) */

@@ -99,6 +99,7 @@ int slp__box_epoch_enter(slp__pop *pop, slp_tick t0, slp_tick w) {
   c->epoch = 1;
   c->t0 = t0;
   c->span = epoch_span(pop, w);
+  c->sub_threshold = c->own == NULL && c->all.u_th >= 0;
   c->at_t = -1;
   for (uint32_t j = 0; j < pop->n; j++) {
     slp__box_neuron *n = &st[j];
@@ -176,11 +177,40 @@ static void keep_epoch(slp__pop *pop, const slp__window *win) {
   c->at_t = -1;
 }
 
+/* What apply's common case needs, read once per call of a model
+ * operation and kept in registers: through the neuron pointers the
+ * compiler could not tell that stores to a neuron leave them alone. */
+typedef struct fast_case {
+  int on;      /* c->sub_threshold */
+  double u_th; /* the population's v_th - v_leak */
+} fast_case;
+
+static inline fast_case fast_of(const slp__box_consts *c) {
+  fast_case k = {c->sub_threshold, c->all.u_th};
+  return k;
+}
+
 /* An input (or a tick's sum) x at tick t to neuron n (index j), F(t) = f:
  * crossings pending before it fire first, but a jump crossing at this very
- * tick waits for the tick's other inputs. */
-SLP__INLINE void apply(slp__pop *pop, slp__window *win, slp__box_neuron *n,
-                       uint32_t j, slp_tick t, double x, double f) {
+ * tick waits for the tick's other inputs.  Returns whether t_check may have
+ * moved (0: it stayed NEVER, and so did the neuron's schedule). */
+SLP__INLINE int apply(slp__pop *pop, slp__window *win, slp__box_neuron *n,
+                      uint32_t j, slp_tick t, double x, double f,
+                      fast_case fast) {
+  if (fast.on && n->t_check == SLP__NEVER && !n->held) {
+    /* The common case, in a few instructions: nothing pending, not
+     * refractory (a neuron that is not held has t_ref_end <= t_last <= t),
+     * and below a threshold the leak never reaches -- check_at's second
+     * test is the only one that can hold. */
+    if (t > n->t_last)
+      n->t_last = t;
+    double u = n->u + x * f;
+    n->u = u;
+    if (!(u > fast.u_th * f))
+      return 0;
+    n->t_check = n->t_last;
+    return 1;
+  }
   slp__box_consts *c = pop->consts;
   while (n->t_check <= t && !(n->t_check == t && n->t_last == t))
     fire(pop, win, n, j, n->t_check);
@@ -192,18 +222,32 @@ SLP__INLINE void apply(slp__pop *pop, slp__window *win, slp__box_neuron *n,
     n->u += x * f;
     check_at(o, n, f);
   }
+  return 1;
 }
 
 /* Neuron n (index j) takes its drive spikes arriving before tick `until`
  * (inputs/drive.h), each as a delivery of its own. */
-static void take_drive(slp__pop *pop, slp__window *win, slp__box_neuron *n,
-                       uint32_t j, slp_tick until) {
+SLP__INLINE void take_drive(slp__pop *pop, slp__window *win,
+                            slp__box_neuron *n, uint32_t j, slp_tick until,
+                            fast_case fast) {
   slp__drive *d = pop->drive;
   while (d->next[j] < until) {
     slp_tick t = d->next[j];
     double x = (double)slp__drive_take(d, j);
-    apply(pop, win, n, j, t, x, factor(pop->consts, t));
+    apply(pop, win, n, j, t, x, factor(pop->consts, t), fast);
   }
+}
+
+/* Input x at tick t (F(t) = f) to neuron j, its drive (d, or NULL: none)
+ * taken up to t first. */
+SLP__INLINE void deliver_one(slp__pop *pop, slp__window *win,
+                             slp__box_neuron *st, slp__drive *d, uint32_t j,
+                             slp_tick t, double x, double f, fast_case fast) {
+  slp__box_neuron *n = &st[j];
+  if (d != NULL && d->next[j] < t)
+    take_drive(pop, win, n, j, t, fast); /* f stays that of t */
+  if (apply(pop, win, n, j, t, x, f, fast))
+    schedule(pop, win, n);
 }
 
 void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
@@ -214,22 +258,33 @@ void slp__box_epoch_deliver(slp__pop *pop, slp__window *win, slp_tick t,
   slp__drive *d = pop->drive;
   keep_epoch(pop, win);
   double f = factor_at(c, t);
-  for (size_t k = 0; k < count; k++) {
-    if (k + SLP__PREFETCH_AHEAD < count) { /* as lif_epoch.c */
-      uint32_t ahead = tgt[k + SLP__PREFETCH_AHEAD];
-      __builtin_prefetch(&st[ahead], 1);
-      if (d != NULL) { /* its drive: the next tick, and the source */
-        __builtin_prefetch(&d->next[ahead], 1);
-        __builtin_prefetch(&d->src[ahead], 1);
-      }
+  fast_case fast = fast_of(c);
+  /* Targets are known ahead: their records (and drives) are asked for
+   * early, as in lif_epoch.c -- in a loop of its own up to the last
+   * target that has one that far ahead, so that the common loop tests
+   * nothing more. */
+  size_t k = 0, ahead = count > SLP__PREFETCH_AHEAD
+                            ? count - SLP__PREFETCH_AHEAD : 0;
+  if (d != NULL) {
+    for (; k < ahead; k++) {
+      uint32_t a = tgt[k + SLP__PREFETCH_AHEAD];
+      __builtin_prefetch(&st[a], 1);
+      __builtin_prefetch(&d->next[a], 1);
+      __builtin_prefetch(&d->src[a], 1);
+      deliver_one(pop, win, st, d, tgt[k], t, (double)w[k] * scale, f, fast);
     }
-    uint32_t j = tgt[k];
-    slp__box_neuron *n = &st[j];
-    if (d != NULL && d->next[j] < t)
-      take_drive(pop, win, n, j, t); /* f stays that of t */
-    apply(pop, win, n, j, t, (double)w[k] * scale, f);
-    schedule(pop, win, n);
+    for (; k < count; k++)
+      deliver_one(pop, win, st, d, tgt[k], t, (double)w[k] * scale, f, fast);
+    return;
   }
+  for (; k < ahead; k++) {
+    __builtin_prefetch(&st[tgt[k + SLP__PREFETCH_AHEAD]], 1);
+    deliver_one(pop, win, st, NULL, tgt[k], t, (double)w[k] * scale, f,
+                fast);
+  }
+  for (; k < count; k++)
+    deliver_one(pop, win, st, NULL, tgt[k], t, (double)w[k] * scale, f,
+                fast);
 }
 
 /* Neuron n (index j) at the window's end: what crosses by `last` fires. */
@@ -249,9 +304,10 @@ void slp__box_epoch_settle(slp__pop *pop, slp__window *win,
   slp__drive *d = pop->drive;
   if (d != NULL) {
     /* Every neuron takes the rest of its window's drive, queued or not. */
+    fast_case fast = fast_of(pop->consts);
     for (uint32_t j = 0; j < pop->n; j++) {
       if (d->next[j] <= last)
-        take_drive(pop, win, &st[j], j, last + 1);
+        take_drive(pop, win, &st[j], j, last + 1, fast);
       settle_neuron(pop, win, &st[j], j, last);
     }
     return;
