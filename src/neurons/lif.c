@@ -268,6 +268,7 @@ static void free_consts(lif_consts *c) {
   slp__free(c->jump_n);
   slp__free(c->t_ref_n);
   slp__free(c->m_n);
+  slp__free(c->ft);
   slp__free(c);
 }
 
