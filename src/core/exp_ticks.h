@@ -22,6 +22,10 @@
 /* The tables cover offsets below 2^SLP__EXP_TICKS_BITS (1.07 s of ticks). */
 #define SLP__EXP_TICKS_BITS 30
 
+/* Populations smaller than this call exp instead: 24 kB of tables per time
+ * constant, and 3072 exps to fill them, would outweigh what they save. */
+#define SLP__EXP_TICKS_MIN_NEURONS 256
+
 typedef struct slp__exp_ticks {
   double a;            /* the rate: exp(a d) */
   double t[3][1024];   /* t[k][i] = exp(a i 2^(10 k)) */

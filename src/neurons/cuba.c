@@ -60,6 +60,19 @@ int slp__cuba_init(slp__cuba *c, double tau_m, double tau_exc,
 void slp__cuba_free(slp__cuba *c) {
   slp__free(c->tab);
   c->tab = NULL;
+  slp__free(c->et);
+  c->et = NULL;
+}
+
+int slp__cuba_tabulate(slp__cuba *c) {
+  struct slp__exp_ticks *et = slp__malloc((1 + SLP__CUBA_NREC) * sizeof *et);
+  if (et == NULL)
+    return SLP_ENOMEM;
+  slp__exp_ticks_init(&et[0], -SLP__MS_PER_TICK * c->inv_tau_m);
+  for (int k = 0; k < SLP__CUBA_NREC; k++)
+    slp__exp_ticks_init(&et[1 + k], -SLP__MS_PER_TICK * c->inv_tau[k]);
+  c->et = et;
+  return 0;
 }
 
 slp__cuba *slp__cuba_per_neuron(const slp__pop_init *init, const double *p,
@@ -108,11 +121,12 @@ static void eval(const slp__cuba_traj *tr, slp_tick t, point *p) {
     p->th = tr->th + tr->cb;
     return;
   }
-  double s = (double)(t - tr->ts) * SLP__MS_PER_TICK;
-  p->em = exp(-s * c->inv_tau_m);
+  slp_tick d = t - tr->ts;
+  double s = (double)d * SLP__MS_PER_TICK;
+  p->em = slp__cuba_decay(c, 0, d, s);
   p->u = tr->u0 * p->em;
   for (int k = 0; k < SLP__CUBA_NREC; k++) {
-    p->ek[k] = exp(-s * c->inv_tau[k]);
+    p->ek[k] = slp__cuba_decay(c, 1 + k, d, s);
     p->kk[k] = slp__cuba_kernel(c, k, s, p->em, p->ek[k]);
     p->u += tr->i0[k] * p->kk[k];
   }

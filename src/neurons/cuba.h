@@ -31,6 +31,7 @@
 #include <stddef.h>
 
 #include "sleipnir/sim.h"
+#include "core/exp_ticks.h"
 #include "neurons/pop.h"
 
 /* Receptors of the current-based models: exc, inh. */
@@ -50,6 +51,9 @@ typedef struct slp__cuba {
   slp_tick grid;                   /* grid step (grid mode) or 1 */
   size_t n_tab;                    /* grid mode: tables for n < n_tab steps */
   double *tab;                     /* [n][E_m, E_exc, E_inh, K_exc, K_inh] */
+  struct slp__exp_ticks *et;       /* exp(-d / tau_x) for tick offsets d:
+                                      [0] tau_mem, [1 + k] current k's
+                                      (slp__cuba_tabulate), or NULL: exp */
 } slp__cuba;
 
 /*
@@ -61,6 +65,20 @@ int slp__cuba_init(slp__cuba *c, double tau_m, double tau_exc,
                    double tau_inh, slp_tick grid);
 /* Free the tables of c (c itself belongs to the caller). */
 void slp__cuba_free(slp__cuba *c);
+
+/* Give c tables of its decays over tick offsets (core/exp_ticks.h), which
+ * the propagator and the crossing search then use instead of exp: a
+ * population's, large enough to pay for them.  SLP_ENOMEM on failure, c
+ * unchanged. */
+int slp__cuba_tabulate(slp__cuba *c);
+
+/* E_m (x = 0) or E_k (x = 1 + k) over d >= 0 ticks, s = d ms / 1e6. */
+static inline double slp__cuba_decay(const slp__cuba *c, int x, slp_tick d,
+                                     double s) {
+  if (c->et != NULL)
+    return slp__exp_ticks_at(&c->et[x], d);
+  return exp(-s * (x == 0 ? c->inv_tau_m : c->inv_tau[x - 1]));
+}
 
 /*
  * One membrane per neuron when a time constant varies per neuron: tau[] are
@@ -112,10 +130,10 @@ static inline void slp__cuba_prop(const slp__cuba *c, slp_tick d, double *u,
     return;
   }
   double s = (double)d * SLP__MS_PER_TICK;
-  double em = exp(-s * c->inv_tau_m);
+  double em = slp__cuba_decay(c, 0, d, s);
   double un = *u * em;
   for (int k = 0; k < SLP__CUBA_NREC; k++) {
-    double ek = exp(-s * c->inv_tau[k]);
+    double ek = slp__cuba_decay(c, 1 + k, d, s);
     un += i[k] * slp__cuba_kernel(c, k, s, em, ek);
     i[k] *= ek;
   }

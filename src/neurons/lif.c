@@ -343,6 +343,11 @@ static int make_pop(slp__pop *pop, const slp__pop_init *init, lif_consts *c,
     free_consts(c);
     return SLP_ENOMEM;
   }
+  if (pop->n >= SLP__EXP_TICKS_MIN_NEURONS && slp__cuba_tabulate(&c->m) != 0) {
+    slp__cuba_free(&c->m);
+    free_consts(c);
+    return SLP_ENOMEM;
+  }
   lif_neuron *st = slp__malloc((size_t)pop->n * sizeof *st);
   if (st == NULL) {
     slp__cuba_free(&c->m);
