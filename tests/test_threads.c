@@ -180,6 +180,22 @@ START_TEST(test_cuba_exact) {
 }
 END_TEST
 
+/* CUBA with every inh neuron's v recorded: its 800 neurons fall in slices
+ * of fewer than 256 with 4 or more threads, where a model that chose its
+ * exp tables by the slice's size (not the population's) recorded other
+ * last bits than one thread did. */
+START_TEST(test_cuba_state) {
+  static char text[8192];
+  const char *base = slp_model_default_text();
+  ck_assert_uint_lt(strlen(base) + 200, sizeof text);
+  snprintf(text, sizeof text,
+           "%srecord:\n  state:\n    - {population: inh, vars: [v, i_inh],"
+           " neurons: all, interval: 0.5 ms, file: threads_inh_v.bin}\n",
+           base);
+  check_same(NULL, text, 100.0, SLP_MODE_EXACT, all_counts, 500);
+}
+END_TEST
+
 START_TEST(test_brunel_grid) {
   check_same("examples/brunel.yaml", NULL, 150.0, SLP_MODE_GRID, all_counts,
              10000);
@@ -399,6 +415,7 @@ static Suite *threads_suite(void) {
   TCase *tc = tcase_create("networks");
   tcase_set_timeout(tc, 600);
   tcase_add_test(tc, test_cuba_exact);
+  tcase_add_test(tc, test_cuba_state);
   tcase_add_test(tc, test_brunel_grid);
   tcase_add_test(tc, test_brunel_exact);
   tcase_add_test(tc, test_cuba_stdp);

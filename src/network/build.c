@@ -79,7 +79,7 @@ static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
   double *values[SLP__MAX_STATE] = {0};
   int rc = draw_init(g, lo, hi, sim->cfg.seed, values, pv, diag);
   if (rc == 0) {
-    slp__pop_init init = {0, sim->grid, {0}, {0}};
+    slp__pop_init init = {0, sim->grid, {0}, {0}, (uint32_t)g->size};
     for (size_t v = 0; v < SLP__MAX_STATE; v++)
       init.values[v] = values[v];
     for (size_t k = 0; k < SLP__MAX_PARAMS; k++)

@@ -343,7 +343,10 @@ static int make_pop(slp__pop *pop, const slp__pop_init *init, lif_consts *c,
     free_consts(c);
     return SLP_ENOMEM;
   }
-  if (pop->n >= SLP__EXP_TICKS_MIN_NEURONS && slp__cuba_tabulate(&c->m) != 0) {
+  /* By the population's size, not the slice's: tables and exp differ in
+   * the last bits, and results must not depend on the partitioning. */
+  uint32_t size = init->pop_size > 0 ? init->pop_size : pop->n;
+  if (size >= SLP__EXP_TICKS_MIN_NEURONS && slp__cuba_tabulate(&c->m) != 0) {
     slp__cuba_free(&c->m);
     free_consts(c);
     return SLP_ENOMEM;

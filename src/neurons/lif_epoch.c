@@ -307,7 +307,7 @@ int slp__lif_epoch_enter(slp__pop *pop, slp_tick t0) {
     n->t_wake = o->t_wake;
     n->stamp = o->stamp;
   }
-  if (pop->n >= SLP__EXP_TICKS_MIN_NEURONS) {
+  if (c->m.et != NULL) { /* a population large enough for tables (lif.c) */
     c->ft = slp__malloc((1 + NREC) * sizeof *c->ft);
     if (c->ft == NULL) {
       slp__free(st);

@@ -48,6 +48,10 @@ typedef struct slp__pop_init {
    * a model copies what it keeps.  Only parameters in the model's
    * per_neuron mask are ever given (network/params_draw.c refuses others). */
   const double *param_values[SLP__MAX_PARAMS];
+  /* Neurons in the whole population, of which pop is a slice: what a model
+   * decides from the population's size must not depend on how it is
+   * partitioned (0: take pop->n). */
+  uint32_t pop_size;
 } slp__pop_init;
 
 /* The operations and tables of one neuron model. */
