@@ -59,7 +59,7 @@ static void rig_init_state(rig *r, const slp__model *m,
     ck_assert_int_ge(idx, 0);
     state[idx] = svalues[k];
   }
-  slp__pop_init init = {0, grid, {0}, {0}};
+  slp__pop_init init = {0, grid, {0}, {0}, 0};
   for (size_t k = 0; k < m->n_state; k++)
     init.values[k] = &state[k];
   ck_assert_int_eq(m->create(&r->pop, &init), 0);

@@ -375,7 +375,7 @@ static void integrator_case(const char *model, const varying *vary, size_t nv,
     p->n = q == 0 ? N : 1;
     for (size_t k = 0; k < m->n_params; k++)
       p->params[k] = m->params[k].deflt;
-    slp__pop_init init = {0, grid, {0}, {0}};
+    slp__pop_init init = {0, grid, {0}, {0}, 0};
     double state[SLP__MAX_STATE][N];
     for (size_t j = 0; j < nv; j++) {
       if (q == 0)

@@ -280,6 +280,9 @@ typedef struct proj_map {
   int fill;                  /* 0: counting pass, 1: filling pass */
   uint32_t index;            /* the projection's index */
   slp_diag *diag;            /* for errors */
+  double last_ms;            /* the last delay converted (NAN: none yet), */
+  slp_tick last_d;           /* and its ticks: most projections have one
+                                delay, converted once, not per synapse */
 } proj_map;
 
 /* A delay in ms as ticks on the simulation's grid; 0 if too short. */
@@ -290,12 +293,21 @@ static slp_tick delay_ticks(const slp_sim *sim, double ms) {
   return (slp_tick)steps * sim->src_grid;
 }
 
+/* delay_ticks, remembering the last conversion. */
+static inline slp_tick map_delay(proj_map *m, double ms) {
+  if (ms != m->last_ms) {
+    m->last_ms = ms;
+    m->last_d = delay_ticks(m->sim, ms);
+  }
+  return m->last_d;
+}
+
 static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
                     double delay_ms) {
   proj_map *m = arg;
   uint32_t row = m->src0 + pre;
   if (!m->fill) {
-    slp_tick d = delay_ticks(m->sim, delay_ms);
+    slp_tick d = map_delay(m, delay_ms);
     if (d == 0) {
       const char *what = m->sim->src_grid > 1 ? "the grid step dt" : "one tick (1 ns)";
       return slp_diag_set(m->diag, SLP_ERANGE, NULL, 0, 0, NULL,
@@ -321,8 +333,7 @@ static int syn_sink(void *arg, uint32_t pre, uint32_t post, double w,
                      ? (uint16_t)(m->index + 1)
                      : 0;
   slp__csr_builder_add(m->b, row, m->to_node0[t] + in_pop, (float)w,
-                       delay_ticks(m->sim, delay_ms), (uint8_t)m->p->receptor,
-                       tag);
+                       map_delay(m, delay_ms), (uint8_t)m->p->receptor, tag);
   return 0;
 }
 
@@ -369,6 +380,7 @@ static int build_part_synapses(slp_sim *sim, const slp_network *net,
       m.fill = pass;
       m.index = (uint32_t)k;
       m.diag = diag;
+      m.last_ms = (double)NAN;
       const slp__group *from = &net->groups[p->from];
       m.src0 = from->kind == SLP__GROUP_POPULATION
                    ? (uint32_t)from->first

@@ -133,20 +133,17 @@ static void sort_uniform(uint32_t *v, size_t n, uint64_t m, uint32_t *tmp,
                          uint32_t *cnt) {
   if (n < 2)
     return;
-  /* Scaling by a positive double and truncating is monotone in v, which is
-   * all bucketing needs; the clamp catches rounding up to n. */
-  double scale = (double)n / (double)m;
+  /* Bucket b = floor(v mul / 2^32), mul = floor(n 2^32 / m): monotone in v,
+   * which is all bucketing needs, and below n for v < m; a multiply and a
+   * shift (values and counts are below 2^32). */
+  uint64_t mul = ((uint64_t)n << 32) / m;
   memset(cnt, 0, (n + 1) * sizeof *cnt);
-  for (size_t i = 0; i < n; i++) {
-    size_t b = (size_t)((double)v[i] * scale);
-    cnt[(b < n ? b : n - 1) + 1]++;
-  }
+  for (size_t i = 0; i < n; i++)
+    cnt[(((uint64_t)v[i] * mul) >> 32) + 1]++;
   for (size_t b = 1; b <= n; b++)
     cnt[b] += cnt[b - 1];
-  for (size_t i = 0; i < n; i++) {
-    size_t b = (size_t)((double)v[i] * scale);
-    tmp[cnt[b < n ? b : n - 1]++] = v[i];
-  }
+  for (size_t i = 0; i < n; i++)
+    tmp[cnt[((uint64_t)v[i] * mul) >> 32]++] = v[i];
   for (size_t i = 1; i < n; i++) {
     uint32_t x = tmp[i];
     size_t j = i;
