@@ -681,10 +681,14 @@ static int assign_sources(slp_sim *sim) {
  * whose items are the partition's neurons, each population slice from a
  * multiple of 64 (pop.h). */
 static int build_queues(slp_sim *sim, slp_tick w) {
-  /* Wake-ups are often tens of ms ahead (the linear bound of a neuron far
-   * below threshold): a year of 64 ms places nearly all of them in their
-   * own window rather than early in the last one. */
-  slp_tick year = 64 * SLP_TICKS_PER_MS;
+  /* Wake-ups are often a few to tens of ms ahead (the linear bound of a
+   * neuron far below threshold); one beyond the year is placed in its last
+   * window and looked at early.  A year of 12.8 ms (at least 64 windows)
+   * keeps the map small -- CUBA's 4000 neurons in 128 buckets of a bit
+   * each, 64 kB -- where 64 ms took 322 kB of a 1 MB L2: with 1 MB of
+   * cache modelled (cachegrind), CUBA misses 17 % less for 0.6 % fewer
+   * instructions; at 6.4 ms the early looks cost 4 % more instructions. */
+  slp_tick year = 128 * SLP_TICKS_PER_MS / 10;
   if (year / w > 65536)
     year = 65536 * w;
   if (year < 64 * w)
