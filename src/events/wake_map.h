@@ -43,7 +43,6 @@ typedef struct slp__wake_map {
   uint64_t *bits;       /* n_buckets x words: bit i of a bucket, item i */
   slp_tick base;        /* start tick of the current window */
   size_t cur;           /* its bucket */
-  uint64_t moves;       /* wake-ups placed (statistics) */
 } slp__wake_map;
 
 /* A map of n_items items in windows of `width` ticks from tick `start`,
@@ -87,10 +86,8 @@ static inline slp_tick slp__wake_map_move(slp__wake_map *m, size_t i,
       return at;
     m->bits[kf * m->words + word] &= ~bit;
   }
-  if (kt != SIZE_MAX) {
+  if (kt != SIZE_MAX)
     m->bits[kt * m->words + word] |= bit;
-    m->moves++;
-  }
   return at;
 }
 

@@ -58,24 +58,23 @@ static int draw_init(const slp__group *g, uint32_t lo, uint32_t hi,
   return 0;
 }
 
-/* Where slice p is: neurons [lo, hi) of population g (runtime index q), its
- * model and parameters -- all another rank's slice has (dist.h). */
-static void slice_place(const slp__group *g, size_t q, uint32_t lo,
-                        uint32_t hi, slp__pop *p) {
+/* Where slice p is: neurons [lo, hi) of population g, its model and
+ * parameters -- all another rank's slice has (dist.h). */
+static void slice_place(const slp__group *g, uint32_t lo, uint32_t hi,
+                        slp__pop *p) {
   p->model = g->model;
-  p->index = (uint32_t)q;
   p->n = hi - lo;
   p->node0 = (uint32_t)g->first + lo;
   memcpy(p->params, g->params, sizeof p->params);
 }
 
-/* Make p the slice [lo, hi) of population g (runtime index q), whose
- * per-neuron parameters are pv (population-indexed; NULL: constant). */
-static int make_slice(slp_sim *sim, const slp__group *g, size_t q,
-                      uint32_t lo, uint32_t hi, double *const *pv,
-                      slp__pop *p, slp_diag *diag) {
+/* Make p the slice [lo, hi) of population g, whose per-neuron parameters
+ * are pv (population-indexed; NULL: constant). */
+static int make_slice(slp_sim *sim, const slp__group *g, uint32_t lo,
+                      uint32_t hi, double *const *pv, slp__pop *p,
+                      slp_diag *diag) {
   char why[256];
-  slice_place(g, q, lo, hi, p);
+  slice_place(g, lo, hi, p);
   double *values[SLP__MAX_STATE] = {0};
   int rc = draw_init(g, lo, hi, sim->cfg.seed, values, pv, diag);
   if (rc == 0) {
@@ -147,10 +146,10 @@ static int slices_task(void *arg, uint32_t j) {
     const slp__group *g = t->groups[q];
     slp__pop *p = &sim->parts[j].pops[q];
     if (j < sim->part_lo || j >= sim->part_hi) {
-      slice_place(g, q, cut[j], cut[j + 1], p); /* another rank's */
+      slice_place(g, cut[j], cut[j + 1], p); /* another rank's */
       continue;
     }
-    int rc = make_slice(sim, g, q, cut[j], cut[j + 1], t->pv[q], p,
+    int rc = make_slice(sim, g, cut[j], cut[j + 1], t->pv[q], p,
                         &t->diag[j]);
     if (rc != 0)
       return rc;

@@ -268,7 +268,6 @@ static void free_consts(lif_consts *c) {
   slp__free(c->jump_n);
   slp__free(c->t_ref_n);
   slp__free(c->m_n);
-  slp__free(c->ft);
   slp__free(c);
 }
 
@@ -343,8 +342,9 @@ static int make_pop(slp__pop *pop, const slp__pop_init *init, lif_consts *c,
     free_consts(c);
     return SLP_ENOMEM;
   }
-  /* By the population's size, not the slice's: tables and exp differ in
-   * the last bits, and results must not depend on the partitioning. */
+  /* The membrane's decay tables (also the epoch form's factors), by the
+   * population's size, not the slice's: tables and exp differ in the last
+   * bits, and results must not depend on the partitioning. */
   uint32_t size = init->pop_size > 0 ? init->pop_size : pop->n;
   if (size >= SLP__EXP_TICKS_MIN_NEURONS && slp__cuba_tabulate(&c->m) != 0) {
     slp__cuba_free(&c->m);

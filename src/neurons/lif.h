@@ -65,9 +65,6 @@ typedef struct slp__lif_consts {
   slp_tick span;          /* move the epoch once a window ends this far
                              after it */
   slp__lif_factors at;    /* factors of the latest input tick */
-  struct slp__exp_ticks *ft; /* F_x(t) = exp((t - t0) / tau_x) from tables
-                                (core/exp_ticks.h): [0] tau_mem, [1 + k]
-                                current k's; one allocation, or NULL */
 } slp__lif_consts;
 
 /*

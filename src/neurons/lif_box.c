@@ -212,11 +212,11 @@ static void box_deliver(slp__pop *pop, slp__window *win, slp_tick t,
      * events one after the other. */
     double *restrict acc = &c->acc[(size_t)((t - win->t0) / c->grid) * pop->n];
     uint8_t *restrict mark = c->mark;
-    if (pop->drive != NULL && scale == 1.0) {
+    if (pop->drive != NULL) {
       /* With a drive taken by its targets every neuron settles every
        * window (box_settle): no marks. */
       for (size_t k = 0; k < count; k++)
-        acc[tgt[k]] += (double)w[k];
+        acc[tgt[k]] += (double)w[k] * scale;
     } else if (scale == 1.0) {
       for (size_t k = 0; k < count; k++) {
         uint32_t i = tgt[k];
@@ -347,9 +347,9 @@ static void box_settle(slp__pop *pop, slp__window *win, const uint32_t *idx,
    * quiet population are zero. */
   uint8_t *mark = c->mark;
   if (pop->drive != NULL) {
-    /* Every neuron takes its window's drive, step by step: all settle.
-     * (Deliveries of scale 1 set no marks then; others may have.) */
-    memset(mark, 0, pop->n);
+    /* Every neuron takes its window's drive, step by step: all settle, and
+     * nothing marks them (the drive is the only input group, so no counts
+     * arrive through box_deliver_counts either). */
     for (uint32_t i = 0; i < pop->n; i++) {
       /* The step sums are rows of a table, one per step: ask for each
        * row's line a few lines ahead -- more streams than the hardware

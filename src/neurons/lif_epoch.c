@@ -22,10 +22,10 @@
  * neuron's coefficients rescaled once) before they pass exp(EPOCH_SPAN).  A
  * factor exp(x) carries a relative error of about x ulp (x itself is rounded),
  * so keeping x small keeps the propagator as accurate as the per-neuron form's
- * to a few ulp.  The factors come from tables of exp over tick offsets
- * (core/exp_ticks.h, within a few parts in 1e15 of exp; populations large
- * enough to pay for them): the wake-up searches alone look at a few hundred
- * thousand ticks a second on CUBA.
+ * to a few ulp.  The factors come from the membrane's tables of exp over
+ * tick offsets (cuba.h, core/exp_ticks.h, within a few parts in 1e15 of
+ * exp; populations large enough to pay for them): the wake-up searches
+ * alone look at a few hundred thousand ticks a second on CUBA.
  *
  * A refractory neuron is held at v_reset: its currents go on in ik, and its
  * cm is set when the period ends, on the first look at it after that.
@@ -39,7 +39,6 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/exp_ticks.h"
 #include "sleipnir/error.h"
 #include "neurons/lif.h"
 
@@ -85,24 +84,17 @@ int slp__lif_epoch_usable(const slp__lif_consts *c, slp_tick w) {
   return reach <= EPOCH_LIMIT * tm;
 }
 
-/* The factors of tick t: F from the tables (three loads and two multiplies
- * each, against a call of exp; slp__exp_ticks_at falls back on exp for a
- * tick before the epoch or past the tables), E = 1 / F. */
+/* The factors of tick t: E from the membrane's decays (cuba.h: its tables
+ * where the population has them, three loads and two multiplies against a
+ * call of exp), F = 1 / E. */
 static void factors(const slp__lif_consts *c, slp_tick t,
                     slp__lif_factors *f) {
+  slp_tick d = t - c->t0;
+  double s = (double)d * SLP__MS_PER_TICK;
   f->t = t;
-  if (c->ft == NULL) { /* a small population: no tables */
-    double s = (double)(t - c->t0) * SLP__MS_PER_TICK;
-    f->e[0] = exp(-s * c->m.inv_tau_m);
-    for (int k = 0; k < NREC; k++)
-      f->e[1 + k] = exp(-s * c->m.inv_tau[k]);
-    for (int j = 0; j < 1 + NREC; j++)
-      f->f[j] = 1.0 / f->e[j];
-    return;
-  }
   for (int j = 0; j < 1 + NREC; j++) {
-    f->f[j] = slp__exp_ticks_at(&c->ft[j], t - c->t0);
-    f->e[j] = 1.0 / f->f[j];
+    f->e[j] = slp__cuba_decay(&c->m, j, d, s);
+    f->f[j] = 1.0 / f->e[j];
   }
 }
 
@@ -306,16 +298,6 @@ int slp__lif_epoch_enter(slp__pop *pop, slp_tick t0) {
     n->t_check = o->t_check;
     n->t_wake = o->t_wake;
     n->stamp = o->stamp;
-  }
-  if (c->m.et != NULL) { /* a population large enough for tables (lif.c) */
-    c->ft = slp__malloc((1 + NREC) * sizeof *c->ft);
-    if (c->ft == NULL) {
-      slp__free(st);
-      return SLP_ENOMEM;
-    }
-    slp__exp_ticks_init(&c->ft[0], SLP__MS_PER_TICK * c->m.inv_tau_m);
-    for (int k = 0; k < NREC; k++)
-      slp__exp_ticks_init(&c->ft[1 + k], SLP__MS_PER_TICK * c->m.inv_tau[k]);
   }
   slp__free(pop->state);
   pop->state = st;

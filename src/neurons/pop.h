@@ -74,7 +74,6 @@ struct slp__window {
 
 struct slp__pop {
   const slp__model *model; /* the model */
-  uint32_t index;          /* runtime population index (wake-up tag) */
   uint32_t n;              /* neurons */
   uint32_t node0;          /* global node id of neuron 0 */
   uint32_t wake0;          /* wake-map item of neuron 0 (a multiple of 64) */
